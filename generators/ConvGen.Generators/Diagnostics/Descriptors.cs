@@ -1,0 +1,135 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace ConvGen.Generators.Diagnostics;
+
+/// <summary>Every ConvGen diagnostic, in one place. Ids are stable once shipped (see AnalyzerReleases.*.md).</summary>
+internal static class Descriptors
+{
+    private const string Category = "ConvGen";
+
+    private static DiagnosticDescriptor Make(string id, string title, string message, DiagnosticSeverity severity)
+        => new(id, title, message, Category, severity, isEnabledByDefault: true,
+            helpLinkUri: $"https://github.com/convgen/convgen/blob/main/docs/diagnostics/{id}.md");
+
+    public static readonly DiagnosticDescriptor WindowTooLarge = Make("CG0001",
+        "Window larger than its input",
+        "{0} has a {1} window but its input ({2}) is {3}{4}; the output would be empty. {5}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor WeightsLength = Make("CG0002",
+        "Weights of the wrong length",
+        "{0} needs {1} weights ({2}) but {3} were given",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor BiasLength = Make("CG0003",
+        "Bias of the wrong length",
+        "{0} needs {1} bias values (one per {2}) but {3} were given",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor GroupsDoNotDivide = Make("CG0004",
+        "Groups do not divide the channels",
+        "{0} has Groups = {1}, which does not divide its {2} input channels and {3} output channels",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor NotPositive = Make("CG0005",
+        "Size must be positive",
+        "{0}: {1} must be at least 1 but is {2}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor NegativePadding = Make("CG0006",
+        "Negative padding",
+        "{0}: padding must not be negative but {1} is {2}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor NeedsFlatInput = Make("CG0007",
+        "Layer needs a 1-D input",
+        "{0} needs a 1-D input but its input ({1}) is {2}; add [Flatten] or a global pooling layer before it",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor WrongInputRank = Make("CG0008",
+        "Layer does not fit the input's rank",
+        "{0} needs a {1} input but its input ({2}) is {3}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor MissingWeights = Make("CG0009",
+        "Weights missing",
+        "{0} has no weights: give Weights = new float[] {{ ... }} ({1} values) or a WeightsFile on [ConvNet]",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor WrongAxisCount = Make("CG0010",
+        "Per-axis option of the wrong length",
+        "{0}: {1} needs {2} values ({3}) but {4} were given",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor PoolPadTooLarge = Make("CG0011",
+        "Pooling pad larger than half the window",
+        "{0}: a pad of {1} is more than half the {2} window, so a window could lie wholly in the padding (PyTorch rejects this)",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor BadInputShape = Make("CG0012",
+        "Invalid input shape",
+        "[ConvNet] input shape {0} is invalid: {1}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor BadClass = Make("CG0013",
+        "Network class cannot be generated",
+        "'{0}' cannot hold a generated network: {1}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor Unsupported = Make("CG0014",
+        "Option not supported yet",
+        "{0}: {1} is not supported yet",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor InvalidArgument = Make("CG0015",
+        "Invalid attribute argument",
+        "{0}: {1}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor NonFiniteWeights = Make("CG0016",
+        "Non-finite weight",
+        "{0}: {1} holds a non-finite value ({2}) at index {3}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor NoLayers = Make("CG0017",
+        "Network without layers",
+        "'{0}' declares [ConvNet] but no layers",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor MissingBias = Make("CG0018",
+        "Bias missing",
+        "{0} has UseBias = true but no Bias: give Bias = new float[] {{ ... }} ({1} values) or set UseBias = false",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor BiasWithoutUseBias = Make("CG0019",
+        "Bias given with UseBias = false",
+        "{0} has UseBias = false but a Bias is given; remove one of them",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor SameEvenKernel = Make("CG0101",
+        "Same padding with an even window is asymmetric",
+        "{0}: Padding.Same with a window of {1} pads one more at the end (bottom/right), as Keras does; PyTorch's padding='same' puts it at the start",
+        DiagnosticSeverity.Info);
+
+    public static readonly DiagnosticDescriptor StrideDropsInput = Make("CG0102",
+        "Stride drops input",
+        "{0}: with Padding.Valid the last {1} input {2} of {3} are never read by any window",
+        DiagnosticSeverity.Info);
+
+    public static readonly DiagnosticDescriptor InternalError = Make("CG9999",
+        "ConvGen internal error",
+        "ConvGen could not generate '{0}': {1}. Please report this with the declaration.",
+        DiagnosticSeverity.Error);
+
+    public static IReadOnlyList<DiagnosticDescriptor> All { get; } = typeof(Descriptors)
+        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+        .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+        .ToArray();
+
+    private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = All.ToDictionary(d => d.Id);
+
+    public static DiagnosticDescriptor ById(string id) => s_byId[id];
+}

@@ -1,0 +1,54 @@
+using ConvGen.Generators.Helpers;
+using ConvGen.Generators.Shapes;
+
+namespace ConvGen.Generators.Model;
+
+/// <summary>
+/// Sliding-window geometry of a conv or pooling layer, on the (H, W) plane; 1-D layers have H = 1,
+/// a window height of 1 and no vertical padding.
+/// </summary>
+internal sealed record Window(
+    int KernelH, int KernelW, int StrideH, int StrideW, int DilationH, int DilationW,
+    int PadTop, int PadLeft, int PadBottom, int PadRight,
+    int InH, int InW, int OutH, int OutW)
+{
+    /// <summary>First output row whose whole window lies inside the input (no padding read).</summary>
+    public int InteriorRowStart => Ceil(PadTop, StrideH);
+
+    /// <summary>One past the last output row whose whole window lies inside the input.</summary>
+    public int InteriorRowEnd => System.Math.Max(InteriorRowStart, System.Math.Min(OutH, FloorDiv(InH - 1 - (KernelH - 1) * DilationH + PadTop, StrideH) + 1));
+
+    public int InteriorColStart => Ceil(PadLeft, StrideW);
+
+    public int InteriorColEnd => System.Math.Max(InteriorColStart, System.Math.Min(OutW, FloorDiv(InW - 1 - (KernelW - 1) * DilationW + PadLeft, StrideW) + 1));
+
+    /// <summary>Every window lies inside the input: no bounds checks are needed anywhere.</summary>
+    public bool AllInterior => InteriorRowStart == 0 && InteriorRowEnd == OutH && InteriorColStart == 0 && InteriorColEnd == OutW;
+
+    public int Taps => KernelH * KernelW;
+
+    private static int Ceil(int a, int b) => (a + b - 1) / b;
+
+    private static int FloorDiv(int a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+/// <summary>A layer with every size resolved by shape inference; weights are in PyTorch layout.</summary>
+internal sealed record LayerPlan(int Index, LayerSpec Spec, Shape In, Shape Out)
+{
+    public Window? Window { get; init; }
+
+    /// <summary>Weights in PyTorch layout: conv <c>[out, in/groups, kh, kw]</c>, dense <c>[out, in]</c>.</summary>
+    public EquatableArray<float> Weights { get; init; } = EquatableArray<float>.Empty;
+
+    /// <summary>Empty when the layer has no bias.</summary>
+    public EquatableArray<float> Bias { get; init; } = EquatableArray<float>.Empty;
+
+    public long Parameters => Weights.Count + Bias.Count;
+
+    public long MultiplyAccumulates { get; init; }
+
+    public string Name => Spec.Name ?? Spec.TypeName;
+}
+
+/// <summary>The network after shape inference: what the planner and the emitters work from.</summary>
+internal sealed record NetworkPlan(NetworkSpec Spec, Shape Input, Shape Output, EquatableArray<LayerPlan> Layers);

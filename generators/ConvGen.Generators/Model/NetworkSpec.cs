@@ -1,0 +1,82 @@
+using ConvGen.Generators.Helpers;
+
+namespace ConvGen.Generators.Model;
+
+// The declared network as written, with no Roslyn symbols, syntax or locations, so the incremental
+// pipeline can compare it by value and skip emission when an edit elsewhere leaves it unchanged.
+
+internal enum LayerKind
+{
+    Conv,
+    Dense,
+    MaxPool,
+    AvgPool,
+    GlobalAvgPool,
+    GlobalMaxPool,
+    Flatten,
+    Dropout,
+    Softmax,
+    Activation,
+}
+
+internal enum ActivationKind { None, ReLU, ReLU6, LeakyReLU, Sigmoid, Tanh, HardSwish, ELU, Softmax }
+
+internal enum PaddingKind { Valid, Same }
+
+internal enum PaddingModeKind { Zeros, Reflect, Replicate, Circular }
+
+internal enum LayoutKind { ChannelsFirst, ChannelsLast }
+
+internal enum WeightLayoutKind { PyTorch, Keras }
+
+/// <summary>A containing type of a nested network class, as its declaration header must be repeated.</summary>
+internal sealed record ContainingType(string Keyword, string Name);
+
+internal sealed record NetworkSpec(
+    string? Namespace,
+    EquatableArray<ContainingType> ContainingTypes,
+    string ClassName,
+    bool IsStatic,
+    EquatableArray<int> InputShape,
+    LayoutKind Layout,
+    WeightLayoutKind WeightLayout,
+    string? WeightsFile,
+    long MaxRamBytes,
+    EquatableArray<LayerSpec> Layers)
+{
+    public string FullName => (Namespace is null ? "" : Namespace + ".")
+        + string.Concat(System.Linq.Enumerable.Select(ContainingTypes, t => t.Name + ".")) + ClassName;
+}
+
+/// <summary>
+/// One layer attribute, with scalar/array option pairs already merged per axis. Sizes that depend on
+/// the input (Same padding, output shapes, weight counts) are left to shape inference.
+/// </summary>
+internal sealed record LayerSpec(LayerKind Kind, string TypeName, int SpatialRank)
+{
+    public string? Name { get; init; }
+    public string? Input { get; init; }
+
+    /// <summary>Conv filters or Dense units.</summary>
+    public int Outputs { get; init; }
+
+    /// <summary>Kernel or pool window per spatial axis.</summary>
+    public EquatableArray<int> Kernel { get; init; } = EquatableArray<int>.Empty;
+    public EquatableArray<int> Strides { get; init; } = EquatableArray<int>.Empty;
+    public EquatableArray<int> Dilations { get; init; } = EquatableArray<int>.Empty;
+    public PaddingKind Padding { get; init; }
+
+    /// <summary>Explicit pads, begins then ends (<c>[top, left, bottom, right]</c> in 2-D); empty when not given.</summary>
+    public EquatableArray<int> Pads { get; init; } = EquatableArray<int>.Empty;
+    public PaddingModeKind PaddingMode { get; init; }
+    public int Groups { get; init; } = 1;
+    public bool UseBias { get; init; } = true;
+    public ActivationKind Activation { get; init; }
+
+    /// <summary>The activation parameter, with the per-activation default already applied.</summary>
+    public float Alpha { get; init; }
+    public EquatableArray<float>? Weights { get; init; }
+    public EquatableArray<float>? Bias { get; init; }
+    public bool CeilMode { get; init; }
+    public bool CountIncludePad { get; init; } = true;
+}

@@ -1,0 +1,259 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using ConvGen.Generators.Diagnostics;
+using ConvGen.Generators.Helpers;
+using ConvGen.Generators.Model;
+using Microsoft.CodeAnalysis;
+
+namespace ConvGen.Generators.Parsing;
+
+/// <summary>Reads one layer attribute into a <see cref="LayerSpec"/>, merging scalar/array option pairs per axis.</summary>
+internal sealed class LayerReader
+{
+    private readonly AttributeData _attribute;
+    private readonly int _index;
+    private readonly List<NetProblem> _problems;
+    private readonly Dictionary<string, TypedConstant> _named;
+    private LayerSpec _layer;
+
+    public LayerReader(AttributeData attribute, int index, List<NetProblem> problems)
+    {
+        _attribute = attribute;
+        _index = index;
+        _problems = problems;
+        _named = attribute.NamedArguments.GroupBy(a => a.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+        string typeName = attribute.AttributeClass!.Name;
+        if (typeName.EndsWith("Attribute", StringComparison.Ordinal))
+            typeName = typeName.Substring(0, typeName.Length - "Attribute".Length);
+        var (kind, rank) = KindOf(typeName);
+        _layer = new LayerSpec(kind, typeName, rank);
+    }
+
+    private static (LayerKind Kind, int Rank) KindOf(string typeName) => typeName switch
+    {
+        "Conv1D" => (LayerKind.Conv, 1),
+        "Conv2D" => (LayerKind.Conv, 2),
+        "Dense" => (LayerKind.Dense, 0),
+        "MaxPool1D" => (LayerKind.MaxPool, 1),
+        "MaxPool2D" => (LayerKind.MaxPool, 2),
+        "AvgPool1D" => (LayerKind.AvgPool, 1),
+        "AvgPool2D" => (LayerKind.AvgPool, 2),
+        "GlobalAvgPool" => (LayerKind.GlobalAvgPool, 0),
+        "GlobalMaxPool" => (LayerKind.GlobalMaxPool, 0),
+        "Flatten" => (LayerKind.Flatten, 0),
+        "Dropout" => (LayerKind.Dropout, 0),
+        "Softmax" => (LayerKind.Softmax, 0),
+        "Activation" => (LayerKind.Activation, 0),
+        _ => ((LayerKind)(-1), 0),
+    };
+
+    private string Who => NetworkParser.Describe(_layer);
+
+    private void Problem(DiagnosticDescriptor descriptor, string? argument, params object[] args)
+        => _problems.Add(NetProblem.Create(descriptor, _index, argument, args));
+
+    public LayerSpec Read()
+    {
+        _layer = _layer with { Name = NamedString("Name"), Input = NamedString("Input") };
+        if (_attribute.AttributeConstructor is null || (int)_layer.Kind < 0)
+        {
+            Problem(Descriptors.InvalidArgument, null, Who, "the attribute's arguments could not be read");
+            return _layer;
+        }
+
+        switch (_layer.Kind)
+        {
+            case LayerKind.Conv:
+                _layer = _layer with { Outputs = Positive(0, "filters") };
+                ReadKernel();
+                _layer = _layer with
+                {
+                    Strides = PerAxis("Stride", "Strides", 1),
+                    Dilations = PerAxis("Dilation", "Dilations", 1),
+                    Groups = NamedPositive("Groups", 1),
+                    PaddingMode = (PaddingModeKind)(NamedInt("PaddingMode") ?? 0),
+                };
+                ReadPadding();
+                ReadWeighted();
+                if (_layer.PaddingMode is not PaddingModeKind.Zeros and not PaddingModeKind.Reflect
+                    and not PaddingModeKind.Replicate and not PaddingModeKind.Circular)
+                    Problem(Descriptors.InvalidArgument, "PaddingMode", Who, $"PaddingMode {(int)_layer.PaddingMode} is not a PaddingMode value");
+                break;
+            case LayerKind.Dense:
+                _layer = _layer with { Outputs = Positive(0, "units") };
+                ReadWeighted();
+                break;
+            case LayerKind.MaxPool:
+            case LayerKind.AvgPool:
+                ReadKernel();
+                int[] window = _layer.Kernel.ToArray();
+                _layer = _layer with
+                {
+                    Strides = PerAxis("Stride", "Strides", 0, window),
+                    Dilations = _layer.Kind == LayerKind.MaxPool ? PerAxis("Dilation", "Dilations", 1) : Enumerable.Repeat(1, _layer.SpatialRank).ToEquatableArray(),
+                    CeilMode = NamedBool("CeilMode") ?? false,
+                    CountIncludePad = NamedBool("CountIncludePad") ?? true,
+                };
+                ReadPadding();
+                break;
+            case LayerKind.Activation:
+                _layer = _layer with { Activation = ReadActivation(Values.Int(_attribute.ConstructorArguments[0]), "kind") };
+                break;
+        }
+        return _layer;
+    }
+
+    private void ReadKernel()
+    {
+        // Constructor arguments after "filters" (conv) are the window sizes; a single value is square in 2-D.
+        int first = _layer.Kind == LayerKind.Conv ? 1 : 0;
+        var names = _attribute.AttributeConstructor!.Parameters.Select(p => p.Name).ToArray();
+        var sizes = new List<int>();
+        for (int i = first; i < _attribute.ConstructorArguments.Length; i++)
+            sizes.Add(Positive(i, names[i]));
+        if (sizes.Count == 1 && _layer.SpatialRank == 2)
+            sizes.Add(sizes[0]);
+        _layer = _layer with { Kernel = sizes.ToEquatableArray() };
+    }
+
+    private void ReadPadding()
+    {
+        int rank = _layer.SpatialRank;
+        _layer = _layer with { Padding = (PaddingKind)(NamedInt("Padding") ?? 0) };
+        if (_layer.Padding is not PaddingKind.Valid and not PaddingKind.Same)
+            Problem(Descriptors.InvalidArgument, "Padding", Who, $"Padding {(int)_layer.Padding} is not a Padding value");
+
+        int[]? pads = null;
+        if (_named.TryGetValue("Pads", out var padsConstant))
+        {
+            pads = Values.Ints(padsConstant);
+            if (pads is null || pads.Length != 2 * rank)
+            {
+                Problem(Descriptors.WrongAxisCount, "Pads", Who, "Pads", 2 * rank, rank == 1 ? "[left, right]" : "[top, left, bottom, right]", pads?.Length ?? 0);
+                pads = null;
+            }
+        }
+        else if (NamedInt("Pad") is int pad)
+        {
+            pads = Enumerable.Repeat(pad, 2 * rank).ToArray();
+        }
+        if (pads is not null)
+        {
+            string argument = _named.ContainsKey("Pads") ? "Pads" : "Pad";
+            foreach (int p in pads.Where(p => p < 0).Take(1))
+                Problem(Descriptors.NegativePadding, argument, Who, argument, p);
+            _layer = _layer with { Pads = pads.ToEquatableArray() };
+        }
+    }
+
+    private void ReadWeighted()
+    {
+        var activation = ReadActivation(NamedInt("Activation") ?? 0, "Activation");
+        var weights = _named.TryGetValue("Weights", out var w) ? ReadFloats(w, "Weights") : null;
+        var bias = _named.TryGetValue("Bias", out var b) ? ReadFloats(b, "Bias") : null;
+        _layer = _layer with
+        {
+            UseBias = NamedBool("UseBias") ?? true,
+            Activation = activation,
+            Weights = weights?.ToEquatableArray(),
+            Bias = bias?.ToEquatableArray(),
+        };
+    }
+
+    private float[]? ReadFloats(TypedConstant constant, string argument)
+    {
+        float[]? values = Values.Floats(constant);
+        if (values is null)
+            return null;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (float.IsNaN(values[i]) || float.IsInfinity(values[i]))
+            {
+                Problem(Descriptors.NonFiniteWeights, argument, Who, argument, values[i].ToString(System.Globalization.CultureInfo.InvariantCulture), i);
+                break;
+            }
+        }
+        return values;
+    }
+
+    private ActivationKind ReadActivation(int? value, string argument)
+    {
+        var kind = (ActivationKind)(value ?? 0);
+        if (kind is < ActivationKind.None or > ActivationKind.Softmax)
+        {
+            Problem(Descriptors.InvalidArgument, argument, Who, $"{value} is not an Activation value");
+            kind = ActivationKind.None;
+        }
+        float alpha = kind switch { ActivationKind.LeakyReLU => 0.01f, ActivationKind.ELU => 1f, _ => 0f };
+        if (_named.TryGetValue("Alpha", out var a) && Values.Float(a) is float given)
+        {
+            if (float.IsNaN(given) || float.IsInfinity(given))
+                Problem(Descriptors.InvalidArgument, "Alpha", Who, $"Alpha must be finite but is {given}");
+            else
+                alpha = given;
+        }
+        _layer = _layer with { Alpha = alpha };
+        return kind;
+    }
+
+    /// <summary>Merges <c>Stride = s</c> / <c>Strides = [..]</c> into one value per axis.</summary>
+    private EquatableArray<int> PerAxis(string scalar, string array, int fallback, int[]? fallbackPerAxis = null)
+    {
+        int rank = _layer.SpatialRank;
+        int[] result;
+        string argument = scalar;
+        if (_named.TryGetValue(array, out var constant))
+        {
+            argument = array;
+            result = Values.Ints(constant) ?? Array.Empty<int>();
+            if (result.Length != rank)
+            {
+                Problem(Descriptors.WrongAxisCount, array, Who, array, rank, rank == 1 ? "one per axis" : "[height, width]", result.Length);
+                return Enumerable.Repeat(1, rank).ToEquatableArray();
+            }
+        }
+        else if (NamedInt(scalar) is int value && !(value == 0 && fallbackPerAxis is not null))
+        {
+            // A pool's Stride of 0 is its "unset" default: the pool size.
+            result = Enumerable.Repeat(value, rank).ToArray();
+        }
+        else
+        {
+            result = fallbackPerAxis ?? Enumerable.Repeat(fallback, rank).ToArray();
+        }
+        foreach (int v in result.Where(v => v < 1).Take(1))
+            Problem(Descriptors.NotPositive, argument, Who, argument, v);
+        return result.Select(v => Math.Max(v, 1)).ToEquatableArray();
+    }
+
+    private int Positive(int constructorIndex, string argument)
+    {
+        if (constructorIndex >= _attribute.ConstructorArguments.Length)
+            return 1;
+        int? value = Values.Int(_attribute.ConstructorArguments[constructorIndex]);
+        if (value is null or < 1)
+        {
+            Problem(Descriptors.NotPositive, argument, Who, argument, value?.ToString() ?? "unreadable");
+            return 1;
+        }
+        return value.Value;
+    }
+
+    private int NamedPositive(string argument, int fallback)
+    {
+        int value = NamedInt(argument) ?? fallback;
+        if (value < 1)
+        {
+            Problem(Descriptors.NotPositive, argument, Who, argument, value);
+            return fallback;
+        }
+        return value;
+    }
+
+    private int? NamedInt(string name) => _named.TryGetValue(name, out var c) ? Values.Int(c) : null;
+
+    private bool? NamedBool(string name) => _named.TryGetValue(name, out var c) ? Values.Bool(c) : null;
+
+    private string? NamedString(string name) => _named.TryGetValue(name, out var c) ? Values.String(c) : null;
+}

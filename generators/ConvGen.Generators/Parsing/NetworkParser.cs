@@ -1,0 +1,197 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using ConvGen.Generators.Diagnostics;
+using ConvGen.Generators.Helpers;
+using ConvGen.Generators.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace ConvGen.Generators.Parsing;
+
+/// <summary>The parser's answer: a spec when the declaration could be read, and every problem found.</summary>
+internal sealed record ParseResult(NetworkSpec? Spec, EquatableArray<NetProblem> Problems);
+
+/// <summary>
+/// Reads a [ConvNet] class and its layer attributes into a <see cref="NetworkSpec"/>. Shared by the
+/// generator and the analyzer, so both see the same network. Never throws on user input: anything it
+/// cannot read becomes a <see cref="NetProblem"/>.
+/// </summary>
+internal static class NetworkParser
+{
+    public const string Namespace = "ConvGen";
+    public const string ConvNetAttributeName = "ConvGen.ConvNetAttribute";
+
+    public static ParseResult Parse(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        var problems = new List<NetProblem>();
+        AttributeData? convNet = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == ConvNetAttributeName);
+        if (convNet is null)
+            return new ParseResult(null, EquatableArray<NetProblem>.Empty);
+
+        CheckClass(type, problems);
+        var (shape, layout, weightLayout, weightsFile, maxRam) = ReadConvNet(convNet, problems);
+
+        var layers = new List<LayerSpec>();
+        foreach (AttributeData attribute in LayerAttributes(type))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            layers.Add(new LayerReader(attribute, layers.Count, problems).Read());
+        }
+        if (layers.Count == 0)
+            problems.Add(NetProblem.Create(Descriptors.NoLayers, NetProblem.Class, null, type.Name));
+        AssignNamesAndInputs(layers, problems);
+
+        var containing = new List<ContainingType>();
+        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+            containing.Insert(0, new ContainingType(TypeKeyword(outer), outer.Name));
+
+        var spec = new NetworkSpec(
+            type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
+            containing.ToEquatableArray(),
+            type.Name,
+            type.IsStatic,
+            shape.ToEquatableArray(),
+            layout,
+            weightLayout,
+            weightsFile,
+            maxRam,
+            layers.ToEquatableArray());
+        return new ParseResult(spec, problems.ToEquatableArray());
+    }
+
+    /// <summary>The ConvGen layer attributes on the class, in the order they are written.</summary>
+    public static IEnumerable<AttributeData> LayerAttributes(INamedTypeSymbol type)
+        => type.GetAttributes()
+            .Where(a => IsLayerAttribute(a.AttributeClass))
+            .Select((a, i) => (Attribute: a, Order: i, Ref: a.ApplicationSyntaxReference))
+            .OrderBy(x => x.Ref?.SyntaxTree.FilePath ?? "", StringComparer.Ordinal)
+            .ThenBy(x => x.Ref?.Span.Start ?? 0)
+            .ThenBy(x => x.Order)
+            .Select(x => x.Attribute);
+
+    private static bool IsLayerAttribute(INamedTypeSymbol? attributeClass)
+    {
+        for (INamedTypeSymbol? t = attributeClass; t is not null; t = t.BaseType)
+            if (t.Name == "LayerAttribute" && t.ContainingNamespace?.ToDisplayString() == Namespace)
+                return true;
+        return false;
+    }
+
+    private static string TypeKeyword(INamedTypeSymbol type) => type switch
+    {
+        { IsRecord: true, TypeKind: TypeKind.Struct } => "record struct",
+        { IsRecord: true } => "record",
+        { TypeKind: TypeKind.Struct } => "struct",
+        { TypeKind: TypeKind.Interface } => "interface",
+        _ => "class",
+    };
+
+    private static void CheckClass(INamedTypeSymbol type, List<NetProblem> problems)
+    {
+        void Fail(string why) => problems.Add(NetProblem.Create(Descriptors.BadClass, NetProblem.Class, null, type.Name, why));
+
+        if (type.TypeKind != TypeKind.Class || type.IsRecord)
+            Fail("it must be a class");
+        if (type.IsGenericType)
+            Fail("it must not be generic");
+        if (!IsPartial(type))
+            Fail("it must be declared partial");
+        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            if (!IsPartial(outer))
+                Fail($"its containing type '{outer.Name}' must be declared partial");
+            if (outer.IsGenericType)
+                Fail($"its containing type '{outer.Name}' must not be generic");
+        }
+    }
+
+    private static bool IsPartial(INamedTypeSymbol type)
+        => type.DeclaringSyntaxReferences.Length > 0
+           && type.DeclaringSyntaxReferences.All(r => r.GetSyntax() is TypeDeclarationSyntax t
+                && t.Modifiers.Any(m => m.ValueText == "partial"));
+
+    private static (int[] Shape, LayoutKind, WeightLayoutKind, string?, long) ReadConvNet(AttributeData attribute, List<NetProblem> problems)
+    {
+        int[] shape = Array.Empty<int>();
+        if (attribute.AttributeConstructor is null || attribute.ConstructorArguments.Length != 1)
+        {
+            problems.Add(NetProblem.Create(Descriptors.BadInputShape, NetProblem.Network, null, "?", "the [ConvNet] arguments could not be read"));
+        }
+        else
+        {
+            shape = Values.Ints(attribute.ConstructorArguments[0]) ?? Array.Empty<int>();
+            string text = "(" + string.Join(", ", shape) + ")";
+            if (shape.Length is < 1 or > 3)
+                problems.Add(NetProblem.Create(Descriptors.BadInputShape, NetProblem.Network, "inputShape", text,
+                    "give (C, L) for 1-D signals, (C, H, W) for images or (N) for a dense-only network"));
+            else if (shape.Any(d => d < 1))
+                problems.Add(NetProblem.Create(Descriptors.BadInputShape, NetProblem.Network, "inputShape", text, "every size must be at least 1"));
+            else if (shape.Aggregate(1L, (p, d) => p * d) > int.MaxValue / 4)
+                problems.Add(NetProblem.Create(Descriptors.BadInputShape, NetProblem.Network, "inputShape", text, "the input is too large"));
+        }
+
+        var layout = LayoutKind.ChannelsFirst;
+        var weightLayout = WeightLayoutKind.PyTorch;
+        string? weightsFile = null;
+        long maxRam = 0;
+        foreach (var named in attribute.NamedArguments)
+        {
+            switch (named.Key)
+            {
+                case "Layout": layout = (LayoutKind)(Values.Int(named.Value) ?? 0); break;
+                case "WeightLayout": weightLayout = (WeightLayoutKind)(Values.Int(named.Value) ?? 0); break;
+                case "WeightsFile": weightsFile = named.Value.Value as string; break;
+                case "MaxRamBytes": maxRam = named.Value.Value is long l ? l : 0; break;
+            }
+        }
+        if (weightsFile is not null)
+            problems.Add(NetProblem.Create(Descriptors.Unsupported, NetProblem.Network, "WeightsFile", "[ConvNet]", "WeightsFile"));
+        if (layout is not (LayoutKind.ChannelsFirst or LayoutKind.ChannelsLast))
+            problems.Add(NetProblem.Create(Descriptors.InvalidArgument, NetProblem.Network, "Layout", "[ConvNet]", $"Layout {(int)layout} is not a Layout value"));
+        if (weightLayout is not (WeightLayoutKind.PyTorch or WeightLayoutKind.Keras))
+            problems.Add(NetProblem.Create(Descriptors.InvalidArgument, NetProblem.Network, "WeightLayout", "[ConvNet]", $"WeightLayout {(int)weightLayout} is not a WeightLayout value"));
+        return (shape, layout, weightLayout, weightsFile, maxRam);
+    }
+
+    /// <summary>Gives unnamed layers Keras-style names (conv2d, conv2d_1, …) and checks names are unique.</summary>
+    private static void AssignNamesAndInputs(List<LayerSpec> layers, List<NetProblem> problems)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var taken = new HashSet<string>(layers.Where(l => l.Name is not null).Select(l => l.Name!), StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < layers.Count; i++)
+        {
+            LayerSpec layer = layers[i];
+            if (layer.Name is null)
+            {
+                string stem = layer.TypeName.ToLowerInvariant();
+                string name;
+                do
+                {
+                    counts.TryGetValue(stem, out int n);
+                    counts[stem] = n + 1;
+                    name = n == 0 ? stem : stem + "_" + n;
+                } while (taken.Contains(name));
+                taken.Add(name);
+                layers[i] = layer = layer with { Name = name };
+            }
+            else if (!seen.Add(layer.Name) || layer.Name == "input")
+            {
+                problems.Add(NetProblem.Create(Descriptors.InvalidArgument, i, "Name", Describe(layer),
+                    layer.Name == "input" ? "the name 'input' is reserved for the network's input" : $"another layer is already named '{layer.Name}'"));
+            }
+            seen.Add(layer.Name!);
+
+            string previous = i == 0 ? "input" : layers[i - 1].Name!;
+            if (layer.Input is not null && layer.Input != previous)
+                problems.Add(NetProblem.Create(Descriptors.Unsupported, i, "Input", Describe(layer),
+                    $"reading '{layer.Input}' instead of the layer written above ('{previous}')"));
+        }
+    }
+
+    /// <summary>How messages name a layer: <c>Conv2D 'conv1'</c>.</summary>
+    public static string Describe(LayerSpec layer) => layer.Name is null ? layer.TypeName : $"{layer.TypeName} '{layer.Name}'";
+}

@@ -1,0 +1,179 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using ConvGen.Generators.Helpers;
+using ConvGen.Generators.Model;
+using ConvGen.Generators.Shapes;
+
+namespace ConvGen.Generators.Planning;
+
+internal enum StepKind
+{
+    Conv,
+    Dense,
+    MaxPool,
+    AvgPool,
+    GlobalAvgPool,
+    GlobalMaxPool,
+    Activation,
+    Softmax,
+    /// <summary>(C, S) to (S, C): a channels-last Flatten or output.</summary>
+    ToChannelsLast,
+    /// <summary>(S, C) to (C, S): a channels-last input.</summary>
+    ToChannelsFirst,
+    Copy,
+}
+
+internal enum BufferKind { Input, Output, Scratch }
+
+/// <summary>Where a step reads or writes: the caller's input or output span, or a slice of scratch.</summary>
+internal sealed record Buffer(BufferKind Kind, int Offset, int Length);
+
+/// <summary>One call in the generated Run: a kernel over a layer (or an implicit layout change).</summary>
+internal sealed record Step(StepKind Kind, LayerPlan? Layer, Shape In, Shape Out, Buffer Source, Buffer Target)
+{
+    public ActivationKind Activation { get; init; }
+    public float Alpha { get; init; }
+
+    /// <summary>A name for the step's method, unique within the network.</summary>
+    public string MethodName { get; init; } = "";
+}
+
+/// <summary>The steps of Run with their buffers, and the scratch size they need.</summary>
+internal sealed record ExecutionPlan(NetworkPlan Network, EquatableArray<Step> Steps, int ScratchLength)
+{
+    /// <summary>The largest number of floats of scratch live at once, and the step that sets it.</summary>
+    public static ExecutionPlan Create(NetworkPlan network) => Planner.Plan(network);
+}
+
+/// <summary>
+/// Lowers layers to steps and places every intermediate tensor in scratch. Element-wise steps run in
+/// place; Flatten (channels first) and Dropout are views and cost nothing. Offsets are assigned greedily,
+/// largest tensor first, at the lowest offset free for its whole lifetime (as TensorFlow Lite Micro's
+/// greedy planner), so ScratchLength is close to the peak of simultaneously live activations.
+/// </summary>
+internal static class Planner
+{
+    /// <summary>A value produced by a step; in-place steps extend the value they update.</summary>
+    private sealed class Value
+    {
+        public int Size;
+        public int FirstStep;
+        public int LastStep;
+        public BufferKind Kind = BufferKind.Scratch;
+        public int Offset;
+    }
+
+    private sealed record PendingStep(StepKind Kind, LayerPlan? Layer, Shape In, Shape Out, Value Source, Value Target, ActivationKind Activation, float Alpha);
+
+    public static ExecutionPlan Plan(NetworkPlan network)
+    {
+        var layout = network.Spec.Layout;
+        var inputValue = new Value { Size = network.Input.Size, Kind = BufferKind.Input, FirstStep = -1 };
+        var steps = new List<PendingStep>();
+        Value current = inputValue;
+        Shape shape = network.Input;
+
+        void Add(StepKind kind, LayerPlan? layer, Shape outShape, bool inPlace, ActivationKind activation = ActivationKind.None, float alpha = 0)
+        {
+            Value target = inPlace && current.Kind != BufferKind.Input ? current : new Value { Size = outShape.Size, FirstStep = steps.Count };
+            current.LastStep = steps.Count;
+            steps.Add(new PendingStep(kind, layer, shape, outShape, current, target, activation, alpha));
+            current = target;
+            shape = outShape;
+        }
+
+        bool NeedsTranspose(Shape s) => layout == LayoutKind.ChannelsLast && s.Rank > 1 && s.C > 1 && s.Spatial > 1;
+
+        if (NeedsTranspose(shape))
+            Add(StepKind.ToChannelsFirst, null, shape, inPlace: false);
+
+        foreach (LayerPlan layer in network.Layers)
+        {
+            LayerSpec spec = layer.Spec;
+            // Softmax as a fused activation is a pass of its own over the finished output.
+            var fused = spec.Activation == ActivationKind.Softmax ? ActivationKind.None : spec.Activation;
+            switch (spec.Kind)
+            {
+                case LayerKind.Conv: Add(StepKind.Conv, layer, layer.Out, false, fused, spec.Alpha); break;
+                case LayerKind.Dense: Add(StepKind.Dense, layer, layer.Out, false, fused, spec.Alpha); break;
+                case LayerKind.MaxPool: Add(StepKind.MaxPool, layer, layer.Out, false); break;
+                case LayerKind.AvgPool: Add(StepKind.AvgPool, layer, layer.Out, false); break;
+                case LayerKind.GlobalAvgPool: Add(StepKind.GlobalAvgPool, layer, layer.Out, false); break;
+                case LayerKind.GlobalMaxPool: Add(StepKind.GlobalMaxPool, layer, layer.Out, false); break;
+                case LayerKind.Softmax: Add(StepKind.Softmax, layer, layer.Out, true); break;
+                case LayerKind.Activation when spec.Activation == ActivationKind.Softmax: Add(StepKind.Softmax, layer, layer.Out, true); break;
+                case LayerKind.Activation:
+                    if (spec.Activation != ActivationKind.None)
+                        Add(StepKind.Activation, layer, layer.Out, true, spec.Activation, spec.Alpha);
+                    break;
+                case LayerKind.Flatten:
+                    if (NeedsTranspose(shape)) Add(StepKind.ToChannelsLast, layer, layer.Out, false);
+                    else shape = layer.Out; // a view: same memory, new shape
+                    break;
+                case LayerKind.Dropout:
+                    break;
+            }
+            if ((spec.Kind is LayerKind.Conv or LayerKind.Dense) && spec.Activation == ActivationKind.Softmax)
+                Add(StepKind.Softmax, layer, layer.Out, true);
+        }
+
+        if (NeedsTranspose(shape))
+            Add(StepKind.ToChannelsLast, null, shape, false);
+        if (current.Kind == BufferKind.Input)
+            Add(StepKind.Copy, null, shape, false);
+
+        // The last value is the caller's output span; everything else lives in scratch.
+        current.Kind = BufferKind.Output;
+        var scratchValues = steps.SelectMany(s => new[] { s.Source, s.Target })
+            .Where(v => v.Kind == BufferKind.Scratch).Distinct().ToList();
+        int scratchLength = AssignOffsets(scratchValues);
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var result = steps.Select((s, i) => new Step(s.Kind, s.Layer, s.In, s.Out, BufferOf(s.Source), BufferOf(s.Target))
+        {
+            Activation = s.Activation,
+            Alpha = s.Alpha,
+            MethodName = UniqueName(names, s.Kind, s.Layer),
+        });
+        return new ExecutionPlan(network, result.ToEquatableArray(), scratchLength);
+    }
+
+    private static Buffer BufferOf(Value v) => new(v.Kind, v.Offset, v.Size);
+
+    /// <summary>Greedy by size: each value takes the lowest offset that no value alive at the same time uses.</summary>
+    private static int AssignOffsets(List<Value> values)
+    {
+        var placed = new List<Value>();
+        int length = 0;
+        foreach (Value v in values.OrderByDescending(v => v.Size).ThenBy(v => v.FirstStep))
+        {
+            int offset = 0;
+            foreach (Value other in placed.Where(o => o.FirstStep <= v.LastStep && v.FirstStep <= o.LastStep).OrderBy(o => o.Offset))
+            {
+                if (offset + v.Size <= other.Offset)
+                    break;
+                offset = Math.Max(offset, other.Offset + other.Size);
+            }
+            v.Offset = offset;
+            placed.Add(v);
+            length = Math.Max(length, offset + v.Size);
+        }
+        return length;
+    }
+
+    private static string UniqueName(HashSet<string> taken, StepKind kind, LayerPlan? layer)
+    {
+        string stem = layer is null ? kind.ToString() : kind + "_" + Identifier(layer.Name);
+        string name = stem;
+        for (int n = 2; !taken.Add(name); n++)
+            name = stem + "_" + n;
+        return name;
+    }
+
+    private static string Identifier(string name)
+    {
+        var chars = name.Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray();
+        return new string(chars);
+    }
+}

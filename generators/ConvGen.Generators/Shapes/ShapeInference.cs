@@ -1,0 +1,309 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using ConvGen.Generators.Diagnostics;
+using ConvGen.Generators.Helpers;
+using ConvGen.Generators.Model;
+using ConvGen.Generators.Parsing;
+using Microsoft.CodeAnalysis;
+
+namespace ConvGen.Generators.Shapes;
+
+internal sealed record InferenceResult(NetworkPlan? Plan, EquatableArray<NetProblem> Problems);
+
+/// <summary>
+/// The single source of truth for sizes: walks the layers in order, resolves padding, output shapes and
+/// weight counts, and reports every shape mistake with the shapes that make it wrong.
+/// </summary>
+internal static class ShapeInference
+{
+    public static InferenceResult Infer(NetworkSpec spec)
+    {
+        var problems = new List<NetProblem>();
+        if (spec.InputShape.Count is < 1 or > 3 || spec.InputShape.Any(d => d < 1))
+            return new InferenceResult(null, problems.ToEquatableArray());
+
+        Shape input = Shape.FromDeclared(spec.InputShape.ToArray());
+        Shape current = input;
+        string source = "the network input";
+        var layers = new List<LayerPlan>();
+        for (int i = 0; i < spec.Layers.Count; i++)
+        {
+            LayerSpec layer = spec.Layers[i];
+            var context = new LayerContext(spec, layer, i, current, source, problems);
+            LayerPlan? plan = context.Infer();
+            if (plan is null)
+                return new InferenceResult(null, problems.ToEquatableArray());
+            layers.Add(plan);
+            current = plan.Out;
+            source = $"after {NetworkParser.Describe(layer)}";
+        }
+        var result = new NetworkPlan(spec, input, current, layers.ToEquatableArray());
+        return new InferenceResult(result, problems.ToEquatableArray());
+    }
+
+    private sealed class LayerContext
+    {
+        private readonly NetworkSpec _network;
+        private readonly LayerSpec _layer;
+        private readonly int _index;
+        private readonly Shape _in;
+        private readonly string _source;
+        private readonly List<NetProblem> _problems;
+        private bool _failed;
+
+        public LayerContext(NetworkSpec network, LayerSpec layer, int index, Shape input, string source, List<NetProblem> problems)
+        {
+            _network = network;
+            _layer = layer;
+            _index = index;
+            _in = input;
+            _source = source;
+            _problems = problems;
+        }
+
+        private string Who => NetworkParser.Describe(_layer);
+
+        private string InputText => $"{_source}, {_in.Describe(_network.Layout)}";
+
+        private void Problem(DiagnosticDescriptor descriptor, string? argument, params object[] args)
+        {
+            _problems.Add(NetProblem.Create(descriptor, _index, argument, args));
+            if (descriptor.DefaultSeverity == DiagnosticSeverity.Error)
+                _failed = true;
+        }
+
+        public LayerPlan? Infer()
+        {
+            LayerPlan? plan = _layer.Kind switch
+            {
+                LayerKind.Conv => Conv(),
+                LayerKind.Dense => Dense(),
+                LayerKind.MaxPool or LayerKind.AvgPool => Pool(),
+                LayerKind.GlobalAvgPool or LayerKind.GlobalMaxPool => GlobalPool(),
+                LayerKind.Flatten => new LayerPlan(_index, _layer, _in, Shape.Vector(_in.Size)),
+                LayerKind.Dropout or LayerKind.Softmax or LayerKind.Activation => new LayerPlan(_index, _layer, _in, _in),
+                _ => null,
+            };
+            return _failed ? null : plan;
+        }
+
+        private bool RequireSpatialRank()
+        {
+            if (_in.SpatialRank == _layer.SpatialRank)
+                return true;
+            string needed = _layer.SpatialRank == 1 ? "1-D (C, L)" : "2-D (C, H, W)";
+            string actual = _in.Rank switch { 1 => "a flat vector", 2 => "1-D", _ => "2-D" };
+            Problem(Descriptors.WrongInputRank, null, Who, needed, InputText, actual);
+            return false;
+        }
+
+        private LayerPlan? Conv()
+        {
+            if (!RequireSpatialRank())
+                return null;
+            int groups = _layer.Groups, outC = _layer.Outputs;
+            if (_in.C % groups != 0 || outC % groups != 0)
+            {
+                Problem(Descriptors.GroupsDoNotDivide, "Groups", Who, groups, _in.C, outC);
+                return null;
+            }
+            if (_layer.PaddingMode != PaddingModeKind.Zeros)
+            {
+                Problem(Descriptors.Unsupported, "PaddingMode", Who, $"PaddingMode.{_layer.PaddingMode}");
+                return null;
+            }
+            Window? window = ResolveWindow(isPool: false);
+            if (window is null)
+                return null;
+
+            int inPerGroup = _in.C / groups;
+            int taps = window.Taps;
+            string kernelText = _layer.SpatialRank == 2 ? $"{window.KernelH}x{window.KernelW}" : $"{window.KernelW}";
+            var weights = ResolveWeights(outC * inPerGroup * taps,
+                $"{outC} filters x {inPerGroup} input channels{(groups > 1 ? " per group" : "")} x {kernelText}",
+                w => _network.WeightLayout == WeightLayoutKind.Keras ? KerasConvToPyTorch(w, outC, inPerGroup, taps) : w);
+            var bias = ResolveBias(outC, "filter");
+            if (_failed)
+                return null;
+            Shape output = _in.Rank == 3 ? new Shape(3, outC, window.OutH, window.OutW) : new Shape(2, outC, 1, window.OutW);
+            return new LayerPlan(_index, _layer, _in, output)
+            {
+                Window = window,
+                Weights = weights,
+                Bias = bias,
+                MultiplyAccumulates = (long)output.Size * inPerGroup * taps,
+            };
+        }
+
+        private LayerPlan? Dense()
+        {
+            if (_in.Rank != 1)
+            {
+                Problem(Descriptors.NeedsFlatInput, null, Who, _source, _in.Describe(_network.Layout));
+                return null;
+            }
+            int inputs = _in.C, units = _layer.Outputs;
+            var weights = ResolveWeights(units * inputs, $"{units} units x {inputs} inputs",
+                w => _network.WeightLayout == WeightLayoutKind.Keras ? Transpose(w, inputs, units) : w);
+            var bias = ResolveBias(units, "unit");
+            if (_failed)
+                return null;
+            return new LayerPlan(_index, _layer, _in, Shape.Vector(units))
+            {
+                Weights = weights,
+                Bias = bias,
+                MultiplyAccumulates = (long)units * inputs,
+            };
+        }
+
+        private LayerPlan? Pool()
+        {
+            if (!RequireSpatialRank())
+                return null;
+            Window? window = ResolveWindow(isPool: true);
+            if (window is null)
+                return null;
+            Shape output = _in.Rank == 3 ? new Shape(3, _in.C, window.OutH, window.OutW) : new Shape(2, _in.C, 1, window.OutW);
+            return new LayerPlan(_index, _layer, _in, output) { Window = window };
+        }
+
+        private LayerPlan? GlobalPool()
+        {
+            if (_in.Rank == 1)
+            {
+                Problem(Descriptors.WrongInputRank, null, Who, "1-D or 2-D", InputText, "a flat vector");
+                return null;
+            }
+            return new LayerPlan(_index, _layer, _in, Shape.Vector(_in.C));
+        }
+
+        /// <summary>Resolves pads (explicit, Same or Valid) and output sizes per axis.</summary>
+        private Window? ResolveWindow(bool isPool)
+        {
+            int rank = _layer.SpatialRank;
+            int[] kernel = _layer.Kernel.ToArray(), stride = _layer.Strides.ToArray(), dilation = _layer.Dilations.ToArray();
+            int[] inSize = rank == 2 ? new[] { _in.H, _in.W } : new[] { _in.W };
+            var begin = new int[rank];
+            var end = new int[rank];
+            var outSize = new int[rank];
+            string[] axisNames = rank == 2 ? new[] { "rows", "columns" } : new[] { "elements" };
+            for (int a = 0; a < rank; a++)
+            {
+                int span = (kernel[a] - 1) * dilation[a] + 1;
+                if (_layer.Pads.Count > 0)
+                {
+                    begin[a] = _layer.Pads[a];
+                    end[a] = _layer.Pads[rank + a];
+                }
+                else if (_layer.Padding == PaddingKind.Same)
+                {
+                    int wanted = (inSize[a] + stride[a] - 1) / stride[a];
+                    int total = Math.Max((wanted - 1) * stride[a] + span - inSize[a], 0);
+                    begin[a] = total / 2;
+                    end[a] = total - begin[a];
+                    if (total % 2 == 1)
+                        Problem(Descriptors.SameEvenKernel, "Padding", Who, WindowText(kernel));
+                }
+
+                int padded = inSize[a] + begin[a] + end[a];
+                if (span > padded)
+                {
+                    string padNote = begin[a] + end[a] > 0 ? $" ({padded} with padding)" : "";
+                    Problem(Descriptors.WindowTooLarge, KernelArgument(), Who, WindowText(kernel, dilation), _source,
+                        SpatialText(), padNote, FixText(kernel, inSize));
+                    return null;
+                }
+                int reach = padded - span;
+                outSize[a] = isPool && _layer.CeilMode ? (reach + stride[a] - 1) / stride[a] + 1 : reach / stride[a] + 1;
+                if (isPool && _layer.CeilMode && (outSize[a] - 1) * stride[a] >= inSize[a] + begin[a])
+                    outSize[a]--;
+
+                if (isPool && (begin[a] > span / 2 || end[a] > span / 2))
+                {
+                    Problem(Descriptors.PoolPadTooLarge, _layer.Pads.Count > 0 ? (_layer.Pads.Count == 2 * rank ? "Pads" : "Pad") : "Padding",
+                        Who, Math.Max(begin[a], end[a]), WindowText(kernel, dilation));
+                    return null;
+                }
+                int unread = reach % stride[a];
+                if (!isPool && _layer.Padding == PaddingKind.Valid && _layer.Pads.Count == 0 && unread > 0)
+                    Problem(Descriptors.StrideDropsInput, "Stride", Who, unread, axisNames[a], inSize[a]);
+            }
+            return rank == 2
+                ? new Window(kernel[0], kernel[1], stride[0], stride[1], dilation[0], dilation[1], begin[0], begin[1], end[0], end[1], inSize[0], inSize[1], outSize[0], outSize[1])
+                : new Window(1, kernel[0], 1, stride[0], 1, dilation[0], 0, begin[0], 0, end[0], 1, inSize[0], 1, outSize[0]);
+        }
+
+        private string KernelArgument() => _layer.Kind == LayerKind.Conv ? "kernelSize" : "poolSize";
+
+        private string SpatialText() => _in.Rank == 3 ? $"{_in.H}x{_in.W}x{_in.C}" : $"{_in.W}x{_in.C}";
+
+        private string WindowText(int[] kernel, int[]? dilation = null)
+        {
+            string size = string.Join("x", kernel);
+            return dilation is not null && dilation.Any(d => d > 1)
+                ? $"{size} (dilation {string.Join("x", dilation)}, spanning {string.Join("x", kernel.Select((k, a) => (k - 1) * dilation[a] + 1))})"
+                : size;
+        }
+
+        private string FixText(int[] kernel, int[] inSize)
+        {
+            string what = _layer.Kind == LayerKind.Conv ? "a kernel" : "a pool size";
+            return $"Use Padding.Same, {what} of at most {string.Join("x", inSize)}, or remove a pooling layer before it.";
+        }
+
+        private EquatableArray<float> ResolveWeights(int expected, string makeUp, Func<float[], float[]> toPyTorch)
+        {
+            if (_layer.Weights is not { } weights)
+            {
+                Problem(Descriptors.MissingWeights, null, Who, expected);
+                return EquatableArray<float>.Empty;
+            }
+            if (weights.Count != expected)
+            {
+                Problem(Descriptors.WeightsLength, "Weights", Who, expected, makeUp, weights.Count);
+                return EquatableArray<float>.Empty;
+            }
+            return toPyTorch(weights.ToArray()).ToEquatableArray();
+        }
+
+        private EquatableArray<float> ResolveBias(int expected, string per)
+        {
+            if (!_layer.UseBias)
+            {
+                if (_layer.Bias is not null)
+                    Problem(Descriptors.BiasWithoutUseBias, "Bias", Who);
+                return EquatableArray<float>.Empty;
+            }
+            if (_layer.Bias is not { } bias)
+            {
+                Problem(Descriptors.MissingBias, null, Who, expected);
+                return EquatableArray<float>.Empty;
+            }
+            if (bias.Count != expected)
+                Problem(Descriptors.BiasLength, "Bias", Who, expected, per, bias.Count);
+            return bias;
+        }
+
+        /// <summary>Keras <c>[k..., in/groups, out]</c> to PyTorch <c>[out, in/groups, k...]</c>.</summary>
+        private static float[] KerasConvToPyTorch(float[] keras, int outC, int inPerGroup, int taps)
+        {
+            var result = new float[keras.Length];
+            for (int t = 0; t < taps; t++)
+                for (int i = 0; i < inPerGroup; i++)
+                    for (int o = 0; o < outC; o++)
+                        result[(o * inPerGroup + i) * taps + t] = keras[(t * inPerGroup + i) * outC + o];
+            return result;
+        }
+
+        /// <summary>A row-major <c>[rows, cols]</c> matrix to <c>[cols, rows]</c>.</summary>
+        private static float[] Transpose(float[] m, int rows, int cols)
+        {
+            var result = new float[m.Length];
+            for (int r = 0; r < rows; r++)
+                for (int c = 0; c < cols; c++)
+                    result[c * rows + r] = m[r * cols + c];
+            return result;
+        }
+    }
+}

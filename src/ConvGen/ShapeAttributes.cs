@@ -1,0 +1,36 @@
+namespace ConvGen
+{
+    /// <summary>Flattens the input to 1-D in the network's declared <see cref="Layout"/>.</summary>
+    public sealed class FlattenAttribute : LayerAttribute { }
+
+    /// <summary>Dropout: does nothing at inference; kept so declarations mirror the trained model.</summary>
+    public sealed class DropoutAttribute : LayerAttribute
+    {
+        /// <summary>Dropout with PyTorch's default rate (0.5).</summary>
+        public DropoutAttribute() : this(0.5f) { }
+
+        /// <summary>Dropout with the given training-time rate.</summary>
+        /// <param name="rate">The fraction dropped during training.</param>
+        public DropoutAttribute(float rate) => Rate = rate;
+
+        /// <summary>The fraction dropped during training (unused at inference).</summary>
+        public float Rate { get; }
+    }
+
+    /// <summary>Numerically stable softmax over the channel axis (over the whole vector for a 1-D input).</summary>
+    public sealed class SoftmaxAttribute : LayerAttribute { }
+
+    /// <summary>A stand-alone activation layer.</summary>
+    public sealed class ActivationAttribute : LayerAttribute
+    {
+        /// <summary>A stand-alone activation layer.</summary>
+        /// <param name="kind">The function applied.</param>
+        public ActivationAttribute(Activation kind) => Kind = kind;
+
+        /// <summary>The function applied.</summary>
+        public Activation Kind { get; }
+
+        /// <summary>The negative slope of LeakyReLU (default 0.01) or the alpha of ELU (default 1).</summary>
+        public float Alpha { get; set; }
+    }
+}

@@ -1,0 +1,110 @@
+using System;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.Loader;
+using ConvGen.Generators;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace ConvGen.Tests.Infrastructure;
+
+/// <summary>What running the real generator over some source gave.</summary>
+public sealed record GeneratorRun(
+    CSharpCompilation Output,
+    ImmutableArray<Diagnostic> GeneratorDiagnostics,
+    ImmutableArray<GeneratedSourceResult> Sources,
+    GeneratorDriver Driver)
+{
+    /// <summary>Errors and warnings of the compilation after generation (the user's build).</summary>
+    public ImmutableArray<Diagnostic> CompilationDiagnostics(bool includeWarnings = true) => Output.GetDiagnostics()
+        .Where(d => d.Severity == DiagnosticSeverity.Error || (includeWarnings && d.Severity == DiagnosticSeverity.Warning))
+        .ToImmutableArray();
+}
+
+/// <summary>
+/// Drives <see cref="ConvNetGenerator"/> in memory over a compilation made from offline reference
+/// assemblies, and loads the result to run it.
+/// </summary>
+public static class GeneratorHarness
+{
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.CSharp12);
+
+    private static readonly MetadataReference ConvGenReference = MetadataReference.CreateFromFile(typeof(ConvNetAttribute).Assembly.Location);
+
+    public static ImmutableArray<MetadataReference> Net100 { get; } =
+        Basic.Reference.Assemblies.Net100.References.All.Cast<MetadataReference>().Append(ConvGenReference).ToImmutableArray();
+
+    public static ImmutableArray<MetadataReference> Net80 { get; } =
+        Basic.Reference.Assemblies.Net80.References.All.Cast<MetadataReference>().Append(ConvGenReference).ToImmutableArray();
+
+    public static CSharpCompilation CreateCompilation(string source, ImmutableArray<MetadataReference>? references = null, OptimizationLevel optimization = OptimizationLevel.Release)
+        => CSharpCompilation.Create(
+            "Generated_" + Guid.NewGuid().ToString("N"),
+            new[] { CSharpSyntaxTree.ParseText(source, ParseOptions, path: "Nets.cs") },
+            references ?? Net100,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: optimization, nullableContextOptions: NullableContextOptions.Enable));
+
+    public static GeneratorDriver CreateDriver() => CSharpGeneratorDriver.Create(
+        new[] { new ConvNetGenerator().AsSourceGenerator() },
+        parseOptions: ParseOptions,
+        driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    public static GeneratorRun Run(string source, ImmutableArray<MetadataReference>? references = null, OptimizationLevel optimization = OptimizationLevel.Release)
+    {
+        CSharpCompilation input = CreateCompilation(source, references, optimization);
+        GeneratorDriver driver = CreateDriver().RunGeneratorsAndUpdateCompilation(input, out Compilation output, out var diagnostics);
+        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+        if (result.Exception is not null)
+            throw new InvalidOperationException("The generator threw.", result.Exception);
+        return new GeneratorRun((CSharpCompilation)output, diagnostics, result.GeneratedSources, driver);
+    }
+
+    /// <summary>Compiles the generated code, failing with the compiler's messages if it has any error or warning.</summary>
+    public static Assembly Load(GeneratorRun run)
+    {
+        var problems = run.CompilationDiagnostics();
+        if (problems.Length > 0 || run.GeneratorDiagnostics.Length > 0)
+            throw new InvalidOperationException("The generated code does not compile cleanly:\n"
+                + string.Join("\n", run.GeneratorDiagnostics.Concat(problems).Take(20)));
+        using var stream = new MemoryStream();
+        var emit = run.Output.Emit(stream);
+        if (!emit.Success)
+            throw new InvalidOperationException(string.Join("\n", emit.Diagnostics));
+        stream.Position = 0;
+        // Collectible, so hundreds of generated test assemblies do not pile up in the test process.
+        var context = new AssemblyLoadContext(run.Output.AssemblyName, isCollectible: true);
+        return context.LoadFromStream(stream);
+    }
+
+    /// <summary>
+    /// Source for a network class plus a reflection-friendly entry point: spans cannot cross
+    /// MethodInfo.Invoke, so <c>Invoke(float[])</c> calls the generated Run for the tests.
+    /// </summary>
+    public static string WithInvoker(string className, string declaration) => declaration + $$"""
+
+        public static class {{className}}_Invoker
+        {
+            public static float[] Invoke(float[] input)
+            {
+                var output = new float[{{className}}.OutputLength];
+                {{className}}.Run(input, output);
+                return output;
+            }
+        }
+        """;
+
+    public static Func<float[], float[]> Invoker(Assembly assembly, string className)
+    {
+        MethodInfo method = assembly.GetType(className + "_Invoker")!.GetMethod("Invoke")!;
+        return input =>
+        {
+            try { return (float[])method.Invoke(null, new object[] { input })!; }
+            catch (TargetInvocationException e) when (e.InnerException is not null) { throw e.InnerException; }
+        };
+    }
+
+    public static int Constant(Assembly assembly, string className, string name)
+        => (int)assembly.GetType(className)!.GetField(name)!.GetRawConstantValue()!;
+}
