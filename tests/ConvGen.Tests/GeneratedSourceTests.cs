@@ -1,0 +1,88 @@
+using System;
+using System.IO;
+using System.Linq;
+using ConvGen.Tests.Infrastructure;
+using ConvGen.Tests.Reference;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace ConvGen.Tests;
+
+/// <summary>The generated source itself: golden files, .NET 8 compatibility, and what it computes.</summary>
+public class GeneratedSourceTests
+{
+    public static TheoryData<string> Showcases => new(ShowcaseNetworks.All.Keys);
+
+    [Theory]
+    [MemberData(nameof(Showcases))]
+    public void Generated_source_matches_its_golden_file(string name)
+    {
+        GeneratorRun run = GeneratorHarness.Run(ShowcaseNetworks.Usings + ShowcaseNetworks.All[name]);
+
+        GeneratedSourceResult generated = Assert.Single(run.Sources);
+        Assert.Equal($"Showcase.{name}.g.cs", generated.HintName);
+        string? failure = GoldenFiles.Compare(generated.HintName, generated.SourceText.ToString());
+        Assert.True(failure is null, failure);
+    }
+
+    [Fact]
+    public void Every_golden_file_belongs_to_a_showcase()
+    {
+        var expected = ShowcaseNetworks.All.Keys.Select(k => $"Showcase.{k}.g.cs").ToHashSet();
+        foreach (string file in Directory.GetFiles(GoldenFiles.Directory, "*.g.cs"))
+        {
+            string name = Path.GetFileName(file);
+            if (expected.Contains(name))
+                continue;
+            if (GoldenFiles.Accepting)
+                File.Delete(file);
+            else
+                Assert.Fail($"{name} is a stale golden file: no showcase network produces it. Delete it, or run with CONVGEN_ACCEPT=1.");
+        }
+    }
+
+    [Fact]
+    public void Generated_code_compiles_for_net8_without_warnings()
+    {
+        GeneratorRun run = GeneratorHarness.Run(ShowcaseNetworks.Source, GeneratorHarness.Net80);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Equal(ShowcaseNetworks.All.Count, run.Sources.Length);
+        Assert.Empty(run.CompilationDiagnostics());
+    }
+
+    [Fact]
+    public void Generated_code_compiles_in_debug_without_warnings()
+    {
+        GeneratorRun run = GeneratorHarness.Run(ShowcaseNetworks.Source, optimization: OptimizationLevel.Debug);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationDiagnostics());
+    }
+
+    [Theory]
+    [MemberData(nameof(Showcases))]
+    public void Showcase_network_computes_what_the_reference_computes(string name)
+    {
+        var assembly = GeneratorHarness.Load(GeneratorHarness.Run(
+            ShowcaseNetworks.Usings + GeneratorHarness.WithInvoker(name, ShowcaseNetworks.All[name])));
+        Type network = assembly.GetType("Showcase." + name)!;
+        var invoke = GeneratorHarness.Invoker(assembly, "Showcase." + name);
+        var random = new Random(name.Length);
+
+        for (int sample = 0; sample < 5; sample++)
+        {
+            var input = new float[GeneratorHarness.Constant(assembly, "Showcase." + name, "InputLength")];
+            for (int i = 0; i < input.Length; i++)
+                input[i] = (float)(random.NextDouble() * 4 - 2);
+
+            float[] expected = ReferenceNetwork.Run(network, input);
+            float[] actual = invoke(input);
+
+            Assert.Equal(expected.Length, actual.Length);
+            for (int i = 0; i < expected.Length; i++)
+                Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-4f * Math.Max(1f, Math.Abs(expected[i])),
+                    $"{name} output[{i}]: expected {expected[i]}, got {actual[i]}");
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System;
+using System.Linq;
+using ConvGen.Generators;
+using ConvGen.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+
+namespace ConvGen.Tests;
+
+/// <summary>How the generator behaves in a build: caching, broken declarations, run-time checks.</summary>
+public class GeneratorBehaviourTests
+{
+    [Fact]
+    public void An_unrelated_edit_reruns_no_emission()
+    {
+        CSharpCompilation first = GeneratorHarness.CreateCompilation(ShowcaseNetworks.Source);
+        GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(first);
+
+        // A new file elsewhere in the project: a new compilation, same networks.
+        CSharpCompilation second = first.AddSyntaxTrees(CSharpSyntaxTree.ParseText(
+            "namespace Elsewhere; public static class Unrelated { public static int Answer => 42; }", GeneratorHarness.ParseOptions, path: "Unrelated.cs"));
+        GeneratorRunResult rerun = driver.RunGenerators(second).GetRunResult().Results.Single();
+
+        foreach (string step in new[] { TrackingNames.Parse, TrackingNames.Build })
+        {
+            var outputs = rerun.TrackedSteps[step].SelectMany(s => s.Outputs).ToList();
+            Assert.Equal(ShowcaseNetworks.All.Count, outputs.Count);
+            Assert.All(outputs, o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged,
+                $"step {step} re-ran ({o.Reason}) after an unrelated edit"));
+        }
+        Assert.All(rerun.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
+            o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+    }
+
+    [Fact]
+    public void Editing_a_network_reruns_its_emission_only()
+    {
+        CSharpCompilation first = GeneratorHarness.CreateCompilation(ShowcaseNetworks.Source);
+        GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(first);
+        SyntaxTree tree = first.SyntaxTrees.Single();
+        SyntaxTree edited = tree.WithChangedText(tree.GetText().Replace(
+            tree.GetText().ToString().IndexOf("[Dense(3, Activation = Activation.Tanh", StringComparison.Ordinal), "[Dense(3, Activation = Activation.Tanh".Length,
+            "[Dense(3, Activation = Activation.Sigmoid"));
+
+        GeneratorRunResult rerun = driver.RunGenerators(first.ReplaceSyntaxTree(tree, edited)).GetRunResult().Results.Single();
+
+        var build = rerun.TrackedSteps[TrackingNames.Build].SelectMany(s => s.Outputs).ToList();
+        Assert.Equal(1, build.Count(o => o.Reason == IncrementalStepRunReason.Modified));
+        Assert.Contains("Sigmoid", rerun.GeneratedSources.Single(s => s.HintName == "Showcase.DenseOnly.g.cs").SourceText.ToString());
+    }
+
+    [Theory]
+    [InlineData("[ConvNet(1, 4, 4)]\n[Conv2D(1, 5, Weights = new float[25], Bias = new float[1])]\npublic static partial class KernelTooLarge;")]
+    [InlineData("[ConvNet(1, 4, 4)]\n[Conv2D(1, 3, Weights = new float[8], Bias = new float[1])]\npublic static partial class WrongWeights;")]
+    [InlineData("[ConvNet(1, 4, 4)]\n[Conv2D(0, 3)]\npublic static partial class ZeroFilters;")]
+    [InlineData("[ConvNet(1, 4, 4)]\n[Conv2D(2, 3, Groups = 2, Weights = new float[18], Bias = new float[2])]\npublic static partial class GroupsDoNotDivide;")]
+    [InlineData("[ConvNet(3, 4, 4)]\n[Dense(2, Weights = new float[96], Bias = new float[2])]\npublic static partial class DenseWithoutFlatten;")]
+    [InlineData("[ConvNet(1, 4, 4)]\n[MaxPool2D(2, Pad = 2)]\npublic static partial class PoolPadTooLarge;")]
+    [InlineData("[ConvNet(1, 4, 4)]\n[Conv2D(1, 3, Weights = new float[9])]\npublic static partial class MissingBias;")]
+    [InlineData("[ConvNet(1, 4, 4)]\n[Conv1D(1, 3, Weights = new float[3], Bias = new float[1])]\npublic static partial class WrongRank;")]
+    [InlineData("[ConvNet]\n[Flatten]\npublic static partial class NoShape;")]
+    [InlineData("[ConvNet(1, 0, 4)]\n[Flatten]\npublic static partial class ZeroSize;")]
+    [InlineData("[ConvNet(1, 4, 4)]\npublic static class NotPartial { }")]
+    [InlineData("[ConvNet(1, 4, 4)]\n[Conv2D(1, 3, Strides = new[] { 1 }, Weights = new float[9], Bias = new float[1])]\npublic static partial class WrongStrideCount;")]
+    [InlineData("[ConvNet(1, 4, 4)]\n[Conv2D(1, 3, Weights = null, Bias = null)]\npublic static partial class NullArrays;")]
+    [InlineData("[ConvNet(1, 4, 4)]\n[Conv2D(1, 3, Activation = (Activation)99, Weights = new float[9], Bias = new float[1])]\npublic static partial class BadEnum;")]
+    public void A_broken_declaration_gives_no_code_and_no_crash(string declaration)
+    {
+        GeneratorRun run = GeneratorHarness.Run("using ConvGen;\n" + declaration);
+
+        Assert.Empty(run.Sources);
+        Assert.DoesNotContain(run.Output.GetDiagnostics(), d => d.Id is "CS8785" or "AD0001");
+        Assert.Empty(run.GeneratorDiagnostics);
+    }
+
+    [Theory]
+    [InlineData(63, 36, "input must hold exactly 64 floats but holds 63.")]
+    [InlineData(64, 35, "output must hold exactly 36 floats but holds 35.")]
+    [InlineData(65, 36, "input must hold exactly 64 floats but holds 65.")]
+    public void Run_rejects_spans_of_the_wrong_length(int inputLength, int outputLength, string message)
+    {
+        var input = new float[inputLength];
+        var output = new float[outputLength];
+
+        var error = Assert.Throws<ArgumentException>(() => TutorialVerticalLineDetector.Run(input, output));
+
+        Assert.StartsWith(message, error.Message);
+        Assert.Equal(message.Split(' ')[0], error.ParamName);
+    }
+
+    [Fact]
+    public void Run_rejects_scratch_that_is_too_short_and_accepts_a_longer_one()
+    {
+        var input = new float[LargeScratchNet.InputLength];
+        var output = new float[LargeScratchNet.OutputLength];
+
+        var error = Assert.Throws<ArgumentException>(() => LargeScratchNet.Run(input, output, new float[LargeScratchNet.ScratchLength - 1]));
+        Assert.StartsWith($"scratch must hold at least {LargeScratchNet.ScratchLength} floats", error.Message);
+
+        LargeScratchNet.Run(input, output, new float[LargeScratchNet.ScratchLength + 100]);
+    }
+}

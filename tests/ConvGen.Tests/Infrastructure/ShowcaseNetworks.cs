@@ -1,0 +1,66 @@
+using System.Collections.Generic;
+
+namespace ConvGen.Tests.Infrastructure;
+
+/// <summary>
+/// Declarations that together touch every layer and option of the foundation: the golden-file
+/// snapshots, the .NET 8 compile check and the reference comparison all use these.
+/// Weights are arbitrary fixed values.
+/// </summary>
+public static class ShowcaseNetworks
+{
+    public const string Usings = "using ConvGen;\n\nnamespace Showcase;\n\n";
+
+    public static IReadOnlyDictionary<string, string> All { get; } = new SortedDictionary<string, string>
+    {
+        ["VerticalLineDetector"] = """
+            [ConvNet(1, 8, 8)]
+            [Conv2D(1, 3, Weights = new float[] { 0, 1, 0, 0, 1, 0, 0, 1, 0 }, Bias = new float[] { 0 })]
+            public static partial class VerticalLineDetector;
+            """,
+        ["BumpDetector"] = """
+            [ConvNet(1, 8)]
+            [Conv1D(1, 3, Weights = new float[] { 0, 1, 0 }, Bias = new float[] { 0 })]
+            public static partial class BumpDetector;
+            """,
+        ["SmallLeNet"] = """
+            [ConvNet(1, 12, 12)]
+            [Conv2D(2, 3, Pad = 1, Activation = Activation.ReLU, Name = "conv1", Weights = new float[] { -0.095f, 0.120f, 0.848f, -0.069f, 0.016f, 0.175f, -0.631f, 0.024f, 0.260f, 0.586f, -0.812f, -0.393f, -0.819f, 0.619f, 0.387f, -0.916f, 0.964f, 0.930f }, Bias = new float[] { 0.308f, 0.231f })]
+            [MaxPool2D(2, Name = "pool1")]
+            [Conv2D(4, 2, 3, Strides = new[] { 1, 2 }, Groups = 2, Activation = Activation.LeakyReLU, Alpha = 0.1f, Name = "conv2", Weights = new float[] { -0.685f, -0.970f, 0.057f, -0.881f, -0.620f, -0.516f, -0.940f, -0.072f, -0.119f, 0.685f, 0.038f, 0.281f, -0.000f, 0.325f, -0.085f, -0.444f, 0.995f, 0.991f, 0.680f, 0.416f, -0.369f, -0.541f, -0.422f, -0.860f }, Bias = new float[] { 0.533f, -0.199f, 0.693f, -0.227f })]
+            [AvgPool2D(2, CeilMode = true, CountIncludePad = false, Name = "pool2")]
+            [Flatten]
+            [Dense(3, Activation = Activation.Softmax, Name = "fc", Weights = new float[] { 0.246f, 0.484f, 0.590f, 0.885f, 0.480f, 0.845f, -0.942f, -0.069f, 0.887f, 0.298f, 0.802f, -0.774f, -0.062f, -0.507f, 0.088f, 0.148f, -0.974f, -0.567f, -0.441f, 0.833f, 0.531f, -0.681f, 0.594f, -0.722f, 0.235f, -0.747f, -0.996f, 0.743f, -0.581f, -0.569f, 0.965f, 0.745f, -0.421f, 0.923f, 0.078f, 0.356f }, Bias = new float[] { -0.923f, 0.925f, -0.523f })]
+            public partial class SmallLeNet;
+            """,
+        ["KerasChannelsLast"] = """
+            [ConvNet(3, 6, 6, Layout = Layout.ChannelsLast, WeightLayout = WeightLayout.Keras)]
+            [Conv2D(4, 3, Stride = 2, Padding = Padding.Same, Activation = Activation.HardSwish, Weights = new float[] { 0.409f, -0.486f, 0.647f, 0.193f, -0.413f, -0.649f, 0.441f, -0.862f, -0.543f, 0.119f, 0.705f, 0.229f, -0.440f, 0.835f, -0.592f, -0.967f, -0.462f, -0.109f, -0.879f, -0.647f, -0.262f, 0.144f, -0.737f, -0.276f, 0.782f, 0.961f, 0.314f, 0.382f, 0.169f, -0.719f, -0.930f, -0.964f, 0.820f, 0.402f, 0.926f, -0.957f, 0.272f, -0.036f, 0.461f, -0.362f, 0.999f, -0.849f, 0.092f, 0.474f, 0.800f, 0.474f, 0.407f, 0.587f, 0.830f, -0.296f, 0.370f, 0.802f, 0.742f, -0.166f, 0.581f, 0.727f, 0.146f, 0.250f, -0.235f, 0.165f, 0.218f, -0.840f, 0.279f, 0.987f, 0.760f, 0.456f, -0.223f, 0.470f, 0.162f, -0.119f, 0.677f, -0.832f, 0.500f, -0.940f, 0.203f, -0.038f, -0.540f, 0.397f, -0.005f, 0.229f, 0.841f, -0.488f, -0.977f, -0.398f, 0.356f, -0.595f, -0.661f, 0.811f, 0.320f, -0.116f, 0.783f, -0.346f, 0.332f, -0.603f, -0.138f, 0.612f, 0.828f, 0.761f, -0.231f, 0.166f, -0.367f, -0.728f, -0.007f, 0.674f, 0.697f, 0.422f, 0.900f, -0.446f }, Bias = new float[] { -0.662f, -0.099f, -0.450f, -0.572f })]
+            [Conv2D(4, 1, Groups = 4, UseBias = false, Activation = Activation.ELU, Weights = new float[] { -0.172f, 0.251f, -0.012f, -0.369f })]
+            [Flatten]
+            [Dense(2, Activation = Activation.Tanh, Weights = new float[] { 0.678f, 0.964f, -0.095f, -0.851f, -0.937f, 0.746f, -0.917f, 0.417f, 0.141f, -0.382f, 0.583f, -0.962f, -0.728f, -0.090f, -0.951f, 0.659f, -0.525f, -0.718f, -0.906f, 0.258f, -0.107f, 0.260f, 0.310f, 0.615f, 0.917f, 0.369f, -0.601f, -0.050f, -0.643f, -0.978f, -0.056f, 0.428f, -0.642f, -0.455f, -0.309f, 0.395f, 0.041f, 0.229f, 0.512f, -0.213f, 0.584f, 0.812f, -0.826f, 0.865f, 0.445f, -0.740f, -0.093f, 0.251f, 0.820f, -0.246f, 0.138f, 0.759f, 0.594f, 0.889f, -0.073f, 0.303f, -0.590f, 0.444f, 0.637f, 0.283f, 0.435f, -0.573f, 0.800f, 0.961f, 0.955f, 0.074f, 0.582f, -0.359f, 0.820f, 0.712f, -0.303f, -0.834f }, Bias = new float[] { -0.118f, 0.101f })]
+            public static partial class KerasChannelsLast;
+            """,
+        ["SignalClassifier"] = """
+            [ConvNet(2, 16)]
+            [Conv1D(3, 5, Dilation = 2, Padding = Padding.Same, Activation = Activation.ReLU6, Weights = new float[] { 0.536f, -0.025f, -0.943f, 0.618f, -0.872f, 0.600f, -0.654f, -0.330f, 0.576f, -0.719f, -0.703f, 0.033f, 0.447f, 0.680f, 0.379f, 0.891f, -0.015f, 0.898f, -0.828f, -0.557f, 0.053f, -0.420f, 0.458f, 0.278f, 0.046f, 0.687f, 0.120f, -0.377f, -0.238f, 0.691f }, Bias = new float[] { 0.801f, -0.584f, 0.702f })]
+            [MaxPool1D(3, Stride = 2, Pad = 1)]
+            [Activation(Activation.Sigmoid)]
+            [GlobalMaxPool]
+            [Dropout(0.25f)]
+            [Dense(2, Weights = new float[] { 0.937f, 0.048f, 0.146f, -0.598f, 0.072f, 0.006f }, Bias = new float[] { 0.210f, -0.944f })]
+            [Softmax]
+            public static partial class SignalClassifier;
+            """,
+        ["DenseOnly"] = """
+            [ConvNet(4)]
+            [Dense(3, Activation = Activation.Tanh, Weights = new float[] { 0.939f, 0.032f, -0.199f, 0.602f, 0.126f, -0.018f, 0.382f, -0.868f, 0.077f, -0.172f, 0.914f, 0.847f }, Bias = new float[] { -0.462f, -0.054f, -0.746f })]
+            [Dropout]
+            [Dense(2, UseBias = false, Weights = new float[] { -0.133f, 0.631f, 0.801f, -0.047f, -0.366f, -0.617f })]
+            public static partial class DenseOnly;
+            """,
+    };
+
+    /// <summary>All showcase networks in one source file.</summary>
+    public static string Source => Usings + string.Join("\n\n", All.Values);
+}
