@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Threading.Tasks;
 using ConvGen.Generators;
 using ConvGen.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
@@ -51,27 +52,31 @@ public class GeneratorBehaviourTests
     }
 
     [Theory]
-    [InlineData("[ConvNet(1, 4, 4)]\n[Conv2D(1, 5, Weights = new float[25], Bias = new float[1])]\npublic static partial class KernelTooLarge;")]
-    [InlineData("[ConvNet(1, 4, 4)]\n[Conv2D(1, 3, Weights = new float[8], Bias = new float[1])]\npublic static partial class WrongWeights;")]
+    [InlineData("[ConvNet(1, 4, 4)]\n[Conv2D(1, 5, Weights = W(25), Bias = W(1))]\npublic static partial class KernelTooLarge;")]
+    [InlineData("[ConvNet(1, 4, 4)]\n[Conv2D(1, 3, Weights = W(8), Bias = W(1))]\npublic static partial class WrongWeights;")]
     [InlineData("[ConvNet(1, 4, 4)]\n[Conv2D(0, 3)]\npublic static partial class ZeroFilters;")]
-    [InlineData("[ConvNet(1, 4, 4)]\n[Conv2D(2, 3, Groups = 2, Weights = new float[18], Bias = new float[2])]\npublic static partial class GroupsDoNotDivide;")]
-    [InlineData("[ConvNet(3, 4, 4)]\n[Dense(2, Weights = new float[96], Bias = new float[2])]\npublic static partial class DenseWithoutFlatten;")]
+    [InlineData("[ConvNet(1, 4, 4)]\n[Conv2D(2, 3, Groups = 2, Weights = W(18), Bias = W(2))]\npublic static partial class GroupsDoNotDivide;")]
+    [InlineData("[ConvNet(3, 4, 4)]\n[Dense(2, Weights = W(96), Bias = W(2))]\npublic static partial class DenseWithoutFlatten;")]
     [InlineData("[ConvNet(1, 4, 4)]\n[MaxPool2D(2, Pad = 2)]\npublic static partial class PoolPadTooLarge;")]
-    [InlineData("[ConvNet(1, 4, 4)]\n[Conv2D(1, 3, Weights = new float[9])]\npublic static partial class MissingBias;")]
-    [InlineData("[ConvNet(1, 4, 4)]\n[Conv1D(1, 3, Weights = new float[3], Bias = new float[1])]\npublic static partial class WrongRank;")]
+    [InlineData("[ConvNet(1, 4, 4)]\n[Conv2D(1, 3, Weights = W(9))]\npublic static partial class MissingBias;")]
+    [InlineData("[ConvNet(1, 4, 4)]\n[Conv1D(1, 3, Weights = W(3), Bias = W(1))]\npublic static partial class WrongRank;")]
     [InlineData("[ConvNet]\n[Flatten]\npublic static partial class NoShape;")]
     [InlineData("[ConvNet(1, 0, 4)]\n[Flatten]\npublic static partial class ZeroSize;")]
-    [InlineData("[ConvNet(1, 4, 4)]\npublic static class NotPartial { }")]
-    [InlineData("[ConvNet(1, 4, 4)]\n[Conv2D(1, 3, Strides = new[] { 1 }, Weights = new float[9], Bias = new float[1])]\npublic static partial class WrongStrideCount;")]
+    [InlineData("[ConvNet(1, 4, 4)]\n[Flatten]\npublic static class NotPartial { }")]
+    [InlineData("[ConvNet(1, 4, 4)]\n[Conv2D(1, 3, Strides = new[] { 1 }, Weights = W(9), Bias = W(1))]\npublic static partial class WrongStrideCount;")]
     [InlineData("[ConvNet(1, 4, 4)]\n[Conv2D(1, 3, Weights = null, Bias = null)]\npublic static partial class NullArrays;")]
-    [InlineData("[ConvNet(1, 4, 4)]\n[Conv2D(1, 3, Activation = (Activation)99, Weights = new float[9], Bias = new float[1])]\npublic static partial class BadEnum;")]
-    public void A_broken_declaration_gives_no_code_and_no_crash(string declaration)
+    [InlineData("[ConvNet(1, 4, 4)]\n[Conv2D(1, 3, Activation = (Activation)99, Weights = W(9), Bias = W(1))]\npublic static partial class BadEnum;")]
+    public async Task A_broken_declaration_gives_no_code_and_no_crash_and_an_error(string declaration)
     {
-        GeneratorRun run = GeneratorHarness.Run("using ConvGen;\n" + declaration);
+        string source = "using ConvGen;\n" + Declarations.Expand(declaration);
+
+        GeneratorRun run = GeneratorHarness.Run(source);
 
         Assert.Empty(run.Sources);
-        Assert.DoesNotContain(run.Output.GetDiagnostics(), d => d.Id is "CS8785" or "AD0001");
         Assert.Empty(run.GeneratorDiagnostics);
+        // The C# itself is valid: the only thing wrong is the network, and the analyzer says what.
+        Assert.Empty(run.CompilationDiagnostics());
+        Assert.Contains(await AnalyzerHarness.Diagnostics(source), d => d.Severity == DiagnosticSeverity.Error);
     }
 
     [Theory]

@@ -108,9 +108,9 @@ internal static class Descriptors
         "{0} has UseBias = false but a Bias is given; remove one of them",
         DiagnosticSeverity.Error);
 
-    public static readonly DiagnosticDescriptor SameEvenKernel = Make("CG0101",
-        "Same padding with an even window is asymmetric",
-        "{0}: Padding.Same with a window of {1} pads one more at the end (bottom/right), as Keras does; PyTorch's padding='same' puts it at the start",
+    public static readonly DiagnosticDescriptor SameAsymmetricPadding = Make("CG0101",
+        "Same padding is asymmetric here",
+        "{0}: Padding.Same pads {1} here, one more at the end than at the start (as Keras, TensorFlow and PyTorch's padding='same' do); a model trained with symmetric padding (PyTorch padding={2}) aligns its windows differently, so use Pads to match the training code",
         DiagnosticSeverity.Info);
 
     public static readonly DiagnosticDescriptor StrideDropsInput = Make("CG0102",

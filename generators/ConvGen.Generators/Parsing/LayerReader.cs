@@ -165,7 +165,11 @@ internal sealed class LayerReader
     {
         float[]? values = Values.Floats(constant);
         if (values is null)
+        {
+            if (!constant.IsNull)
+                Problem(Descriptors.InvalidArgument, argument, Who, $"{argument} must be an array of constants, such as new float[] {{ 0.5f, -1f }}");
             return null;
+        }
         for (int i = 0; i < values.Length; i++)
         {
             if (float.IsNaN(values[i]) || float.IsInfinity(values[i]))

@@ -202,8 +202,6 @@ internal static class ShapeInference
                     int total = Math.Max((wanted - 1) * stride[a] + span - inSize[a], 0);
                     begin[a] = total / 2;
                     end[a] = total - begin[a];
-                    if (total % 2 == 1)
-                        Problem(Descriptors.SameEvenKernel, "Padding", Who, WindowText(kernel));
                 }
 
                 int padded = inSize[a] + begin[a] + end[a];
@@ -228,6 +226,12 @@ internal static class ShapeInference
                 int unread = reach % stride[a];
                 if (!isPool && _layer.Padding == PaddingKind.Valid && _layer.Pads.Count == 0 && unread > 0)
                     Problem(Descriptors.StrideDropsInput, "Stride", Who, unread, axisNames[a], inSize[a]);
+            }
+            if (_layer.Pads.Count == 0 && _layer.Padding == PaddingKind.Same && begin.Where((b, a) => b != end[a]).Any())
+            {
+                string pads = rank == 2 ? $"[top {begin[0]}, left {begin[1]}, bottom {end[0]}, right {end[1]}]" : $"[left {begin[0]}, right {end[0]}]";
+                string symmetric = string.Join(", ", kernel.Select((k, a) => ((k - 1) * dilation[a] + 1) / 2));
+                Problem(Descriptors.SameAsymmetricPadding, "Padding", Who, pads, rank == 2 ? $"({symmetric})" : symmetric);
             }
             return rank == 2
                 ? new Window(kernel[0], kernel[1], stride[0], stride[1], dilation[0], dilation[1], begin[0], begin[1], end[0], end[1], inSize[0], inSize[1], outSize[0], outSize[1])

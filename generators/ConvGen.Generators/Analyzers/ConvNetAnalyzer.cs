@@ -1,0 +1,46 @@
+using System.Collections.Immutable;
+using System.Linq;
+using ConvGen.Generators.Diagnostics;
+using ConvGen.Generators.Parsing;
+using ConvGen.Generators.Shapes;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace ConvGen.Generators.Analyzers;
+
+/// <summary>
+/// Reports what is wrong with a [ConvNet] declaration, from the generator's own parser and shape
+/// inference, at the attribute argument that causes it. The generator skips what this reports.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class ConvNetAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = Descriptors.All.ToImmutableArray();
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
+    }
+
+    private static void AnalyzeType(SymbolAnalysisContext context)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        ParseResult parsed = NetworkParser.Parse(type, context.CancellationToken);
+        if (parsed.Spec is null)
+            return;
+        var problems = parsed.Problems.ToList();
+        if (!problems.Any(p => p.IsError))
+            problems.AddRange(ShapeInference.Infer(parsed.Spec).Problems);
+
+        var locator = new ProblemLocator(type, context.CancellationToken);
+        foreach (NetProblem problem in problems)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.ById(problem.Id),
+                locator.Locate(problem),
+                problem.MessageArgs.ToArray<object>()));
+        }
+    }
+}

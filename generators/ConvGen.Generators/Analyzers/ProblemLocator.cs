@@ -1,0 +1,64 @@
+using System;
+using System.Linq;
+using System.Threading;
+using ConvGen.Generators.Diagnostics;
+using ConvGen.Generators.Parsing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace ConvGen.Generators.Analyzers;
+
+/// <summary>Maps a <see cref="NetProblem"/> (layer, argument) to the source the user wrote.</summary>
+internal sealed class ProblemLocator
+{
+    private readonly INamedTypeSymbol _type;
+    private readonly AttributeData[] _layers;
+    private readonly AttributeData? _convNet;
+    private readonly CancellationToken _cancellationToken;
+
+    public ProblemLocator(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        _type = type;
+        _cancellationToken = cancellationToken;
+        _layers = NetworkParser.LayerAttributes(type).ToArray();
+        _convNet = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == NetworkParser.ConvNetAttributeName);
+    }
+
+    public Location Locate(NetProblem problem)
+    {
+        AttributeData? attribute = problem.Layer switch
+        {
+            NetProblem.Network => _convNet,
+            >= 0 when problem.Layer < _layers.Length => _layers[problem.Layer],
+            _ => null,
+        };
+        if (attribute?.ApplicationSyntaxReference?.GetSyntax(_cancellationToken) is not AttributeSyntax syntax)
+            return _type.Locations.FirstOrDefault() ?? Location.None;
+        return problem.Argument is null ? syntax.GetLocation() : Argument(attribute, syntax, problem.Argument);
+    }
+
+    /// <summary>The named argument, else the constructor argument(s) for that parameter, else the attribute.</summary>
+    private static Location Argument(AttributeData attribute, AttributeSyntax syntax, string name)
+    {
+        var arguments = syntax.ArgumentList?.Arguments ?? default;
+        AttributeArgumentSyntax? named = arguments.FirstOrDefault(a =>
+            (a.NameEquals?.Name.Identifier.ValueText ?? a.NameColon?.Name.Identifier.ValueText) == name);
+        if (named is not null)
+            return named.GetLocation();
+
+        var positional = arguments.Where(a => a.NameEquals is null && a.NameColon is null).ToList();
+        var parameters = attribute.AttributeConstructor?.Parameters ?? default;
+        if (parameters.IsDefault)
+            return syntax.GetLocation();
+        // "kernelSize" also names the (kernelHeight, kernelWidth) pair, "poolSize" the (poolHeight, poolWidth) pair.
+        int[] indexes = Enumerable.Range(0, parameters.Length)
+            .Where(i => parameters[i].Name == name || parameters[i].Name.StartsWith(name.Replace("Size", ""), StringComparison.Ordinal))
+            .ToArray();
+        if (indexes.Length == 0 || indexes[0] >= positional.Count)
+            return syntax.GetLocation();
+        bool isParams = parameters[indexes[0]].IsParams;
+        int first = indexes[0], last = isParams ? positional.Count - 1 : Math.Min(indexes[indexes.Length - 1], positional.Count - 1);
+        var span = Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(positional[first].SpanStart, positional[last].Span.End);
+        return Location.Create(syntax.SyntaxTree, span);
+    }
+}

@@ -1,0 +1,31 @@
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading.Tasks;
+using ConvGen.Generators.Analyzers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace ConvGen.Tests.Infrastructure;
+
+/// <summary>Runs ConvGen's analyzer over source compiled against offline reference assemblies.</summary>
+public static class AnalyzerHarness
+{
+    /// <summary>The ConvGen diagnostics (CG*) for <paramref name="source"/>, in source order.</summary>
+    public static async Task<ImmutableArray<Diagnostic>> Diagnostics(string source)
+    {
+        var compilation = GeneratorHarness.CreateCompilation(source);
+        var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new ConvNetAnalyzer());
+        var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null,
+            concurrentAnalysis: false, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: false);
+        var all = await compilation.WithAnalyzers(analyzers, options).GetAllDiagnosticsAsync();
+        var crash = all.FirstOrDefault(d => d.Id == "AD0001");
+        if (crash is not null)
+            throw new System.InvalidOperationException("The analyzer threw: " + crash.GetMessage());
+        return all.Where(d => d.Id.StartsWith("CG", System.StringComparison.Ordinal))
+            .OrderBy(d => d.Location.SourceSpan.Start)
+            .ToImmutableArray();
+    }
+
+    /// <summary>The source text a diagnostic points at.</summary>
+    public static string Text(this Diagnostic diagnostic) => diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan);
+}
