@@ -4,7 +4,6 @@ using System.Threading;
 using ConvGen.Generators.Emit;
 using ConvGen.Generators.Parsing;
 using ConvGen.Generators.Planning;
-using ConvGen.Generators.Shapes;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -58,12 +57,9 @@ public sealed class ConvNetGenerator : IIncrementalGenerator
         string hintName = HintName(parsed.Spec);
         try
         {
-            InferenceResult inferred = ShapeInference.Infer(parsed.Spec);
-            if (inferred.Plan is null || inferred.Problems.Any(p => p.IsError))
-                return null;
+            ExecutionPlan? plan = NetworkAnalysis.Analyze(parsed).Plan;
             cancellationToken.ThrowIfCancellationRequested();
-            ExecutionPlan plan = ExecutionPlan.Create(inferred.Plan);
-            return new GeneratedSource(hintName, NetworkEmitter.Emit(plan), null);
+            return plan is null ? null : new GeneratedSource(hintName, NetworkEmitter.Emit(plan), null);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -53,6 +53,6 @@ public class AnalyzerTests
         var diagnostics = await AnalyzerHarness.Diagnostics(ShowcaseNetworks.Source);
 
         Assert.All(diagnostics, d => Assert.Equal(DiagnosticSeverity.Info, d.Severity));
-        Assert.Equal(new[] { "CG0101", "CG0102" }, diagnostics.Select(d => d.Id).Order());
+        Assert.Equal(new[] { "CG0101", "CG0102", "CG0103" }, diagnostics.Select(d => d.Id).Order());
     }
 }

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using ConvGen.Generators.Diagnostics;
 using ConvGen.Generators.Parsing;
-using ConvGen.Generators.Shapes;
+using ConvGen.Generators.Planning;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -30,9 +30,7 @@ public sealed class ConvNetAnalyzer : DiagnosticAnalyzer
         ParseResult parsed = NetworkParser.Parse(type, context.CancellationToken);
         if (parsed.Spec is null)
             return;
-        var problems = parsed.Problems.ToList();
-        if (!problems.Any(p => p.IsError))
-            problems.AddRange(ShapeInference.Infer(parsed.Spec).Problems);
+        var problems = NetworkAnalysis.Analyze(parsed).Problems;
 
         var locator = new ProblemLocator(type, context.CancellationToken);
         foreach (NetProblem problem in problems)

@@ -108,6 +108,31 @@ internal static class Descriptors
         "{0} has UseBias = false but a Bias is given; remove one of them",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor DenseInputMismatch = Make("CG0020",
+        "Dense fed a size it was not built for",
+        "{0} is fed {1} values ({2}) but its {3} weights are for {4} inputs x {5} units",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor UnknownInput = Make("CG0021",
+        "Unknown input name",
+        "{0} reads '{1}', which names no earlier layer; the names before it are: {2}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor DuplicateName = Make("CG0022",
+        "Duplicate layer name",
+        "{0}: {1}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor MemoryBudget = Make("CG0023",
+        "Network exceeds its memory budget",
+        "'{0}' needs {1} bytes of RAM (input {2} + output {3} + scratch {4}) but MaxRamBytes is {5}; the largest activation is {6}'s output, {7} bytes",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor RunSpanLength = Make("CG0024",
+        "Run called with a span of the wrong length",
+        "{0}.Run: {1} holds {2} floats but {3} needs {4} {5}",
+        DiagnosticSeverity.Error);
+
     public static readonly DiagnosticDescriptor SameAsymmetricPadding = Make("CG0101",
         "Same padding is asymmetric here",
         "{0}: Padding.Same pads {1} here, one more at the end than at the start (as Keras, TensorFlow and PyTorch's padding='same' do); a model trained with symmetric padding (PyTorch padding={2}) aligns its windows differently, so use Pads to match the training code",
@@ -117,6 +142,21 @@ internal static class Descriptors
         "Stride drops input",
         "{0}: with Padding.Valid the last {1} input {2} of {3} are never read by any window",
         DiagnosticSeverity.Info);
+
+    public static readonly DiagnosticDescriptor CeilModeParity = Make("CG0103",
+        "CeilMode changes the output size",
+        "{0}: CeilMode gives {1} outputs where rounding down gives {2}; Keras and TensorFlow have no ceil mode, so only a PyTorch model pools this way",
+        DiagnosticSeverity.Info);
+
+    public static readonly DiagnosticDescriptor CountIncludePadParity = Make("CG0104",
+        "Padded average divides by the whole window",
+        "{0}: border averages divide by the whole window, padding included (PyTorch's default count_include_pad=True); Keras divides by the input elements only, so set CountIncludePad = false for a Keras model",
+        DiagnosticSeverity.Info);
+
+    public static readonly DiagnosticDescriptor SameStrideSkipsInput = Make("CG0105",
+        "Stride larger than the window skips input",
+        "{0}: a stride of {1} is larger than the {2}-wide window, so with Padding.Same {3} of every {1} input {4} are never read",
+        DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor InternalError = Make("CG9999",
         "ConvGen internal error",

@@ -35,14 +35,14 @@ internal static class PoolEmitter
                 }
                 else if (g.InteriorRowStart == g.InteriorRowEnd || g.InteriorColStart == g.InteriorColEnd)
                 {
-                    Border(w, g, max, step.Layer.Spec.CountIncludePad);
+                    Border(w, g, max, step.Layer.Spec.CountIncludePad ?? true);
                 }
                 else
                 {
                     using (w.Open($"if (oy >= {I(g.InteriorRowStart)} && oy < {I(g.InteriorRowEnd)} && ox >= {I(g.InteriorColStart)} && ox < {I(g.InteriorColEnd)})"))
                         Interior(w, g, max);
                     using (w.Open("else"))
-                        Border(w, g, max, step.Layer.Spec.CountIncludePad);
+                        Border(w, g, max, step.Layer.Spec.CountIncludePad ?? true);
                 }
                 w.Line($"y[yo + oy * {I(g.OutW)} + ox] = v;");
             }

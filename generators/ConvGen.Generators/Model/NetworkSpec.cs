@@ -78,5 +78,6 @@ internal sealed record LayerSpec(LayerKind Kind, string TypeName, int SpatialRan
     public EquatableArray<float>? Weights { get; init; }
     public EquatableArray<float>? Bias { get; init; }
     public bool CeilMode { get; init; }
-    public bool CountIncludePad { get; init; } = true;
+    /// <summary>Null when not written: PyTorch's default, true, applies.</summary>
+    public bool? CountIncludePad { get; init; }
 }

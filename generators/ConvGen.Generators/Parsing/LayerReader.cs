@@ -93,7 +93,7 @@ internal sealed class LayerReader
                     Strides = PerAxis("Stride", "Strides", 0, window),
                     Dilations = _layer.Kind == LayerKind.MaxPool ? PerAxis("Dilation", "Dilations", 1) : Enumerable.Repeat(1, _layer.SpatialRank).ToEquatableArray(),
                     CeilMode = NamedBool("CeilMode") ?? false,
-                    CountIncludePad = NamedBool("CountIncludePad") ?? true,
+                    CountIncludePad = NamedBool("CountIncludePad"),
                 };
                 ReadPadding();
                 break;

@@ -178,17 +178,23 @@ internal static class NetworkParser
                 taken.Add(name);
                 layers[i] = layer = layer with { Name = name };
             }
-            else if (!seen.Add(layer.Name) || layer.Name == "input")
+            else if (seen.Contains(layer.Name) || layer.Name == "input")
             {
-                problems.Add(NetProblem.Create(Descriptors.InvalidArgument, i, "Name", Describe(layer),
-                    layer.Name == "input" ? "the name 'input' is reserved for the network's input" : $"another layer is already named '{layer.Name}'"));
+                problems.Add(NetProblem.Create(Descriptors.DuplicateName, i, "Name", Describe(layer),
+                    layer.Name == "input" ? "the name 'input' is reserved for the network's input" : $"an earlier layer is already named '{layer.Name}'"));
             }
-            seen.Add(layer.Name!);
 
             string previous = i == 0 ? "input" : layers[i - 1].Name!;
             if (layer.Input is not null && layer.Input != previous)
-                problems.Add(NetProblem.Create(Descriptors.Unsupported, i, "Input", Describe(layer),
-                    $"reading '{layer.Input}' instead of the layer written above ('{previous}')"));
+            {
+                if (layer.Input != "input" && !seen.Contains(layer.Input))
+                    problems.Add(NetProblem.Create(Descriptors.UnknownInput, i, "Input", Describe(layer), layer.Input,
+                        string.Join(", ", new[] { "input" }.Concat(layers.Take(i).Select(l => l.Name!)).Select(n => $"'{n}'"))));
+                else
+                    problems.Add(NetProblem.Create(Descriptors.Unsupported, i, "Input", Describe(layer),
+                        $"reading '{layer.Input}' instead of the layer written above ('{previous}')"));
+            }
+            seen.Add(layer.Name!);
         }
     }
 

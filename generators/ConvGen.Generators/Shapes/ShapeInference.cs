@@ -36,7 +36,9 @@ internal static class ShapeInference
                 return new InferenceResult(null, problems.ToEquatableArray());
             layers.Add(plan);
             current = plan.Out;
-            source = $"after {NetworkParser.Describe(layer)}";
+            source = layer.Kind == LayerKind.Flatten
+                ? $"after {NetworkParser.Describe(layer)} of {plan.In.Describe(spec.Layout)}"
+                : $"after {NetworkParser.Describe(layer)}";
         }
         var result = new NetworkPlan(spec, input, current, layers.ToEquatableArray());
         return new InferenceResult(result, problems.ToEquatableArray());
@@ -144,6 +146,12 @@ internal static class ShapeInference
                 return null;
             }
             int inputs = _in.C, units = _layer.Outputs;
+            if (_layer.Weights is { } given && given.Count != units * inputs && given.Count % units == 0 && given.Count > 0)
+            {
+                // The weights say what input the layer was built for: name both sizes.
+                Problem(Descriptors.DenseInputMismatch, "Weights", Who, inputs, _source, given.Count, given.Count / units, units);
+                return null;
+            }
             var weights = ResolveWeights(units * inputs, $"{units} units x {inputs} inputs",
                 w => _network.WeightLayout == WeightLayoutKind.Keras ? Transpose(w, inputs, units) : w);
             var bias = ResolveBias(units, "unit");
@@ -188,6 +196,7 @@ internal static class ShapeInference
             var end = new int[rank];
             var outSize = new int[rank];
             string[] axisNames = rank == 2 ? new[] { "rows", "columns" } : new[] { "elements" };
+            bool ceilDiffers = false;
             for (int a = 0; a < rank; a++)
             {
                 int span = (kernel[a] - 1) * dilation[a] + 1;
@@ -216,6 +225,10 @@ internal static class ShapeInference
                 outSize[a] = isPool && _layer.CeilMode ? (reach + stride[a] - 1) / stride[a] + 1 : reach / stride[a] + 1;
                 if (isPool && _layer.CeilMode && (outSize[a] - 1) * stride[a] >= inSize[a] + begin[a])
                     outSize[a]--;
+                if (isPool && _layer.CeilMode && outSize[a] != reach / stride[a] + 1)
+                    ceilDiffers = true;
+                if (_layer.Pads.Count == 0 && _layer.Padding == PaddingKind.Same && stride[a] > span)
+                    Problem(Descriptors.SameStrideSkipsInput, _layer.Strides.Count > 0 && rank == 2 ? "Strides" : "Stride", Who, stride[a], span, stride[a] - span, axisNames[a]);
 
                 if (isPool && (begin[a] > span / 2 || end[a] > span / 2))
                 {
@@ -227,6 +240,14 @@ internal static class ShapeInference
                 if (!isPool && _layer.Padding == PaddingKind.Valid && _layer.Pads.Count == 0 && unread > 0)
                     Problem(Descriptors.StrideDropsInput, "Stride", Who, unread, axisNames[a], inSize[a]);
             }
+            if (ceilDiffers)
+            {
+                string Sizes(Func<int, int> size) => string.Join("x", Enumerable.Range(0, rank).Select(size));
+                Problem(Descriptors.CeilModeParity, "CeilMode", Who, Sizes(a => outSize[a]),
+                    Sizes(a => (inSize[a] + begin[a] + end[a] - ((kernel[a] - 1) * dilation[a] + 1)) / stride[a] + 1));
+            }
+            if (_layer.Kind == LayerKind.AvgPool && _layer.CountIncludePad is null && begin.Concat(end).Any(p => p > 0))
+                Problem(Descriptors.CountIncludePadParity, null, Who);
             if (_layer.Pads.Count == 0 && _layer.Padding == PaddingKind.Same && begin.Where((b, a) => b != end[a]).Any())
             {
                 string pads = rank == 2 ? $"[top {begin[0]}, left {begin[1]}, bottom {end[0]}, right {end[1]}]" : $"[left {begin[0]}, right {end[0]}]";
