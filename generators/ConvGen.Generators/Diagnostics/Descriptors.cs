@@ -130,7 +130,7 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor RunSpanLength = Make("CG0024",
         "Run called with a span of the wrong length",
-        "{0}.Run: {1} holds {2} floats but {3} needs {4} {5}",
+        "{0}.Run: '{1}' holds {2} floats but must hold {3} {4} ({5})",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor SameAsymmetricPadding = Make("CG0101",

@@ -10,17 +10,24 @@ namespace ConvGen.Tests.Infrastructure;
 /// <summary>Runs ConvGen's analyzer over source compiled against offline reference assemblies.</summary>
 public static class AnalyzerHarness
 {
-    /// <summary>The ConvGen diagnostics (CG*) for <paramref name="source"/>, in source order.</summary>
+    /// <summary>
+    /// The ConvGen diagnostics (CG*) for <paramref name="source"/>, in source order, from both analyzers
+    /// run over the compilation the generator produced, as in a real build.
+    /// </summary>
     public static async Task<ImmutableArray<Diagnostic>> Diagnostics(string source)
     {
-        var compilation = GeneratorHarness.CreateCompilation(source);
-        var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new ConvNetAnalyzer());
+        var compilation = GeneratorHarness.Run(source).Output;
+        var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new ConvNetAnalyzer(), new RunCallAnalyzer());
         var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null,
             concurrentAnalysis: false, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: false);
         var all = await compilation.WithAnalyzers(analyzers, options).GetAllDiagnosticsAsync();
         var crash = all.FirstOrDefault(d => d.Id == "AD0001");
         if (crash is not null)
             throw new System.InvalidOperationException("The analyzer threw: " + crash.GetMessage());
+        // A test's C# must be valid, or it would test the compiler's error recovery instead of ConvGen.
+        var invalid = all.Where(d => d.Id.StartsWith("CS", System.StringComparison.Ordinal) && d.Severity == DiagnosticSeverity.Error).ToList();
+        if (invalid.Count > 0)
+            throw new System.InvalidOperationException("The test source does not compile:\n" + string.Join("\n", invalid));
         return all.Where(d => d.Id.StartsWith("CG", System.StringComparison.Ordinal))
             .OrderBy(d => d.Location.SourceSpan.Start)
             .ToImmutableArray();
