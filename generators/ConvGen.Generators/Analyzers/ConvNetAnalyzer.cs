@@ -38,6 +38,7 @@ public sealed class ConvNetAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.ById(problem.Id),
                 locator.Locate(problem),
+                problem.Fixes.ToImmutableDictionary(f => f.Key, f => (string?)f.Value),
                 problem.MessageArgs.ToArray<object>()));
         }
     }

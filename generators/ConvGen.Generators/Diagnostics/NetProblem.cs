@@ -1,3 +1,4 @@
+using System.Linq;
 using ConvGen.Generators.Helpers;
 
 namespace ConvGen.Generators.Diagnostics;
@@ -13,6 +14,14 @@ namespace ConvGen.Generators.Diagnostics;
 /// <param name="MessageArgs">The values for the descriptor's message format.</param>
 internal sealed record NetProblem(string Id, int Layer, string? Argument, EquatableArray<string> MessageArgs)
 {
+    /// <summary>Keys of <see cref="Fixes"/>, read by the code fixes.</summary>
+    public const string KernelFitKey = "KernelFit", InferredOutputsKey = "InferredOutputs", BiasLengthKey = "BiasLength";
+
+    /// <summary>What a mechanical fix needs to know (e.g. the kernel that fits), passed on as diagnostic properties.</summary>
+    public EquatableArray<FixHint> Fixes { get; init; } = EquatableArray<FixHint>.Empty;
+
+    public NetProblem WithFix(string key, string value) => this with { Fixes = Fixes.Append(new FixHint(key, value)).ToEquatableArray() };
+
     public const int Network = -1;
     public const int Class = -2;
 
@@ -21,3 +30,5 @@ internal sealed record NetProblem(string Id, int Layer, string? Argument, Equata
     public static NetProblem Create(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, int layer, string? argument, params object[] args)
         => new(descriptor.Id, layer, argument, System.Linq.Enumerable.Select(args, a => System.Convert.ToString(a, System.Globalization.CultureInfo.InvariantCulture) ?? "").ToEquatableArray());
 }
+
+internal sealed record FixHint(string Key, string Value);

@@ -69,8 +69,12 @@ internal static class ShapeInference
         private string InputText => $"{_source}, {_in.Describe(_network.Layout)}";
 
         private void Problem(DiagnosticDescriptor descriptor, string? argument, params object[] args)
+            => Problem(NetProblem.Create(descriptor, _index, argument, args));
+
+        private void Problem(NetProblem problem)
         {
-            _problems.Add(NetProblem.Create(descriptor, _index, argument, args));
+            _problems.Add(problem);
+            var descriptor = Descriptors.ById(problem.Id);
             if (descriptor.DefaultSeverity == DiagnosticSeverity.Error)
                 _failed = true;
         }
@@ -217,8 +221,17 @@ internal static class ShapeInference
                 if (span > padded)
                 {
                     string padNote = begin[a] + end[a] > 0 ? $" ({padded} with padding)" : "";
-                    Problem(Descriptors.WindowTooLarge, KernelArgument(), Who, WindowText(kernel, dilation), _source,
-                        SpatialText(), padNote, FixText(kernel, inSize));
+                    // The largest window that fits on every axis, for the code fix.
+                    // (Same padding always fits, so only explicit pads or none get here.)
+                    int[] fit = Enumerable.Range(0, rank).Select(x =>
+                    {
+                        int pads = _layer.Pads.Count > 0 ? _layer.Pads[x] + _layer.Pads[rank + x] : 0;
+                        return Math.Min(kernel[x], (inSize[x] + pads - 1) / dilation[x] + 1);
+                    }).ToArray();
+                    string what = _layer.Kind == LayerKind.Conv ? "a kernel" : "a pool size";
+                    Problem(NetProblem.Create(Descriptors.WindowTooLarge, _index, KernelArgument(), Who, WindowText(kernel, dilation), _source,
+                            SpatialText(), padNote, $"Use Padding.Same, {what} of at most {string.Join("x", fit)}, or remove a pooling layer before it.")
+                        .WithFix(NetProblem.KernelFitKey, string.Join(",", fit)));
                     return null;
                 }
                 int reach = padded - span;
@@ -271,11 +284,6 @@ internal static class ShapeInference
                 : size;
         }
 
-        private string FixText(int[] kernel, int[] inSize)
-        {
-            string what = _layer.Kind == LayerKind.Conv ? "a kernel" : "a pool size";
-            return $"Use Padding.Same, {what} of at most {string.Join("x", inSize)}, or remove a pooling layer before it.";
-        }
 
         private EquatableArray<float> ResolveWeights(int expected, string makeUp, Func<float[], float[]> toPyTorch)
         {
@@ -286,7 +294,12 @@ internal static class ShapeInference
             }
             if (weights.Count != expected)
             {
-                Problem(Descriptors.WeightsLength, "Weights", Who, expected, makeUp, weights.Count);
+                // Weights that are a whole number of filters/units say how many the author meant.
+                int perOutput = expected / _layer.Outputs;
+                var problem = NetProblem.Create(Descriptors.WeightsLength, _index, "Weights", Who, expected, makeUp, weights.Count);
+                Problem(weights.Count > 0 && weights.Count % perOutput == 0
+                    ? problem.WithFix(NetProblem.InferredOutputsKey, (weights.Count / perOutput).ToString(System.Globalization.CultureInfo.InvariantCulture))
+                    : problem);
                 return EquatableArray<float>.Empty;
             }
             return toPyTorch(weights.ToArray()).ToEquatableArray();
@@ -302,7 +315,8 @@ internal static class ShapeInference
             }
             if (_layer.Bias is not { } bias)
             {
-                Problem(Descriptors.MissingBias, null, Who, expected);
+                Problem(NetProblem.Create(Descriptors.MissingBias, _index, null, Who, expected)
+                    .WithFix(NetProblem.BiasLengthKey, expected.ToString(System.Globalization.CultureInfo.InvariantCulture)));
                 return EquatableArray<float>.Empty;
             }
             if (bias.Count != expected)
