@@ -37,12 +37,17 @@ internal sealed class ProblemLocator
         return problem.Argument is null ? syntax.GetLocation() : Argument(attribute, syntax, problem.Argument);
     }
 
+    private static string? ArgumentName(AttributeArgumentSyntax argument)
+        => argument.NameEquals?.Name.Identifier.ValueText ?? argument.NameColon?.Name.Identifier.ValueText;
+
     /// <summary>The named argument, else the constructor argument(s) for that parameter, else the attribute.</summary>
     private static Location Argument(AttributeData attribute, AttributeSyntax syntax, string name)
     {
         var arguments = syntax.ArgumentList?.Arguments ?? default;
-        AttributeArgumentSyntax? named = arguments.FirstOrDefault(a =>
-            (a.NameEquals?.Name.Identifier.ValueText ?? a.NameColon?.Name.Identifier.ValueText) == name);
+        // Scalar/array pairs (Pad/Pads, Stride/Strides, Dilation/Dilations) are one option: either name will do.
+        string alternative = name.EndsWith("s", StringComparison.Ordinal) ? name.Substring(0, name.Length - 1) : name + "s";
+        AttributeArgumentSyntax? named = arguments.FirstOrDefault(a => ArgumentName(a) == name)
+            ?? arguments.FirstOrDefault(a => ArgumentName(a) == alternative);
         if (named is not null)
             return named.GetLocation();
 

@@ -133,6 +133,11 @@ internal static class Descriptors
         "{0}.Run: '{1}' holds {2} floats but must hold {3} {4} ({5})",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor TooLarge = Make("CG0025",
+        "Tensor too large",
+        "{0}: {1} would hold {2} values; ConvGen handles at most {3} per tensor",
+        DiagnosticSeverity.Error);
+
     public static readonly DiagnosticDescriptor SameAsymmetricPadding = Make("CG0101",
         "Same padding is asymmetric here",
         "{0}: Padding.Same pads {1} here, one more at the end than at the start (as Keras, TensorFlow and PyTorch's padding='same' do); a model trained with symmetric padding (PyTorch padding={2}) aligns its windows differently, so use Pads to match the training code",

@@ -25,7 +25,7 @@ internal sealed record Window(
     /// <summary>Every window lies inside the input: no bounds checks are needed anywhere.</summary>
     public bool AllInterior => InteriorRowStart == 0 && InteriorRowEnd == OutH && InteriorColStart == 0 && InteriorColEnd == OutW;
 
-    public int Taps => KernelH * KernelW;
+    public int Taps => KernelH * KernelW; // bounded: shape inference refuses weights or windows past 2^28
 
     private static int Ceil(int a, int b) => (a + b - 1) / b;
 

@@ -17,6 +17,9 @@ internal sealed record InferenceResult(NetworkPlan? Plan, EquatableArray<NetProb
 /// </summary>
 internal static class ShapeInference
 {
+    /// <summary>The most floats one tensor may hold: 1 GiB, far beyond any network ConvGen targets, and safe from int overflow.</summary>
+    public const long MaxElements = 1L << 28;
+
     public static InferenceResult Infer(NetworkSpec spec)
     {
         var problems = new List<NetProblem>();
@@ -94,6 +97,15 @@ internal static class ShapeInference
             return _failed ? null : plan;
         }
 
+        /// <summary>Refuses tensors too large to index with an int or to hold in memory, before anything overflows.</summary>
+        private bool TooLarge(long elements, string what)
+        {
+            if (elements <= MaxElements)
+                return false;
+            Problem(Descriptors.TooLarge, null, Who, what, elements, MaxElements);
+            return true;
+        }
+
         private bool RequireSpatialRank()
         {
             if (_in.SpatialRank == _layer.SpatialRank)
@@ -125,6 +137,8 @@ internal static class ShapeInference
 
             int inPerGroup = _in.C / groups;
             int taps = window.Taps;
+            if (TooLarge((long)outC * inPerGroup * taps, "its weights"))
+                return null;
             string kernelText = _layer.SpatialRank == 2 ? $"{window.KernelH}x{window.KernelW}" : $"{window.KernelW}";
             var weights = ResolveWeights(outC * inPerGroup * taps,
                 $"{outC} filters x {inPerGroup} input channels{(groups > 1 ? " per group" : "")} x {kernelText}",
@@ -150,6 +164,8 @@ internal static class ShapeInference
                 return null;
             }
             int inputs = _in.C, units = _layer.Outputs;
+            if (TooLarge((long)units * inputs, "its weights"))
+                return null;
             if (_layer.Weights is { } given && given.Count != units * inputs && given.Count % units == 0 && given.Count > 0)
             {
                 // The weights say what input the layer was built for: name both sizes.
@@ -190,20 +206,20 @@ internal static class ShapeInference
             return new LayerPlan(_index, _layer, _in, Shape.Vector(_in.C));
         }
 
-        /// <summary>Resolves pads (explicit, Same or Valid) and output sizes per axis.</summary>
+        /// <summary>Resolves pads (explicit, Same or Valid) and output sizes per axis, in long arithmetic so absurd sizes cannot overflow.</summary>
         private Window? ResolveWindow(bool isPool)
         {
             int rank = _layer.SpatialRank;
             int[] kernel = _layer.Kernel.ToArray(), stride = _layer.Strides.ToArray(), dilation = _layer.Dilations.ToArray();
             int[] inSize = rank == 2 ? new[] { _in.H, _in.W } : new[] { _in.W };
-            var begin = new int[rank];
-            var end = new int[rank];
-            var outSize = new int[rank];
+            var begin = new long[rank];
+            var end = new long[rank];
+            var outSize = new long[rank];
+            var floorSize = new long[rank];
             string[] axisNames = rank == 2 ? new[] { "rows", "columns" } : new[] { "elements" };
-            bool ceilDiffers = false;
             for (int a = 0; a < rank; a++)
             {
-                int span = (kernel[a] - 1) * dilation[a] + 1;
+                long span = (kernel[a] - 1L) * dilation[a] + 1;
                 if (_layer.Pads.Count > 0)
                 {
                     begin[a] = _layer.Pads[a];
@@ -211,21 +227,21 @@ internal static class ShapeInference
                 }
                 else if (_layer.Padding == PaddingKind.Same)
                 {
-                    int wanted = (inSize[a] + stride[a] - 1) / stride[a];
-                    int total = Math.Max((wanted - 1) * stride[a] + span - inSize[a], 0);
+                    long wanted = (inSize[a] + stride[a] - 1L) / stride[a];
+                    long total = Math.Max((wanted - 1) * stride[a] + span - inSize[a], 0);
                     begin[a] = total / 2;
                     end[a] = total - begin[a];
                 }
 
-                int padded = inSize[a] + begin[a] + end[a];
+                long padded = inSize[a] + begin[a] + end[a];
                 if (span > padded)
                 {
                     string padNote = begin[a] + end[a] > 0 ? $" ({padded} with padding)" : "";
                     // The largest window that fits on every axis, for the code fix.
                     // (Same padding always fits, so only explicit pads or none get here.)
-                    int[] fit = Enumerable.Range(0, rank).Select(x =>
+                    long[] fit = Enumerable.Range(0, rank).Select(x =>
                     {
-                        int pads = _layer.Pads.Count > 0 ? _layer.Pads[x] + _layer.Pads[rank + x] : 0;
+                        long pads = _layer.Pads.Count > 0 ? (long)_layer.Pads[x] + _layer.Pads[rank + x] : 0;
                         return Math.Min(kernel[x], (inSize[x] + pads - 1) / dilation[x] + 1);
                     }).ToArray();
                     string what = _layer.Kind == LayerKind.Conv ? "a kernel" : "a pool size";
@@ -234,42 +250,48 @@ internal static class ShapeInference
                         .WithFix(NetProblem.KernelFitKey, string.Join(",", fit)));
                     return null;
                 }
-                int reach = padded - span;
-                outSize[a] = isPool && _layer.CeilMode ? (reach + stride[a] - 1) / stride[a] + 1 : reach / stride[a] + 1;
-                if (isPool && _layer.CeilMode && (outSize[a] - 1) * stride[a] >= inSize[a] + begin[a])
-                    outSize[a]--;
-                if (isPool && _layer.CeilMode && outSize[a] != reach / stride[a] + 1)
-                    ceilDiffers = true;
-                if (_layer.Pads.Count == 0 && _layer.Padding == PaddingKind.Same && stride[a] > span)
-                    Problem(Descriptors.SameStrideSkipsInput, _layer.Strides.Count > 0 && rank == 2 ? "Strides" : "Stride", Who, stride[a], span, stride[a] - span, axisNames[a]);
-
                 if (isPool && (begin[a] > span / 2 || end[a] > span / 2))
                 {
-                    Problem(Descriptors.PoolPadTooLarge, _layer.Pads.Count > 0 ? (_layer.Pads.Count == 2 * rank ? "Pads" : "Pad") : "Padding",
-                        Who, Math.Max(begin[a], end[a]), WindowText(kernel, dilation));
+                    Problem(Descriptors.PoolPadTooLarge, _layer.Pads.Count > 0 ? "Pads" : "Padding", Who, Math.Max(begin[a], end[a]), WindowText(kernel, dilation));
                     return null;
                 }
-                int unread = reach % stride[a];
+
+                long reach = padded - span;
+                floorSize[a] = reach / stride[a] + 1;
+                outSize[a] = floorSize[a];
+                if (isPool && _layer.CeilMode)
+                {
+                    // PyTorch's ceil mode, which drops a last window that would start in the end padding.
+                    outSize[a] = (reach + stride[a] - 1) / stride[a] + 1;
+                    if ((outSize[a] - 1) * stride[a] >= inSize[a] + begin[a])
+                        outSize[a]--;
+                }
+                if (_layer.Pads.Count == 0 && _layer.Padding == PaddingKind.Same && stride[a] > span)
+                    Problem(Descriptors.SameStrideSkipsInput, "Strides", Who, stride[a], span, stride[a] - span, axisNames[a]);
+                long unread = reach % stride[a];
                 if (!isPool && _layer.Padding == PaddingKind.Valid && _layer.Pads.Count == 0 && unread > 0)
-                    Problem(Descriptors.StrideDropsInput, "Stride", Who, unread, axisNames[a], inSize[a]);
+                    Problem(Descriptors.StrideDropsInput, "Strides", Who, unread, axisNames[a], inSize[a]);
             }
-            if (ceilDiffers)
+            if (TooLarge((long)_in.C * outSize.Aggregate(1L, (p, n) => p * n), "its output")
+                || TooLarge(kernel.Aggregate(1L, (p, k) => p * k), "its window"))
+                return null;
+            if (!outSize.SequenceEqual(floorSize))
             {
-                string Sizes(Func<int, int> size) => string.Join("x", Enumerable.Range(0, rank).Select(size));
-                Problem(Descriptors.CeilModeParity, "CeilMode", Who, Sizes(a => outSize[a]),
-                    Sizes(a => (inSize[a] + begin[a] + end[a] - ((kernel[a] - 1) * dilation[a] + 1)) / stride[a] + 1));
+                Problem(Descriptors.CeilModeParity, "CeilMode", Who, string.Join("x", outSize), string.Join("x", floorSize));
             }
             if (_layer.Kind == LayerKind.AvgPool && _layer.CountIncludePad is null && begin.Concat(end).Any(p => p > 0))
                 Problem(Descriptors.CountIncludePadParity, null, Who);
             if (_layer.Pads.Count == 0 && _layer.Padding == PaddingKind.Same && begin.Where((b, a) => b != end[a]).Any())
             {
                 string pads = rank == 2 ? $"[top {begin[0]}, left {begin[1]}, bottom {end[0]}, right {end[1]}]" : $"[left {begin[0]}, right {end[0]}]";
-                string symmetric = string.Join(", ", kernel.Select((k, a) => ((k - 1) * dilation[a] + 1) / 2));
+                string symmetric = string.Join(", ", kernel.Select((k, a) => ((k - 1L) * dilation[a] + 1) / 2));
                 Problem(Descriptors.SameAsymmetricPadding, "Padding", Who, pads, rank == 2 ? $"({symmetric})" : symmetric);
             }
+            // Every value fits an int now: pads came from ints or are below the window span, outputs passed TooLarge.
+            int[] b = begin.Select(v => (int)v).ToArray(), e = end.Select(v => (int)v).ToArray(), o = outSize.Select(v => (int)v).ToArray();
             return rank == 2
-                ? new Window(kernel[0], kernel[1], stride[0], stride[1], dilation[0], dilation[1], begin[0], begin[1], end[0], end[1], inSize[0], inSize[1], outSize[0], outSize[1])
-                : new Window(1, kernel[0], 1, stride[0], 1, dilation[0], 0, begin[0], 0, end[0], 1, inSize[0], 1, outSize[0]);
+                ? new Window(kernel[0], kernel[1], stride[0], stride[1], dilation[0], dilation[1], b[0], b[1], e[0], e[1], inSize[0], inSize[1], o[0], o[1])
+                : new Window(1, kernel[0], 1, stride[0], 1, dilation[0], 0, b[0], 0, e[0], 1, inSize[0], 1, o[0]);
         }
 
         private string KernelArgument() => _layer.Kind == LayerKind.Conv ? "kernelSize" : "poolSize";
