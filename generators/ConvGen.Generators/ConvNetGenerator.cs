@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Threading;
 using ConvGen.Generators.Emit;
+using ConvGen.Generators.Helpers;
 using ConvGen.Generators.Parsing;
 using ConvGen.Generators.Planning;
 using Microsoft.CodeAnalysis;
@@ -16,7 +17,7 @@ internal static class TrackingNames
     public const string Build = nameof(Build);
 }
 
-/// <summary>One generated file, or the reason it could not be made.</summary>
+/// <summary>One generated file, or the reason it could not be made (then <paramref name="HintName"/> is the class's name).</summary>
 internal sealed record GeneratedSource(string HintName, string? Text, string? InternalError);
 
 /// <summary>
@@ -32,7 +33,7 @@ public sealed class ConvNetGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 NetworkParser.ConvNetAttributeName,
                 static (node, _) => node is ClassDeclarationSyntax,
-                static (ctx, ct) => NetworkParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ct))
+                static (ctx, ct) => ParseSafely((INamedTypeSymbol)ctx.TargetSymbol, ct))
             .WithTrackingName(TrackingNames.Parse);
 
         var sources = networks
@@ -50,23 +51,43 @@ public sealed class ConvNetGenerator : IIncrementalGenerator
         });
     }
 
+    /// <summary>
+    /// A bug of ours must not become CS8785 and take the user's build down without a word: an exception
+    /// becomes an internal-error problem (CG9999) that names the network.
+    /// </summary>
+    internal static ParseResult ParseSafely(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return NetworkParser.Parse(type, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new ParseResult(null, new[] { InternalError(type.ToDisplayString(), e) }.ToEquatableArray());
+        }
+    }
+
     internal static GeneratedSource? Build(ParseResult parsed, CancellationToken cancellationToken)
     {
+        if (parsed.Problems.FirstOrDefault(p => p.Id == Diagnostics.Descriptors.InternalError.Id) is { } crash)
+            return new GeneratedSource(crash.MessageArgs[0], null, crash.MessageArgs[1]);
         if (parsed.Spec is null || parsed.Problems.Any(p => p.IsError))
             return null;
-        string hintName = HintName(parsed.Spec);
         try
         {
             ExecutionPlan? plan = NetworkAnalysis.Analyze(parsed).Plan;
             cancellationToken.ThrowIfCancellationRequested();
-            return plan is null ? null : new GeneratedSource(hintName, NetworkEmitter.Emit(plan), null);
+            return plan is null ? null : new GeneratedSource(HintName(parsed.Spec), NetworkEmitter.Emit(plan), null);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // A bug of ours must not become CS8785 and take the user's build down without a word.
-            return new GeneratedSource(hintName, null, e.GetType().Name + ": " + e.Message);
+            return new GeneratedSource(parsed.Spec.FullName, null, InternalError(parsed.Spec.FullName, e).MessageArgs[1]);
         }
     }
+
+    internal static Diagnostics.NetProblem InternalError(string network, Exception e)
+        => Diagnostics.NetProblem.Create(Diagnostics.Descriptors.InternalError, Diagnostics.NetProblem.Class, null, network,
+            $"{e.GetType().Name}: {e.Message.TrimEnd('.')}.");
 
     private static string HintName(Model.NetworkSpec spec) => spec.FullName.Replace('<', '_').Replace('>', '_') + ".g.cs";
 }

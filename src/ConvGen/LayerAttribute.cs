@@ -6,6 +6,9 @@ namespace ConvGen
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
     public abstract class LayerAttribute : Attribute
     {
+        // Only ConvGen's own layers exist: the generator would not know what a user-defined one computes.
+        private protected LayerAttribute() { }
+
         /// <summary>
         /// The layer's name: shown in <c>Summary</c> and, with a weights file, the prefix of its tensors
         /// (<c>"&lt;Name&gt;.weight"</c>, <c>"&lt;Name&gt;.bias"</c>). Defaults to a Keras-style name such as <c>conv2d_1</c>.
@@ -20,6 +23,8 @@ namespace ConvGen
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
     public abstract class WeightedLayerAttribute : LayerAttribute
     {
+        private protected WeightedLayerAttribute() { }
+
         /// <summary>Whether the layer adds a bias. Default <c>true</c>.</summary>
         public bool UseBias { get; set; } = true;
 

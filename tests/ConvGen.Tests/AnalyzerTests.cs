@@ -44,7 +44,7 @@ public class AnalyzerTests
 
         Assert.Equal("CG0002", diagnostic.Id);
         Assert.StartsWith("Weights = new float[] { ", diagnostic.Text());
-        Assert.Equal("Conv2D 'conv2d' needs 36 weights (3 filters x 2 input channels x 2x3) but 17 were given", diagnostic.GetMessage());
+        Assert.Equal("Conv2D 'conv2d' needs 36 weights (3 filters x 2 input channels x 2x3) but got 17", diagnostic.GetMessage());
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Linq;
 using ConvGen.Generators.Diagnostics;
+using ConvGen.Generators.Helpers;
 using ConvGen.Generators.Parsing;
 using ConvGen.Generators.Planning;
 using Microsoft.CodeAnalysis;
@@ -27,10 +28,19 @@ public sealed class ConvNetAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeType(SymbolAnalysisContext context)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        ParseResult parsed = NetworkParser.Parse(type, context.CancellationToken);
-        if (parsed.Spec is null)
-            return;
-        var problems = NetworkAnalysis.Analyze(parsed).Problems;
+        EquatableArray<NetProblem> problems;
+        try
+        {
+            ParseResult parsed = NetworkParser.Parse(type, context.CancellationToken);
+            if (parsed.Spec is null)
+                return;
+            problems = NetworkAnalysis.Analyze(parsed).Problems;
+        }
+        catch (System.Exception e) when (e is not System.OperationCanceledException)
+        {
+            // Our bug, reported on the network rather than as AD0001 on no one knows what.
+            problems = new[] { ConvNetGenerator.InternalError(type.ToDisplayString(), e) }.ToEquatableArray();
+        }
 
         var locator = new ProblemLocator(type, context.CancellationToken);
         foreach (NetProblem problem in problems)

@@ -123,24 +123,30 @@ public sealed class RunCallAnalyzer : DiagnosticAnalyzer
 
         SyntaxNode? body = declarator.FirstAncestorOrSelf<SyntaxNode>(n => n is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax
             or AnonymousFunctionExpressionSyntax or CompilationUnitSyntax or AccessorDeclarationSyntax);
-        bool WritesLocal(SyntaxNode node) => node switch
-        {
-            AssignmentExpressionSyntax assignment => Refers(assignment.Left, local, model),
-            ArgumentSyntax argument => argument.RefKindKeyword.IsKind(SyntaxKind.RefKeyword) || argument.RefKindKeyword.IsKind(SyntaxKind.OutKeyword)
-                ? Refers(argument.Expression, local, model)
-                : false,
-            RefExpressionSyntax reference => Refers(reference.Expression, local, model),
-            _ => false,
-        };
-        bool reassigned = body is null || body.DescendantNodes().Any(WritesLocal);
+        // Any write after the declaration (assignment, deconstruction, ref/out argument) means the length is not known.
+        bool reassigned = body is null || body.DescendantNodes().OfType<IdentifierNameSyntax>()
+            .Where(name => name.Identifier.ValueText == local.Name)
+            .Any(name => model.GetOperation(name) is ILocalReferenceOperation reference
+                         && SymbolEqualityComparer.Default.Equals(reference.Local, local)
+                         && IsWritten(reference));
         if (reassigned)
             return null;
         return model.GetOperation(initializer) is { } operation ? KnownLength(operation) : null;
     }
 
-    private static bool Refers(ExpressionSyntax expression, ILocalSymbol local, SemanticModel model)
-        => expression is IdentifierNameSyntax name && name.Identifier.ValueText == local.Name
-           && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name).Symbol, local);
+    private static bool IsWritten(IOperation reference)
+    {
+        IOperation operation = reference;
+        while (operation.Parent is ITupleOperation or IConversionOperation)
+            operation = operation.Parent;
+        return operation.Parent switch
+        {
+            IAssignmentOperation assignment => assignment.Target == operation, // also deconstruction
+            IArgumentOperation argument => argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out,
+            IAddressOfOperation => true,
+            _ => reference.Parent?.Kind == OperationKind.None, // ref locals and other writes Roslyn 4.x does not model: assume the worst
+        };
+    }
 
     private static int? InlineArrayLength(ITypeSymbol? type)
         => type?.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "System.Runtime.CompilerServices.InlineArrayAttribute")

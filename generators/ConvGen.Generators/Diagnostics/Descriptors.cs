@@ -20,17 +20,17 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor WeightsLength = Make("CG0002",
         "Weights of the wrong length",
-        "{0} needs {1} weights ({2}) but {3} were given",
+        "{0} needs {1} weights ({2}) but got {3}",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor BiasLength = Make("CG0003",
         "Bias of the wrong length",
-        "{0} needs {1} bias values (one per {2}) but {3} were given",
+        "{0} needs {1} bias values (one per {2}) but got {3}",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor GroupsDoNotDivide = Make("CG0004",
         "Groups do not divide the channels",
-        "{0} has Groups = {1}, which does not divide its {2} input channels and {3} output channels",
+        "{0} has Groups = {1}, which does not divide {2}",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor NotPositive = Make("CG0005",
@@ -55,7 +55,7 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor MissingWeights = Make("CG0009",
         "Weights missing",
-        "{0} has no weights: give Weights = new float[] {{ ... }} ({1} values) or a WeightsFile on [ConvNet]",
+        "{0} has no weights: give Weights = new float[] {{ ... }} with {1} values",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor WrongAxisCount = Make("CG0010",
@@ -65,7 +65,7 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor PoolPadTooLarge = Make("CG0011",
         "Pooling pad larger than half the window",
-        "{0}: a pad of {1} is more than half the {2} window, so a window could lie wholly in the padding (PyTorch rejects this)",
+        "{0}: a pad of {1} is more than half the {2} window; PyTorch allows at most half, so no trained model pools this way",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor BadInputShape = Make("CG0012",
@@ -100,7 +100,7 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor MissingBias = Make("CG0018",
         "Bias missing",
-        "{0} has UseBias = true but no Bias: give Bias = new float[] {{ ... }} ({1} values) or set UseBias = false",
+        "{0} has UseBias = true but no Bias: give Bias = new float[] {{ ... }} with {1} values, or set UseBias = false",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor BiasWithoutUseBias = Make("CG0019",
@@ -125,7 +125,7 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor MemoryBudget = Make("CG0023",
         "Network exceeds its memory budget",
-        "'{0}' needs {1} bytes of RAM (input {2} + output {3} + scratch {4}) but MaxRamBytes is {5}; the largest activation is {6}'s output, {7} bytes",
+        "'{0}' needs {1} bytes of RAM (input {2} + output {3} + scratch {4}) but MaxRamBytes is {5}; the largest activation is the output of {6}, {7} bytes",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor RunSpanLength = Make("CG0024",
@@ -140,7 +140,7 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor SameAsymmetricPadding = Make("CG0101",
         "Same padding is asymmetric here",
-        "{0}: Padding.Same pads {1} here, one more at the end than at the start (as Keras, TensorFlow and PyTorch's padding='same' do); a model trained with symmetric padding (PyTorch padding={2}) aligns its windows differently, so use Pads to match the training code",
+        "{0}: Padding.Same pads {1} here, more at the end than at the start (as Keras and TensorFlow do, and PyTorch's padding='same' at stride 1); a model trained with symmetric padding (PyTorch padding={2}) differs, so use Pads to match the training code",
         DiagnosticSeverity.Info);
 
     public static readonly DiagnosticDescriptor StrideDropsInput = Make("CG0102",
@@ -160,12 +160,17 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor SameStrideSkipsInput = Make("CG0105",
         "Stride larger than the window skips input",
-        "{0}: a stride of {1} is larger than the {2}-wide window, so with Padding.Same {3} of every {1} input {4} are never read",
-        DiagnosticSeverity.Warning);
+        "{0}: a stride of {1} is larger than the window's span of {2}, so {3} of every {1} input {4} are never read",
+        DiagnosticSeverity.Info);
+
+    public static readonly DiagnosticDescriptor ChannelsLastShape = Make("CG0106",
+        "Input shape looks channels last",
+        "[ConvNet] shapes are always written channels first, even with Layout.ChannelsLast: this declares {0} channels of {1}x{2}. For a {0}x{1} image with {2} channels write ({2}, {0}, {1}).",
+        DiagnosticSeverity.Info);
 
     public static readonly DiagnosticDescriptor InternalError = Make("CG9999",
         "ConvGen internal error",
-        "ConvGen could not generate '{0}': {1}. Please report this with the declaration.",
+        "ConvGen could not generate '{0}': {1} Please report this with the declaration.",
         DiagnosticSeverity.Error);
 
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = typeof(Descriptors)

@@ -17,17 +17,22 @@ internal sealed class LayerReader
     private readonly Dictionary<string, TypedConstant> _named;
     private LayerSpec _layer;
 
-    public LayerReader(AttributeData attribute, int index, List<NetProblem> problems)
+    public LayerReader(AttributeData attribute, int index, string name, List<NetProblem> problems)
     {
         _attribute = attribute;
         _index = index;
         _problems = problems;
         _named = attribute.NamedArguments.GroupBy(a => a.Key).ToDictionary(g => g.Key, g => g.Last().Value);
-        string typeName = attribute.AttributeClass!.Name;
-        if (typeName.EndsWith("Attribute", StringComparison.Ordinal))
-            typeName = typeName.Substring(0, typeName.Length - "Attribute".Length);
+        string typeName = TypeName(attribute);
         var (kind, rank) = KindOf(typeName);
-        _layer = new LayerSpec(kind, typeName, rank);
+        _layer = new LayerSpec(kind, typeName, rank) { Name = name };
+    }
+
+    /// <summary>The layer's type as written: <c>Conv2D</c> for <c>Conv2DAttribute</c>.</summary>
+    public static string TypeName(AttributeData attribute)
+    {
+        string typeName = attribute.AttributeClass?.Name ?? "?";
+        return typeName.EndsWith("Attribute", StringComparison.Ordinal) ? typeName.Substring(0, typeName.Length - "Attribute".Length) : typeName;
     }
 
     private static (LayerKind Kind, int Rank) KindOf(string typeName) => typeName switch
@@ -55,7 +60,7 @@ internal sealed class LayerReader
 
     public LayerSpec Read()
     {
-        _layer = _layer with { Name = NamedString("Name"), Input = NamedString("Input") };
+        _layer = _layer with { Input = NamedString("Input") };
         if (_attribute.AttributeConstructor is null || (int)_layer.Kind < 0)
         {
             Problem(Descriptors.InvalidArgument, null, Who, "the attribute's arguments could not be read");
@@ -78,7 +83,7 @@ internal sealed class LayerReader
                 ReadWeighted();
                 if (_layer.PaddingMode is not PaddingModeKind.Zeros and not PaddingModeKind.Reflect
                     and not PaddingModeKind.Replicate and not PaddingModeKind.Circular)
-                    Problem(Descriptors.InvalidArgument, "PaddingMode", Who, $"PaddingMode {(int)_layer.PaddingMode} is not a PaddingMode value");
+                    Problem(Descriptors.InvalidArgument, "PaddingMode", Who, FormattableString.Invariant($"PaddingMode {(int)_layer.PaddingMode} is not a PaddingMode value"));
                 break;
             case LayerKind.Dense:
                 _layer = _layer with { Outputs = Positive(0, "units") };
@@ -122,10 +127,10 @@ internal sealed class LayerReader
         int rank = _layer.SpatialRank;
         _layer = _layer with { Padding = (PaddingKind)(NamedInt("Padding") ?? 0) };
         if (_layer.Padding is not PaddingKind.Valid and not PaddingKind.Same)
-            Problem(Descriptors.InvalidArgument, "Padding", Who, $"Padding {(int)_layer.Padding} is not a Padding value");
+            Problem(Descriptors.InvalidArgument, "Padding", Who, FormattableString.Invariant($"Padding {(int)_layer.Padding} is not a Padding value"));
 
         int[]? pads = null;
-        if (_named.TryGetValue("Pads", out var padsConstant))
+        if (_named.TryGetValue("Pads", out var padsConstant) && !padsConstant.IsNull)
         {
             pads = Values.Ints(padsConstant);
             if (pads is null || pads.Length != 2 * rank)
@@ -140,9 +145,10 @@ internal sealed class LayerReader
         }
         if (pads is not null)
         {
-            string argument = _named.ContainsKey("Pads") ? "Pads" : "Pad";
-            foreach (int p in pads.Where(p => p < 0).Take(1))
-                Problem(Descriptors.NegativePadding, argument, Who, argument, p);
+            string argument = padsConstant is { IsNull: false } ? "Pads" : "Pad";
+            int negative = Array.FindIndex(pads, p => p < 0);
+            if (negative >= 0)
+                Problem(Descriptors.NegativePadding, argument, Who, argument == "Pads" ? $"Pads[{negative}]" : "Pad", pads[negative]);
             _layer = _layer with { Pads = pads.ToEquatableArray() };
         }
     }
@@ -186,14 +192,14 @@ internal sealed class LayerReader
         var kind = (ActivationKind)(value ?? 0);
         if (kind is < ActivationKind.None or > ActivationKind.Softmax)
         {
-            Problem(Descriptors.InvalidArgument, argument, Who, $"{value} is not an Activation value");
+            Problem(Descriptors.InvalidArgument, argument, Who, FormattableString.Invariant($"{value} is not an Activation value"));
             kind = ActivationKind.None;
         }
         float alpha = kind switch { ActivationKind.LeakyReLU => 0.01f, ActivationKind.ELU => 1f, _ => 0f };
         if (_named.TryGetValue("Alpha", out var a) && Values.Float(a) is float given)
         {
             if (float.IsNaN(given) || float.IsInfinity(given))
-                Problem(Descriptors.InvalidArgument, "Alpha", Who, $"Alpha must be finite but is {given}");
+                Problem(Descriptors.InvalidArgument, "Alpha", Who, FormattableString.Invariant($"Alpha must be finite but is {given}"));
             else
                 alpha = given;
         }
@@ -207,7 +213,7 @@ internal sealed class LayerReader
         int rank = _layer.SpatialRank;
         int[] result;
         string argument = scalar;
-        if (_named.TryGetValue(array, out var constant))
+        if (_named.TryGetValue(array, out var constant) && !constant.IsNull)
         {
             argument = array;
             result = Values.Ints(constant) ?? Array.Empty<int>();

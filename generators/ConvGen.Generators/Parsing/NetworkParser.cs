@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Linq;
 using System.Threading;
 using ConvGen.Generators.Diagnostics;
@@ -34,15 +35,17 @@ internal static class NetworkParser
         CheckClass(type, problems);
         var (shape, layout, weightLayout, weightsFile, maxRam) = ReadConvNet(convNet, problems);
 
+        AttributeData[] attributes = LayerAttributes(type).ToArray();
+        string[] names = LayerNames(attributes);
         var layers = new List<LayerSpec>();
-        foreach (AttributeData attribute in LayerAttributes(type))
+        foreach (AttributeData attribute in attributes)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            layers.Add(new LayerReader(attribute, layers.Count, problems).Read());
+            layers.Add(new LayerReader(attribute, layers.Count, names[layers.Count], problems).Read());
         }
         if (layers.Count == 0)
             problems.Add(NetProblem.Create(Descriptors.NoLayers, NetProblem.Class, null, type.Name));
-        AssignNamesAndInputs(layers, problems);
+        CheckNamesAndInputs(layers, problems);
 
         var containing = new List<ContainingType>();
         for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
@@ -94,7 +97,7 @@ internal static class NetworkParser
         void Fail(string why) => problems.Add(NetProblem.Create(Descriptors.BadClass, NetProblem.Class, null, type.Name, why));
 
         if (type.TypeKind != TypeKind.Class || type.IsRecord)
-            Fail("it must be a class");
+            Fail("it must be a class, not a record or a struct");
         if (type.IsGenericType)
             Fail("it must not be generic");
         if (!IsPartial(type))
@@ -113,6 +116,9 @@ internal static class NetworkParser
            && type.DeclaringSyntaxReferences.All(r => r.GetSyntax() is TypeDeclarationSyntax t
                 && t.Modifiers.Any(m => m.ValueText == "partial"));
 
+    private static bool layoutIsChannelsLast(AttributeData attribute)
+        => attribute.NamedArguments.Any(n => n.Key == "Layout" && Values.Int(n.Value) == (int)LayoutKind.ChannelsLast);
+
     private static (int[] Shape, LayoutKind, WeightLayoutKind, string?, long) ReadConvNet(AttributeData attribute, List<NetProblem> problems)
     {
         int[] shape = Array.Empty<int>();
@@ -129,8 +135,11 @@ internal static class NetworkParser
                     "give (C, L) for 1-D signals, (C, H, W) for images or (N) for a dense-only network"));
             else if (shape.Any(d => d < 1))
                 problems.Add(NetProblem.Create(Descriptors.BadInputShape, NetProblem.Network, "inputShape", text, "every size must be at least 1"));
-            else if (shape.Aggregate(1L, (p, d) => p * d) > int.MaxValue / 4)
-                problems.Add(NetProblem.Create(Descriptors.BadInputShape, NetProblem.Network, "inputShape", text, "the input is too large"));
+            else if (shape.Aggregate(1L, (p, d) => p * d) > Shapes.ShapeInference.MaxElements)
+                problems.Add(NetProblem.Create(Descriptors.BadInputShape, NetProblem.Network, "inputShape", text,
+                    $"it holds more than {Shapes.ShapeInference.MaxElements.ToString(CultureInfo.InvariantCulture)} values"));
+            else if (shape.Length == 3 && layoutIsChannelsLast(attribute) && shape[0] > 4 && shape[2] is 1 or 3 or 4)
+                problems.Add(NetProblem.Create(Descriptors.ChannelsLastShape, NetProblem.Network, "inputShape", text, shape[0], shape[1], shape[2]));
         }
 
         var layout = LayoutKind.ChannelsFirst;
@@ -144,44 +153,61 @@ internal static class NetworkParser
                 case "Layout": layout = (LayoutKind)(Values.Int(named.Value) ?? 0); break;
                 case "WeightLayout": weightLayout = (WeightLayoutKind)(Values.Int(named.Value) ?? 0); break;
                 case "WeightsFile": weightsFile = named.Value.Value as string; break;
-                case "MaxRamBytes": maxRam = named.Value.Value is long l ? l : 0; break;
+                case "MaxRamBytes":
+                    maxRam = named.Value.Value is long l ? l : 0;
+                    if (maxRam < 0)
+                        problems.Add(NetProblem.Create(Descriptors.InvalidArgument, NetProblem.Network, "MaxRamBytes", "[ConvNet]",
+                            "MaxRamBytes must be a positive number of bytes, or 0 for no budget"));
+                    break;
             }
         }
         if (weightsFile is not null)
             problems.Add(NetProblem.Create(Descriptors.Unsupported, NetProblem.Network, "WeightsFile", "[ConvNet]", "WeightsFile"));
         if (layout is not (LayoutKind.ChannelsFirst or LayoutKind.ChannelsLast))
-            problems.Add(NetProblem.Create(Descriptors.InvalidArgument, NetProblem.Network, "Layout", "[ConvNet]", $"Layout {(int)layout} is not a Layout value"));
+            problems.Add(NetProblem.Create(Descriptors.InvalidArgument, NetProblem.Network, "Layout", "[ConvNet]", FormattableString.Invariant($"Layout {(int)layout} is not a Layout value")));
         if (weightLayout is not (WeightLayoutKind.PyTorch or WeightLayoutKind.Keras))
-            problems.Add(NetProblem.Create(Descriptors.InvalidArgument, NetProblem.Network, "WeightLayout", "[ConvNet]", $"WeightLayout {(int)weightLayout} is not a WeightLayout value"));
+            problems.Add(NetProblem.Create(Descriptors.InvalidArgument, NetProblem.Network, "WeightLayout", "[ConvNet]", FormattableString.Invariant($"WeightLayout {(int)weightLayout} is not a WeightLayout value")));
         return (shape, layout, weightLayout, weightsFile, maxRam);
     }
 
-    /// <summary>Gives unnamed layers Keras-style names (conv2d, conv2d_1, …) and checks names are unique.</summary>
-    private static void AssignNamesAndInputs(List<LayerSpec> layers, List<NetProblem> problems)
+    /// <summary>
+    /// Each layer's name: its Name argument, else a Keras-style default (conv2d, conv2d_1, …) that no
+    /// explicit name takes. Known before any layer is read, so every message names the layer the same way.
+    /// </summary>
+    private static string[] LayerNames(AttributeData[] attributes)
     {
+        string? Explicit(AttributeData a) => a.NamedArguments.Where(n => n.Key == "Name").Select(n => Values.String(n.Value)).LastOrDefault();
+        var taken = new HashSet<string>(attributes.Select(Explicit).Where(n => n is not null)!, StringComparer.Ordinal);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        var taken = new HashSet<string>(layers.Where(l => l.Name is not null).Select(l => l.Name!), StringComparer.Ordinal);
+        return attributes.Select(attribute =>
+        {
+            if (Explicit(attribute) is { } given)
+                return given;
+            string stem = LayerReader.TypeName(attribute).ToLowerInvariant();
+            string name;
+            do
+            {
+                counts.TryGetValue(stem, out int n);
+                counts[stem] = n + 1;
+                name = n == 0 ? stem : stem + "_" + n.ToString(CultureInfo.InvariantCulture);
+            } while (taken.Contains(name));
+            taken.Add(name);
+            return name;
+        }).ToArray();
+    }
+
+    /// <summary>Names are unique and not "input"; an Input names an earlier layer.</summary>
+    private static void CheckNamesAndInputs(List<LayerSpec> layers, List<NetProblem> problems)
+    {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < layers.Count; i++)
         {
             LayerSpec layer = layers[i];
-            if (layer.Name is null)
-            {
-                string stem = layer.TypeName.ToLowerInvariant();
-                string name;
-                do
-                {
-                    counts.TryGetValue(stem, out int n);
-                    counts[stem] = n + 1;
-                    name = n == 0 ? stem : stem + "_" + n;
-                } while (taken.Contains(name));
-                taken.Add(name);
-                layers[i] = layer = layer with { Name = name };
-            }
-            else if (seen.Contains(layer.Name) || layer.Name == "input")
+            string name = layer.Name!;
+            if (seen.Contains(name) || name == "input")
             {
                 problems.Add(NetProblem.Create(Descriptors.DuplicateName, i, "Name", Describe(layer),
-                    layer.Name == "input" ? "the name 'input' is reserved for the network's input" : $"an earlier layer is already named '{layer.Name}'"));
+                    name == "input" ? "the name 'input' is reserved for the network's input" : $"an earlier layer is already named '{name}'"));
             }
 
             string previous = i == 0 ? "input" : layers[i - 1].Name!;
@@ -194,7 +220,7 @@ internal static class NetworkParser
                     problems.Add(NetProblem.Create(Descriptors.Unsupported, i, "Input", Describe(layer),
                         $"reading '{layer.Input}' instead of the layer written above ('{previous}')"));
             }
-            seen.Add(layer.Name!);
+            seen.Add(name);
         }
     }
 

@@ -123,15 +123,22 @@ internal static class ShapeInference
             int groups = _layer.Groups, outC = _layer.Outputs;
             if (_in.C % groups != 0 || outC % groups != 0)
             {
-                Problem(Descriptors.GroupsDoNotDivide, "Groups", Who, groups, _in.C, outC);
+                string which = (_in.C % groups, outC % groups) switch
+                {
+                    (not 0, not 0) => $"its {_in.C} input channels or its {outC} filters",
+                    (not 0, _) => $"its {_in.C} input channels",
+                    _ => $"its {outC} filters",
+                };
+                Problem(Descriptors.GroupsDoNotDivide, "Groups", Who, groups, which);
                 return null;
             }
-            if (_layer.PaddingMode != PaddingModeKind.Zeros)
+            // A padding mode only matters where there is padding.
+            if (_layer.PaddingMode != PaddingModeKind.Zeros && (_layer.Padding == PaddingKind.Same || _layer.Pads.Any(p => p > 0)))
             {
                 Problem(Descriptors.Unsupported, "PaddingMode", Who, $"PaddingMode.{_layer.PaddingMode}");
                 return null;
             }
-            Window? window = ResolveWindow(isPool: false);
+            Window? window = ResolveWindow(isPool: false, outC);
             if (window is null)
                 return null;
 
@@ -140,8 +147,11 @@ internal static class ShapeInference
             if (TooLarge((long)outC * inPerGroup * taps, "its weights"))
                 return null;
             string kernelText = _layer.SpatialRank == 2 ? $"{window.KernelH}x{window.KernelW}" : $"{window.KernelW}";
+            string perGroup = groups > 1 ? " per group" : "";
             var weights = ResolveWeights(outC * inPerGroup * taps,
-                $"{outC} filters x {inPerGroup} input channels{(groups > 1 ? " per group" : "")} x {kernelText}",
+                _network.WeightLayout == WeightLayoutKind.Keras
+                    ? $"{kernelText} x {inPerGroup} input channels{perGroup} x {outC} filters, Keras order"
+                    : $"{outC} filters x {inPerGroup} input channels{perGroup} x {kernelText}",
                 w => _network.WeightLayout == WeightLayoutKind.Keras ? KerasConvToPyTorch(w, outC, inPerGroup, taps) : w);
             var bias = ResolveBias(outC, "filter");
             if (_failed)
@@ -172,7 +182,8 @@ internal static class ShapeInference
                 Problem(Descriptors.DenseInputMismatch, "Weights", Who, inputs, _source, given.Count, given.Count / units, units);
                 return null;
             }
-            var weights = ResolveWeights(units * inputs, $"{units} units x {inputs} inputs",
+            var weights = ResolveWeights(units * inputs,
+                _network.WeightLayout == WeightLayoutKind.Keras ? $"{inputs} inputs x {units} units, Keras order" : $"{units} units x {inputs} inputs",
                 w => _network.WeightLayout == WeightLayoutKind.Keras ? Transpose(w, inputs, units) : w);
             var bias = ResolveBias(units, "unit");
             if (_failed)
@@ -189,7 +200,7 @@ internal static class ShapeInference
         {
             if (!RequireSpatialRank())
                 return null;
-            Window? window = ResolveWindow(isPool: true);
+            Window? window = ResolveWindow(isPool: true, _in.C);
             if (window is null)
                 return null;
             Shape output = _in.Rank == 3 ? new Shape(3, _in.C, window.OutH, window.OutW) : new Shape(2, _in.C, 1, window.OutW);
@@ -207,7 +218,7 @@ internal static class ShapeInference
         }
 
         /// <summary>Resolves pads (explicit, Same or Valid) and output sizes per axis, in long arithmetic so absurd sizes cannot overflow.</summary>
-        private Window? ResolveWindow(bool isPool)
+        private Window? ResolveWindow(bool isPool, int outChannels)
         {
             int rank = _layer.SpatialRank;
             int[] kernel = _layer.Kernel.ToArray(), stride = _layer.Strides.ToArray(), dilation = _layer.Dilations.ToArray();
@@ -244,9 +255,8 @@ internal static class ShapeInference
                         long pads = _layer.Pads.Count > 0 ? (long)_layer.Pads[x] + _layer.Pads[rank + x] : 0;
                         return Math.Min(kernel[x], (inSize[x] + pads - 1) / dilation[x] + 1);
                     }).ToArray();
-                    string what = _layer.Kind == LayerKind.Conv ? "a kernel" : "a pool size";
                     Problem(NetProblem.Create(Descriptors.WindowTooLarge, _index, KernelArgument(), Who, WindowText(kernel, dilation), _source,
-                            SpatialText(), padNote, $"Use Padding.Same, {what} of at most {string.Join("x", fit)}, or remove a pooling layer before it.")
+                            SpatialText(), padNote, WindowFixText(fit))
                         .WithFix(NetProblem.KernelFitKey, string.Join(",", fit)));
                     return null;
                 }
@@ -266,13 +276,14 @@ internal static class ShapeInference
                     if ((outSize[a] - 1) * stride[a] >= inSize[a] + begin[a])
                         outSize[a]--;
                 }
-                if (_layer.Pads.Count == 0 && _layer.Padding == PaddingKind.Same && stride[a] > span)
+                // (A strided 1x1 window is deliberate subsampling, as in ResNet shortcuts: not worth a note.)
+                if (_layer.Pads.Count == 0 && _layer.Padding == PaddingKind.Same && stride[a] > span && span > 1)
                     Problem(Descriptors.SameStrideSkipsInput, "Strides", Who, stride[a], span, stride[a] - span, axisNames[a]);
                 long unread = reach % stride[a];
                 if (!isPool && _layer.Padding == PaddingKind.Valid && _layer.Pads.Count == 0 && unread > 0)
                     Problem(Descriptors.StrideDropsInput, "Strides", Who, unread, axisNames[a], inSize[a]);
             }
-            if (TooLarge((long)_in.C * outSize.Aggregate(1L, (p, n) => p * n), "its output")
+            if (TooLarge((long)outChannels * outSize.Aggregate(1L, (p, n) => p * n), "its output")
                 || TooLarge(kernel.Aggregate(1L, (p, k) => p * k), "its window"))
                 return null;
             if (!outSize.SequenceEqual(floorSize))
@@ -296,7 +307,18 @@ internal static class ShapeInference
 
         private string KernelArgument() => _layer.Kind == LayerKind.Conv ? "kernelSize" : "poolSize";
 
-        private string SpatialText() => _in.Rank == 3 ? $"{_in.H}x{_in.W}x{_in.C}" : $"{_in.W}x{_in.C}";
+        private string SpatialText() => _in.Rank == 3 ? $"{_in.H}x{_in.W}x{_in.C}" : $"{_in.W} long with {_in.C} channels";
+
+        /// <summary>The ways out of a window that does not fit, naming only those that apply.</summary>
+        private string WindowFixText(long[] fit)
+        {
+            string same = _layer.Pads.Count > 0 ? "Padding.Same instead of Pads" : "Padding.Same";
+            string window = $"{(_layer.Kind == LayerKind.Conv ? "a kernel" : "a pool size")} of at most {string.Join("x", fit)}";
+            bool pooledBefore = _network.Layers.Take(_index).Any(l => l.Kind is LayerKind.MaxPool or LayerKind.AvgPool);
+            return pooledBefore
+                ? $"Use {same}, {window}, or remove a pooling layer before it."
+                : $"Use {same} or {window}.";
+        }
 
         private string WindowText(int[] kernel, int[]? dilation = null)
         {
