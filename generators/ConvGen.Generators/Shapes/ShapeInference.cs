@@ -44,7 +44,7 @@ internal static class ShapeInference
                 : $"after {NetworkParser.Describe(layer)}";
         }
         var result = new NetworkPlan(spec, input, current, layers.ToEquatableArray());
-        return new InferenceResult(result, problems.ToEquatableArray());
+        return new InferenceResult(problems.Any(p => p.IsError) ? null : result, problems.ToEquatableArray());
     }
 
     private sealed class LayerContext
@@ -55,7 +55,6 @@ internal static class ShapeInference
         private readonly Shape _in;
         private readonly string _source;
         private readonly List<NetProblem> _problems;
-        private bool _failed;
 
         public LayerContext(NetworkSpec network, LayerSpec layer, int index, Shape input, string source, List<NetProblem> problems)
         {
@@ -74,13 +73,7 @@ internal static class ShapeInference
         private void Problem(DiagnosticDescriptor descriptor, string? argument, params object[] args)
             => Problem(NetProblem.Create(descriptor, _index, argument, args));
 
-        private void Problem(NetProblem problem)
-        {
-            _problems.Add(problem);
-            var descriptor = Descriptors.ById(problem.Id);
-            if (descriptor.DefaultSeverity == DiagnosticSeverity.Error)
-                _failed = true;
-        }
+        private void Problem(NetProblem problem) => _problems.Add(problem);
 
         public LayerPlan? Infer()
         {
@@ -94,7 +87,7 @@ internal static class ShapeInference
                 LayerKind.Dropout or LayerKind.Softmax or LayerKind.Activation => new LayerPlan(_index, _layer, _in, _in),
                 _ => null,
             };
-            return _failed ? null : plan;
+            return plan; // null only when the output shape is unknown; other errors still let later layers be checked
         }
 
         /// <summary>Refuses tensors too large to index with an int or to hold in memory, before anything overflows.</summary>
@@ -153,9 +146,8 @@ internal static class ShapeInference
                     ? $"{kernelText} x {inPerGroup} input channels{perGroup} x {outC} filters, Keras order"
                     : $"{outC} filters x {inPerGroup} input channels{perGroup} x {kernelText}",
                 w => _network.WeightLayout == WeightLayoutKind.Keras ? KerasConvToPyTorch(w, outC, inPerGroup, taps) : w);
+            // Wrong weights do not change the output shape: go on, so later layers are checked too.
             var bias = ResolveBias(outC, "filter");
-            if (_failed)
-                return null;
             Shape output = _in.Rank == 3 ? new Shape(3, outC, window.OutH, window.OutW) : new Shape(2, outC, 1, window.OutW);
             return new LayerPlan(_index, _layer, _in, output)
             {
@@ -176,18 +168,14 @@ internal static class ShapeInference
             int inputs = _in.C, units = _layer.Outputs;
             if (TooLarge((long)units * inputs, "its weights"))
                 return null;
-            if (_layer.Weights is { } given && given.Count != units * inputs && given.Count % units == 0 && given.Count > 0)
-            {
-                // The weights say what input the layer was built for: name both sizes.
-                Problem(Descriptors.DenseInputMismatch, "Weights", Who, inputs, _source, given.Count, given.Count / units, units);
-                return null;
-            }
-            var weights = ResolveWeights(units * inputs,
+            // Weights that are a whole number of rows say what input the layer was built for: name both sizes.
+            bool builtForOtherInput = _layer.Weights is { Count: > 0 } given && given.Count != units * inputs && given.Count % units == 0;
+            if (builtForOtherInput)
+                Problem(Descriptors.DenseInputMismatch, "Weights", Who, inputs, _source, _layer.Weights!.Value.Count, _layer.Weights!.Value.Count / units, units);
+            var weights = builtForOtherInput ? EquatableArray<float>.Empty : ResolveWeights(units * inputs,
                 _network.WeightLayout == WeightLayoutKind.Keras ? $"{inputs} inputs x {units} units, Keras order" : $"{units} units x {inputs} inputs",
                 w => _network.WeightLayout == WeightLayoutKind.Keras ? Transpose(w, inputs, units) : w);
             var bias = ResolveBias(units, "unit");
-            if (_failed)
-                return null;
             return new LayerPlan(_index, _layer, _in, Shape.Vector(units))
             {
                 Weights = weights,
