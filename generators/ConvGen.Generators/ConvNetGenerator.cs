@@ -1,10 +1,12 @@
 using System;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using ConvGen.Generators.Emit;
 using ConvGen.Generators.Helpers;
 using ConvGen.Generators.Parsing;
 using ConvGen.Generators.Planning;
+using ConvGen.Generators.Weights;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -14,6 +16,7 @@ namespace ConvGen.Generators;
 internal static class TrackingNames
 {
     public const string Parse = nameof(Parse);
+    public const string Weights = nameof(Weights);
     public const string Build = nameof(Build);
 }
 
@@ -36,8 +39,15 @@ public sealed class ConvNetGenerator : IIncrementalGenerator
                 static (ctx, ct) => ParseSafely((INamedTypeSymbol)ctx.TargetSymbol, ct))
             .WithTrackingName(TrackingNames.Parse);
 
+        var weightsFiles = context.AdditionalTextsProvider
+            .Where(static file => WeightsFiles.IsWeightsFile(file.Path))
+            .Select(static (file, ct) => WeightsFiles.Read(file, ct))
+            .WithTrackingName(TrackingNames.Weights)
+            .Collect();
+
         var sources = networks
-            .Select(static (parsed, ct) => Build(parsed, ct))
+            .Combine(weightsFiles)
+            .Select(static (pair, ct) => Build(pair.Left, pair.Right, ct))
             .WithTrackingName(TrackingNames.Build);
 
         context.RegisterSourceOutput(sources, static (spc, source) =>
@@ -67,7 +77,7 @@ public sealed class ConvNetGenerator : IIncrementalGenerator
         }
     }
 
-    internal static GeneratedSource? Build(ParseResult parsed, CancellationToken cancellationToken)
+    internal static GeneratedSource? Build(ParseResult parsed, ImmutableArray<WeightsFile> files, CancellationToken cancellationToken)
     {
         if (parsed.Problems.FirstOrDefault(p => p.Id == Diagnostics.Descriptors.InternalError.Id) is { } crash)
             return new GeneratedSource(crash.MessageArgs[0], null, crash.MessageArgs[1]);
@@ -75,7 +85,7 @@ public sealed class ConvNetGenerator : IIncrementalGenerator
             return null;
         try
         {
-            ExecutionPlan? plan = NetworkAnalysis.Analyze(parsed).Plan;
+            ExecutionPlan? plan = NetworkAnalysis.Analyze(parsed, WeightsFiles.Usable(files)).Plan;
             cancellationToken.ThrowIfCancellationRequested();
             return plan is null ? null : new GeneratedSource(HintName(parsed.Spec), NetworkEmitter.Emit(plan), null);
         }

@@ -33,4 +33,28 @@ namespace ConvGen
         /// <summary>The negative slope of LeakyReLU (default 0.01) or the alpha of ELU (default 1).</summary>
         public float Alpha { get; set; }
     }
+
+    /// <summary>
+    /// Batch normalization at inference: <c>y = Gamma * (x - Mean) / sqrt(Variance + Epsilon) + Beta</c> per
+    /// channel. Folded into the preceding convolution or Dense layer at build time when that layer has no
+    /// activation; otherwise a per-channel scale and shift. Parameters come inline or, with a WeightsFile,
+    /// from <c>"&lt;Name&gt;.weight"</c>, <c>".bias"</c>, <c>".running_mean"</c> and <c>".running_var"</c>.
+    /// </summary>
+    public sealed class BatchNormAttribute : LayerAttribute
+    {
+        /// <summary>Added to the variance before the square root. Default 1e-5, as PyTorch (Keras uses 1e-3).</summary>
+        public float Epsilon { get; set; } = 1e-5f;
+
+        /// <summary>The scale per channel (PyTorch <c>weight</c>, Keras <c>gamma</c>).</summary>
+        public float[]? Gamma { get; set; }
+
+        /// <summary>The shift per channel (PyTorch <c>bias</c>, Keras <c>beta</c>).</summary>
+        public float[]? Beta { get; set; }
+
+        /// <summary>The running mean per channel.</summary>
+        public float[]? Mean { get; set; }
+
+        /// <summary>The running variance per channel.</summary>
+        public float[]? Variance { get; set; }
+    }
 }

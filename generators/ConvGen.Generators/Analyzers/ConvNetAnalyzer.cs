@@ -1,9 +1,12 @@
+using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using ConvGen.Generators.Diagnostics;
 using ConvGen.Generators.Helpers;
 using ConvGen.Generators.Parsing;
 using ConvGen.Generators.Planning;
+using ConvGen.Generators.Weights;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -22,10 +25,14 @@ public sealed class ConvNetAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
+        context.RegisterCompilationStartAction(start =>
+        {
+            var files = WeightsFiles.Lazily(start.Options, start.CancellationToken);
+            start.RegisterSymbolAction(c => AnalyzeType(c, files), SymbolKind.NamedType);
+        });
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context)
+    private static void AnalyzeType(SymbolAnalysisContext context, Lazy<IReadOnlyList<WeightsFile>> files)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         EquatableArray<NetProblem> problems;
@@ -34,9 +41,9 @@ public sealed class ConvNetAnalyzer : DiagnosticAnalyzer
             ParseResult parsed = NetworkParser.Parse(type, context.CancellationToken);
             if (parsed.Spec is null)
                 return;
-            problems = NetworkAnalysis.Analyze(parsed).Problems;
+            problems = NetworkAnalysis.Analyze(parsed, parsed.Spec.WeightsFile is null ? Array.Empty<WeightsFile>() : files.Value).Problems;
         }
-        catch (System.Exception e) when (e is not System.OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             // Our bug, reported on the network rather than as AD0001 on no one knows what.
             problems = new[] { ConvNetGenerator.InternalError(type.ToDisplayString(), e) }.ToEquatableArray();

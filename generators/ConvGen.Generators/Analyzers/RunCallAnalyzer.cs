@@ -1,9 +1,12 @@
+using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using ConvGen.Generators.Diagnostics;
 using ConvGen.Generators.Parsing;
 using ConvGen.Generators.Planning;
+using ConvGen.Generators.Weights;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -32,11 +35,13 @@ public sealed class RunCallAnalyzer : DiagnosticAnalyzer
         {
             // One analysis per network per compilation, however many calls there are.
             var networks = new ConcurrentDictionary<INamedTypeSymbol, Lengths?>(SymbolEqualityComparer.Default);
-            start.RegisterOperationAction(c => AnalyzeCall(c, networks), OperationKind.Invocation);
+            var files = WeightsFiles.Lazily(start.Options, start.CancellationToken);
+            start.RegisterOperationAction(c => AnalyzeCall(c, networks, files), OperationKind.Invocation);
         });
     }
 
-    private static void AnalyzeCall(OperationAnalysisContext context, ConcurrentDictionary<INamedTypeSymbol, Lengths?> networks)
+    private static void AnalyzeCall(OperationAnalysisContext context, ConcurrentDictionary<INamedTypeSymbol, Lengths?> networks,
+        Lazy<IReadOnlyList<WeightsFile>> files)
     {
         var call = (IInvocationOperation)context.Operation;
         IMethodSymbol method = call.TargetMethod;
@@ -45,7 +50,7 @@ public sealed class RunCallAnalyzer : DiagnosticAnalyzer
             return;
 
         Lengths? lengths = networks.GetOrAdd(type, t =>
-            NetworkAnalysis.Analyze(NetworkParser.Parse(t, context.CancellationToken)).Plan is { } plan
+            NetworkAnalysis.Analyze(NetworkParser.Parse(t, context.CancellationToken), files.Value).Plan is { } plan
                 ? new Lengths(plan.Network.Input.Size, plan.Network.Output.Size, plan.ScratchLength)
                 : null);
         if (lengths is null)

@@ -138,6 +138,41 @@ internal static class Descriptors
         "{0}: {1} would hold {2} values; ConvGen handles at most {3} per tensor",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor WeightsFileNotListed = Make("CG0030",
+        "Weights file not in AdditionalFiles",
+        "WeightsFile '{0}' is not among the project's AdditionalFiles; add <AdditionalFiles Include=\"{0}\" /> to the project file",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor WeightsFileUnreadable = Make("CG0031",
+        "Weights file cannot be read",
+        "WeightsFile '{0}' cannot be read: {1}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor TensorMissing = Make("CG0032",
+        "Tensor missing from the weights file",
+        "{0} needs tensor '{1}' {2} but '{3}' has no tensor of that name{4}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor TensorShapeMismatch = Make("CG0033",
+        "Tensor shape differs from the declaration",
+        "{0}: tensor '{1}' in '{2}' has shape {3} ({4} values) but the declaration needs {5} ({6} values: {7})",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor TensorNotFloat = Make("CG0034",
+        "Tensor is not floating point",
+        "{0}: tensor '{1}' in '{2}' is {3}; ConvGen reads F32, F16, BF16 and F64 tensors",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor WeightsFileAmbiguous = Make("CG0035",
+        "Weights file name is ambiguous",
+        "WeightsFile '{0}' matches several AdditionalFiles ({1}); give enough of its path to tell them apart",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor NegativeVariance = Make("CG0036",
+        "Negative variance",
+        "{0}: the variance holds a negative value ({1}) at index {2}, which has no square root",
+        DiagnosticSeverity.Error);
+
     public static readonly DiagnosticDescriptor SameAsymmetricPadding = Make("CG0101",
         "Same padding is asymmetric here",
         "{0}: Padding.Same pads {1} here, more at the end than at the start (as Keras and TensorFlow do, and PyTorch's padding='same' at stride 1); a model trained with symmetric padding (PyTorch padding={2}) differs, so use Pads to match the training code",

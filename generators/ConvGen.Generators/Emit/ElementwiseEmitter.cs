@@ -6,7 +6,7 @@ namespace ConvGen.Generators.Emit;
 /// <summary>Steps that touch each element once: activations, softmax, layout changes and copies. All are safe in place.</summary>
 internal static class ElementwiseEmitter
 {
-    public static void Emit(SourceWriter w, Step step)
+    public static void Emit(SourceWriter w, Step step, string? scale = null, string? shift = null)
     {
         string I(int v) => Literal.Int(v);
         using (w.Open($"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)"))
@@ -39,6 +39,13 @@ internal static class ElementwiseEmitter
                         using (w.Open($"for (int c = 0; c < {I(channels)}; c++)"))
                             w.Line($"y[c * {I(plane)} + s] *= scale;");
                     }
+                    break;
+                case StepKind.BatchNorm:
+                    w.Line($"global::System.ReadOnlySpan<float> scale = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>({scale});");
+                    w.Line($"global::System.ReadOnlySpan<float> shift = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>({shift});");
+                    using (w.Open($"for (int c = 0; c < {I(channels)}; c++)"))
+                    using (w.Open($"for (int i = c * {I(plane)}; i < (c + 1) * {I(plane)}; i++)"))
+                        w.Line("y[i] = x[i] * scale[c] + shift[c];");
                     break;
                 case StepKind.ToChannelsLast:
                     using (w.Open($"for (int c = 0; c < {I(channels)}; c++)"))

@@ -121,15 +121,22 @@ internal static class NetworkEmitter
             {
                 w.Line();
                 string? weights = null, bias = null;
-                if (step.Layer is { } layer && step.Kind is StepKind.Conv or StepKind.Dense)
+                if (step.Layer is { } layer && step.Kind is StepKind.Conv or StepKind.Dense or StepKind.BatchNorm)
                 {
                     weights = "Weights_" + step.MethodName;
                     bias = layer.Bias.Count > 0 ? "Bias_" + step.MethodName : null;
                     if (weightsWritten.Add(layer.Index))
                     {
-                        WriteData(w, weights, layer.Weights, $"{layer.Name}: {layer.Weights.Count} weights, {(step.Kind == StepKind.Conv ? "[out, in/groups, kh, kw]" : "[out, in]")}");
+                        WriteData(w, weights, layer.Weights, step.Kind switch
+                        {
+                            StepKind.Conv => $"{layer.Name}: {layer.Weights.Count} weights, [out, in/groups, kh, kw]",
+                            StepKind.Dense => $"{layer.Name}: {layer.Weights.Count} weights, [out, in]",
+                            _ => $"{layer.Name}: scale per channel, gamma / sqrt(variance + epsilon)",
+                        });
                         if (bias is not null)
-                            WriteData(w, bias, layer.Bias, $"{layer.Name}: {layer.Bias.Count} biases");
+                            WriteData(w, bias, layer.Bias, step.Kind == StepKind.BatchNorm
+                                ? $"{layer.Name}: shift per channel, beta - mean * scale"
+                                : $"{layer.Name}: {layer.Bias.Count} biases");
                     }
                 }
                 switch (step.Kind)
@@ -140,7 +147,7 @@ internal static class NetworkEmitter
                     case StepKind.AvgPool: PoolEmitter.Emit(w, step); break;
                     case StepKind.GlobalAvgPool:
                     case StepKind.GlobalMaxPool: PoolEmitter.EmitGlobal(w, step); break;
-                    default: ElementwiseEmitter.Emit(w, step); break;
+                    default: ElementwiseEmitter.Emit(w, step, weights, bias); break;
                 }
             }
         }

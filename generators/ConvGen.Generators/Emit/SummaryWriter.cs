@@ -19,7 +19,7 @@ internal static class SummaryWriter
         {
             rows.Add(new[]
             {
-                $"{layer.Name} ({layer.Spec.TypeName}{ActivationSuffix(layer.Spec)})",
+                $"{layer.Name} ({layer.Spec.TypeName}{ActivationSuffix(layer.Spec)}{(layer.FoldedInto is { } into ? ", folded into " + into : "")})",
                 layer.Out.Describe(layout),
                 Number(layer.Parameters),
                 Number(layer.MultiplyAccumulates),

@@ -43,7 +43,13 @@ internal sealed record LayerPlan(int Index, LayerSpec Spec, Shape In, Shape Out)
     /// <summary>Empty when the layer has no bias.</summary>
     public EquatableArray<float> Bias { get; init; } = EquatableArray<float>.Empty;
 
-    public long Parameters => Weights.Count + Bias.Count;
+    /// <summary>Trainable and running parameters, as Keras counts them (BatchNorm has 4 per channel).</summary>
+    public long ParameterCount { get; init; } = -1;
+
+    public long Parameters => ParameterCount >= 0 ? ParameterCount : Weights.Count + Bias.Count;
+
+    /// <summary>Set on a BatchNorm folded into the layer before it at build time: that layer's name.</summary>
+    public string? FoldedInto { get; init; }
 
     public long MultiplyAccumulates { get; init; }
 

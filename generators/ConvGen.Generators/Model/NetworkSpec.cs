@@ -17,6 +17,7 @@ internal enum LayerKind
     Dropout,
     Softmax,
     Activation,
+    BatchNorm,
 }
 
 internal enum ActivationKind { None, ReLU, ReLU6, LeakyReLU, Sigmoid, Tanh, HardSwish, ELU, Softmax }
@@ -80,4 +81,11 @@ internal sealed record LayerSpec(LayerKind Kind, string TypeName, int SpatialRan
     public bool CeilMode { get; init; }
     /// <summary>Null when not written: PyTorch's default, true, applies.</summary>
     public bool? CountIncludePad { get; init; }
+
+    /// <summary>BatchNorm's inline parameters (null when not given) and epsilon.</summary>
+    public EquatableArray<float>? Gamma { get; init; }
+    public EquatableArray<float>? Beta { get; init; }
+    public EquatableArray<float>? Mean { get; init; }
+    public EquatableArray<float>? Variance { get; init; }
+    public float Epsilon { get; init; } = 1e-5f;
 }

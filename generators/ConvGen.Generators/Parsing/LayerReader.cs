@@ -50,6 +50,7 @@ internal sealed class LayerReader
         "Dropout" => (LayerKind.Dropout, 0),
         "Softmax" => (LayerKind.Softmax, 0),
         "Activation" => (LayerKind.Activation, 0),
+        "BatchNorm" => (LayerKind.BatchNorm, 0),
         _ => ((LayerKind)(-1), 0),
     };
 
@@ -101,6 +102,19 @@ internal sealed class LayerReader
                     CountIncludePad = NamedBool("CountIncludePad"),
                 };
                 ReadPadding();
+                break;
+            case LayerKind.BatchNorm:
+                float epsilon = _named.TryGetValue("Epsilon", out var e) && Values.Float(e) is float given ? given : 1e-5f;
+                if (!(epsilon > 0) || float.IsInfinity(epsilon))
+                    Problem(Descriptors.InvalidArgument, "Epsilon", Who, "Epsilon must be a positive number");
+                _layer = _layer with
+                {
+                    Epsilon = epsilon,
+                    Gamma = NamedFloats("Gamma"),
+                    Beta = NamedFloats("Beta"),
+                    Mean = NamedFloats("Mean"),
+                    Variance = NamedFloats("Variance"),
+                };
                 break;
             case LayerKind.Activation:
                 _layer = _layer with { Activation = ReadActivation(Values.Int(_attribute.ConstructorArguments[0]), "kind") };
@@ -156,16 +170,17 @@ internal sealed class LayerReader
     private void ReadWeighted()
     {
         var activation = ReadActivation(NamedInt("Activation") ?? 0, "Activation");
-        var weights = _named.TryGetValue("Weights", out var w) ? ReadFloats(w, "Weights") : null;
-        var bias = _named.TryGetValue("Bias", out var b) ? ReadFloats(b, "Bias") : null;
         _layer = _layer with
         {
             UseBias = NamedBool("UseBias") ?? true,
             Activation = activation,
-            Weights = weights?.ToEquatableArray(),
-            Bias = bias?.ToEquatableArray(),
+            Weights = NamedFloats("Weights"),
+            Bias = NamedFloats("Bias"),
         };
     }
+
+    private EquatableArray<float>? NamedFloats(string argument)
+        => _named.TryGetValue(argument, out var constant) ? ReadFloats(constant, argument)?.ToEquatableArray() : null;
 
     private float[]? ReadFloats(TypedConstant constant, string argument)
     {

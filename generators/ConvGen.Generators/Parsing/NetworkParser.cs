@@ -161,8 +161,6 @@ internal static class NetworkParser
                     break;
             }
         }
-        if (weightsFile is not null)
-            problems.Add(NetProblem.Create(Descriptors.Unsupported, NetProblem.Network, "WeightsFile", "[ConvNet]", "WeightsFile"));
         if (layout is not (LayoutKind.ChannelsFirst or LayoutKind.ChannelsLast))
             problems.Add(NetProblem.Create(Descriptors.InvalidArgument, NetProblem.Network, "Layout", "[ConvNet]", FormattableString.Invariant($"Layout {(int)layout} is not a Layout value")));
         if (weightLayout is not (WeightLayoutKind.PyTorch or WeightLayoutKind.Keras))

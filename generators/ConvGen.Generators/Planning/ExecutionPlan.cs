@@ -17,6 +17,8 @@ internal enum StepKind
     GlobalMaxPool,
     Activation,
     Softmax,
+    /// <summary>A BatchNorm that could not be folded: a per-channel scale and shift.</summary>
+    BatchNorm,
     /// <summary>(C, S) to (S, C): a channels-last Flatten or output.</summary>
     ToChannelsLast,
     /// <summary>(S, C) to (C, S): a channels-last input.</summary>
@@ -68,6 +70,7 @@ internal static class Planner
 
     public static ExecutionPlan Plan(NetworkPlan network)
     {
+        network = FoldBatchNorms(network);
         var layout = network.Spec.Layout;
         var inputValue = new Value { Size = network.Input.Size, Kind = BufferKind.Input, FirstStep = -1 };
         var steps = new List<PendingStep>();
@@ -103,9 +106,16 @@ internal static class Planner
                 case LayerKind.GlobalMaxPool: Add(StepKind.GlobalMaxPool, layer, layer.Out, false); break;
                 case LayerKind.Softmax: Add(StepKind.Softmax, layer, layer.Out, true); break;
                 case LayerKind.Activation when spec.Activation == ActivationKind.Softmax: Add(StepKind.Softmax, layer, layer.Out, true); break;
-                case LayerKind.Activation:
-                    if (spec.Activation != ActivationKind.None)
+                case LayerKind.Activation when spec.Activation != ActivationKind.None:
+                    // Conv or Dense, then an activation layer (as after a folded BatchNorm): one step, activation fused.
+                    if (steps.Count > 0 && steps[steps.Count - 1] is { Kind: StepKind.Conv or StepKind.Dense, Activation: ActivationKind.None } last
+                        && last.Target == current && current.Kind != BufferKind.Input)
+                        steps[steps.Count - 1] = last with { Activation = spec.Activation, Alpha = spec.Alpha };
+                    else
                         Add(StepKind.Activation, layer, layer.Out, true, spec.Activation, spec.Alpha);
+                    break;
+                case LayerKind.BatchNorm when layer.FoldedInto is null:
+                    Add(StepKind.BatchNorm, layer, layer.Out, true);
                     break;
                 case LayerKind.Flatten:
                     if (NeedsTranspose(shape)) Add(StepKind.ToChannelsLast, layer, layer.Out, false);
@@ -137,6 +147,36 @@ internal static class Planner
             MethodName = UniqueName(names, s.Kind, s.Layer),
         });
         return new ExecutionPlan(network, result.ToEquatableArray(), scratchLength);
+    }
+
+    /// <summary>
+    /// Folds each BatchNorm into the Conv or Dense right before it when that layer has no activation:
+    /// <c>W' = W * scale</c>, <c>b' = b * scale + shift</c> per output channel, at build time. The folded
+    /// layer keeps its declared parameter count for Summary; the BatchNorm is marked as folded.
+    /// </summary>
+    private static NetworkPlan FoldBatchNorms(NetworkPlan network)
+    {
+        var layers = network.Layers.ToList();
+        for (int i = 1; i < layers.Count; i++)
+        {
+            LayerPlan norm = layers[i], before = layers[i - 1];
+            if (norm.Spec.Kind != LayerKind.BatchNorm || norm.Weights.Count == 0
+                || before.Spec.Kind is not (LayerKind.Conv or LayerKind.Dense) || before.Spec.Activation != ActivationKind.None)
+                continue;
+            int channels = before.Out.C, perChannel = before.Weights.Count / channels;
+            var weights = before.Weights.ToArray();
+            var bias = new float[channels];
+            for (int c = 0; c < channels; c++)
+            {
+                float scale = norm.Weights[c];
+                for (int k = 0; k < perChannel; k++)
+                    weights[c * perChannel + k] *= scale;
+                bias[c] = (before.Bias.Count > 0 ? before.Bias[c] : 0f) * scale + norm.Bias[c];
+            }
+            layers[i - 1] = before with { Weights = weights.ToEquatableArray(), Bias = bias.ToEquatableArray(), ParameterCount = before.Parameters };
+            layers[i] = norm with { FoldedInto = before.Name };
+        }
+        return network with { Layers = layers.ToEquatableArray() };
     }
 
     private static Buffer BufferOf(Value v) => new(v.Kind, v.Offset, v.Size);

@@ -1,9 +1,11 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using ConvGen.Generators.Diagnostics;
 using ConvGen.Generators.Helpers;
 using ConvGen.Generators.Parsing;
 using ConvGen.Generators.Shapes;
+using ConvGen.Generators.Weights;
 
 namespace ConvGen.Generators.Planning;
 
@@ -16,13 +18,23 @@ internal sealed record AnalysisResult(ExecutionPlan? Plan, EquatableArray<NetPro
 /// </summary>
 internal static class NetworkAnalysis
 {
-    public static AnalysisResult Analyze(ParseResult parsed)
+    /// <param name="parsed">The parsed declaration.</param>
+    /// <param name="files">Every weights file the project lists in AdditionalFiles.</param>
+    public static AnalysisResult Analyze(ParseResult parsed, IReadOnlyList<WeightsFile> files)
     {
         var problems = parsed.Problems.ToList();
         if (parsed.Spec is null || problems.Any(p => p.IsError))
             return Result(null, problems);
 
-        InferenceResult inferred = ShapeInference.Infer(parsed.Spec);
+        WeightsFile? weights = null;
+        if (parsed.Spec.WeightsFile is { } wanted)
+        {
+            weights = ResolveWeightsFile(wanted, files, problems);
+            if (weights is null)
+                return Result(null, problems);
+        }
+
+        InferenceResult inferred = ShapeInference.Infer(parsed.Spec, weights);
         problems.AddRange(inferred.Problems);
         if (inferred.Plan is null || problems.Any(p => p.IsError))
             return Result(null, problems);
@@ -30,6 +42,36 @@ internal static class NetworkAnalysis
         ExecutionPlan plan = ExecutionPlan.Create(inferred.Plan);
         CheckBudget(plan, problems);
         return Result(problems.Any(p => p.IsError) ? null : plan, problems);
+    }
+
+    /// <summary>
+    /// The listed file <c>WeightsFile</c> names: by file name, or by the end of its path when several
+    /// files share the name. Reports a file that is missing, ambiguous or unreadable.
+    /// </summary>
+    private static WeightsFile? ResolveWeightsFile(string wanted, IReadOnlyList<WeightsFile> files, List<NetProblem> problems)
+    {
+        string normalized = wanted.Replace('\\', '/');
+        string fileName = normalized.Substring(normalized.LastIndexOf('/') + 1);
+        var candidates = files.Where(f => string.Equals(f.FileName, fileName, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (candidates.Count > 1)
+            candidates = candidates.Where(f => f.Path.Replace('\\', '/').EndsWith("/" + normalized.TrimStart('.', '/'), StringComparison.OrdinalIgnoreCase)).ToList();
+        if (candidates.Count == 0)
+        {
+            problems.Add(NetProblem.Create(Descriptors.WeightsFileNotListed, NetProblem.Network, "WeightsFile", wanted));
+            return null;
+        }
+        if (candidates.Count > 1)
+        {
+            problems.Add(NetProblem.Create(Descriptors.WeightsFileAmbiguous, NetProblem.Network, "WeightsFile", wanted,
+                string.Join(", ", candidates.Select(c => c.Path))));
+            return null;
+        }
+        if (candidates[0].Error is { } error)
+        {
+            problems.Add(NetProblem.Create(Descriptors.WeightsFileUnreadable, NetProblem.Network, "WeightsFile", wanted, error));
+            return null;
+        }
+        return candidates[0];
     }
 
     private static AnalysisResult Result(ExecutionPlan? plan, List<NetProblem> problems) => new(plan, problems.ToEquatableArray());

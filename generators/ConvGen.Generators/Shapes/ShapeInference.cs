@@ -5,6 +5,7 @@ using ConvGen.Generators.Diagnostics;
 using ConvGen.Generators.Helpers;
 using ConvGen.Generators.Model;
 using ConvGen.Generators.Parsing;
+using ConvGen.Generators.Weights;
 using Microsoft.CodeAnalysis;
 
 namespace ConvGen.Generators.Shapes;
@@ -20,9 +21,12 @@ internal static class ShapeInference
     /// <summary>The most floats one tensor may hold: 1 GiB, far beyond any network ConvGen targets, and safe from int overflow.</summary>
     public const long MaxElements = 1L << 28;
 
-    public static InferenceResult Infer(NetworkSpec spec)
+    /// <param name="spec">The declared network.</param>
+    /// <param name="weights">The network's resolved WeightsFile, if it has one.</param>
+    public static InferenceResult Infer(NetworkSpec spec, WeightsFile? weights = null)
     {
         var problems = new List<NetProblem>();
+        var parameters = new ParameterSource(weights, problems);
         if (spec.InputShape.Count is < 1 or > 3 || spec.InputShape.Any(d => d < 1))
             return new InferenceResult(null, problems.ToEquatableArray());
 
@@ -33,7 +37,7 @@ internal static class ShapeInference
         for (int i = 0; i < spec.Layers.Count; i++)
         {
             LayerSpec layer = spec.Layers[i];
-            var context = new LayerContext(spec, layer, i, current, source, problems);
+            var context = new LayerContext(spec, layer, i, current, source, problems, parameters);
             LayerPlan? plan = context.Infer();
             if (plan is null)
                 return new InferenceResult(null, problems.ToEquatableArray());
@@ -55,9 +59,11 @@ internal static class ShapeInference
         private readonly Shape _in;
         private readonly string _source;
         private readonly List<NetProblem> _problems;
+        private readonly ParameterSource _parameters;
 
-        public LayerContext(NetworkSpec network, LayerSpec layer, int index, Shape input, string source, List<NetProblem> problems)
+        public LayerContext(NetworkSpec network, LayerSpec layer, int index, Shape input, string source, List<NetProblem> problems, ParameterSource parameters)
         {
+            _parameters = parameters;
             _network = network;
             _layer = layer;
             _index = index;
@@ -85,6 +91,7 @@ internal static class ShapeInference
                 LayerKind.GlobalAvgPool or LayerKind.GlobalMaxPool => GlobalPool(),
                 LayerKind.Flatten => new LayerPlan(_index, _layer, _in, Shape.Vector(_in.Size)),
                 LayerKind.Dropout or LayerKind.Softmax or LayerKind.Activation => new LayerPlan(_index, _layer, _in, _in),
+                LayerKind.BatchNorm => BatchNorm(),
                 _ => null,
             };
             return plan; // null only when the output shape is unknown; other errors still let later layers be checked
@@ -141,11 +148,14 @@ internal static class ShapeInference
                 return null;
             string kernelText = _layer.SpatialRank == 2 ? $"{window.KernelH}x{window.KernelW}" : $"{window.KernelW}";
             string perGroup = groups > 1 ? " per group" : "";
+            bool keras = _network.WeightLayout == WeightLayoutKind.Keras;
+            long[] kernelShape = _layer.SpatialRank == 2 ? new long[] { window.KernelH, window.KernelW } : new long[] { window.KernelW };
             var weights = ResolveWeights(outC * inPerGroup * taps,
-                _network.WeightLayout == WeightLayoutKind.Keras
+                keras ? kernelShape.Concat(new long[] { inPerGroup, outC }).ToArray() : new long[] { outC, inPerGroup }.Concat(kernelShape).ToArray(),
+                keras
                     ? $"{kernelText} x {inPerGroup} input channels{perGroup} x {outC} filters, Keras order"
                     : $"{outC} filters x {inPerGroup} input channels{perGroup} x {kernelText}",
-                w => _network.WeightLayout == WeightLayoutKind.Keras ? KerasConvToPyTorch(w, outC, inPerGroup, taps) : w);
+                w => keras ? KerasConvToPyTorch(w, outC, inPerGroup, taps) : w);
             // Wrong weights do not change the output shape: go on, so later layers are checked too.
             var bias = ResolveBias(outC, "filter");
             Shape output = _in.Rank == 3 ? new Shape(3, outC, window.OutH, window.OutW) : new Shape(2, outC, 1, window.OutW);
@@ -172,9 +182,11 @@ internal static class ShapeInference
             bool builtForOtherInput = _layer.Weights is { Count: > 0 } given && given.Count != units * inputs && given.Count % units == 0;
             if (builtForOtherInput)
                 Problem(Descriptors.DenseInputMismatch, "Weights", Who, inputs, _source, _layer.Weights!.Value.Count, _layer.Weights!.Value.Count / units, units);
+            bool keras = _network.WeightLayout == WeightLayoutKind.Keras;
             var weights = builtForOtherInput ? EquatableArray<float>.Empty : ResolveWeights(units * inputs,
-                _network.WeightLayout == WeightLayoutKind.Keras ? $"{inputs} inputs x {units} units, Keras order" : $"{units} units x {inputs} inputs",
-                w => _network.WeightLayout == WeightLayoutKind.Keras ? Transpose(w, inputs, units) : w);
+                keras ? new long[] { inputs, units } : new long[] { units, inputs },
+                keras ? $"{inputs} inputs x {units} units, Keras order" : $"{units} units x {inputs} inputs",
+                w => keras ? Transpose(w, inputs, units) : w);
             var bias = ResolveBias(units, "unit");
             return new LayerPlan(_index, _layer, _in, Shape.Vector(units))
             {
@@ -317,15 +329,13 @@ internal static class ShapeInference
         }
 
 
-        private EquatableArray<float> ResolveWeights(int expected, string makeUp, Func<float[], float[]> toPyTorch)
+        /// <summary>The layer's weights in PyTorch order: inline, else from the weights file, else an error.</summary>
+        private EquatableArray<float> ResolveWeights(int expected, long[] fileShape, string makeUp, Func<float[], float[]> toPyTorch)
         {
-            if (_layer.Weights is not { } weights)
+            if (_layer.Weights is { } weights)
             {
-                Problem(Descriptors.MissingWeights, null, Who, expected);
-                return EquatableArray<float>.Empty;
-            }
-            if (weights.Count != expected)
-            {
+                if (weights.Count == expected)
+                    return toPyTorch(weights.ToArray()).ToEquatableArray();
                 // Weights that are a whole number of filters/units say how many the author meant.
                 int perOutput = expected / _layer.Outputs;
                 var problem = NetProblem.Create(Descriptors.WeightsLength, _index, "Weights", Who, expected, makeUp, weights.Count);
@@ -334,9 +344,15 @@ internal static class ShapeInference
                     : problem);
                 return EquatableArray<float>.Empty;
             }
-            return toPyTorch(weights.ToArray()).ToEquatableArray();
+            if (_parameters.HasFile)
+                return _parameters.Tensor(_index, _layer.Name!, Who, "weight", fileShape, makeUp) is { } values
+                    ? toPyTorch(values).ToEquatableArray()
+                    : EquatableArray<float>.Empty;
+            Problem(Descriptors.MissingWeights, null, Who, expected);
+            return EquatableArray<float>.Empty;
         }
 
+        /// <summary>The layer's bias: inline, else from the weights file; empty with UseBias = false.</summary>
         private EquatableArray<float> ResolveBias(int expected, string per)
         {
             if (!_layer.UseBias)
@@ -345,15 +361,64 @@ internal static class ShapeInference
                     Problem(Descriptors.BiasWithoutUseBias, "Bias", Who);
                 return EquatableArray<float>.Empty;
             }
-            if (_layer.Bias is not { } bias)
+            if (_layer.Bias is { } bias)
             {
-                Problem(NetProblem.Create(Descriptors.MissingBias, _index, null, Who, expected)
-                    .WithFix(NetProblem.BiasLengthKey, expected.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-                return EquatableArray<float>.Empty;
+                if (bias.Count != expected)
+                    Problem(Descriptors.BiasLength, "Bias", Who, expected, per, bias.Count);
+                return bias;
             }
-            if (bias.Count != expected)
-                Problem(Descriptors.BiasLength, "Bias", Who, expected, per, bias.Count);
-            return bias;
+            if (_parameters.HasFile)
+                return _parameters.Tensor(_index, _layer.Name!, Who, "bias", new long[] { expected }, $"one per {per}", "; if the layer has none, set UseBias = false")
+                    is { } values ? values.ToEquatableArray() : EquatableArray<float>.Empty;
+            Problem(NetProblem.Create(Descriptors.MissingBias, _index, null, Who, expected)
+                .WithFix(NetProblem.BiasLengthKey, expected.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            return EquatableArray<float>.Empty;
+        }
+
+        /// <summary>
+        /// Batch normalization as a per-channel scale and shift (computed in double), kept in the plan's
+        /// Weights and Bias; the planner folds it into the layer before when it can.
+        /// </summary>
+        private LayerPlan BatchNorm()
+        {
+            int channels = _in.C;
+            float[]? Parameter(EquatableArray<float>? inline, string argument, string suffix)
+            {
+                if (inline is { } given)
+                {
+                    if (given.Count == channels)
+                        return given.ToArray();
+                    Problem(Descriptors.WrongAxisCount, argument, Who, argument, channels, "one per channel", given.Count);
+                    return null;
+                }
+                if (_parameters.HasFile)
+                    return _parameters.Tensor(_index, _layer.Name!, Who, suffix, new long[] { channels }, "one per channel");
+                Problem(Descriptors.MissingWeights, argument, Who, $"{channels} values each for Gamma, Beta, Mean and Variance");
+                return null;
+            }
+            float[]? gamma = Parameter(_layer.Gamma, "Gamma", "weight");
+            float[]? beta = Parameter(_layer.Beta, "Beta", "bias");
+            float[]? mean = Parameter(_layer.Mean, "Mean", "running_mean");
+            float[]? variance = Parameter(_layer.Variance, "Variance", "running_var");
+            var plan = new LayerPlan(_index, _layer, _in, _in) { ParameterCount = 4L * channels };
+            if (gamma is null || beta is null || mean is null || variance is null)
+                return plan;
+            int negative = Array.FindIndex(variance, v => v < 0);
+            if (negative >= 0)
+            {
+                Problem(Descriptors.NegativeVariance, _layer.Variance is null ? "Name" : "Variance", Who,
+                    variance[negative].ToString(System.Globalization.CultureInfo.InvariantCulture), negative);
+                return plan;
+            }
+            var scale = new float[channels];
+            var shift = new float[channels];
+            for (int c = 0; c < channels; c++)
+            {
+                double s = gamma[c] / Math.Sqrt((double)variance[c] + _layer.Epsilon);
+                scale[c] = (float)s;
+                shift[c] = (float)(beta[c] - mean[c] * s);
+            }
+            return plan with { Weights = scale.ToEquatableArray(), Bias = shift.ToEquatableArray() };
         }
 
         /// <summary>Keras <c>[k..., in/groups, out]</c> to PyTorch <c>[out, in/groups, k...]</c>.</summary>
