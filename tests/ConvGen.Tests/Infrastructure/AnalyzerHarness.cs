@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading.Tasks;
@@ -14,11 +16,12 @@ public static class AnalyzerHarness
     /// The ConvGen diagnostics (CG*) for <paramref name="source"/>, in source order, from both analyzers
     /// run over the compilation the generator produced, as in a real build.
     /// </summary>
-    public static async Task<ImmutableArray<Diagnostic>> Diagnostics(string source)
+    public static async Task<ImmutableArray<Diagnostic>> Diagnostics(string source, IEnumerable<AdditionalText>? additionalFiles = null)
     {
-        var compilation = GeneratorHarness.Run(source).Output;
+        var files = (additionalFiles ?? Array.Empty<AdditionalText>()).ToImmutableArray();
+        var compilation = GeneratorHarness.Run(source, additionalFiles: files).Output;
         var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new ConvNetAnalyzer(), new RunCallAnalyzer());
-        var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null,
+        var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions(files), null,
             concurrentAnalysis: false, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: false);
         var all = await compilation.WithAnalyzers(analyzers, options).GetAllDiagnosticsAsync();
         var crash = all.FirstOrDefault(d => d.Id == "AD0001");

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
@@ -46,15 +47,17 @@ public static class GeneratorHarness
             references ?? Net100,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: optimization, nullableContextOptions: NullableContextOptions.Enable));
 
-    public static GeneratorDriver CreateDriver() => CSharpGeneratorDriver.Create(
+    public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText>? additionalFiles = null) => CSharpGeneratorDriver.Create(
         new[] { new ConvNetGenerator().AsSourceGenerator() },
+        additionalTexts: additionalFiles,
         parseOptions: ParseOptions,
         driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
-    public static GeneratorRun Run(string source, ImmutableArray<MetadataReference>? references = null, OptimizationLevel optimization = OptimizationLevel.Release)
+    public static GeneratorRun Run(string source, ImmutableArray<MetadataReference>? references = null, OptimizationLevel optimization = OptimizationLevel.Release,
+        IEnumerable<AdditionalText>? additionalFiles = null)
     {
         CSharpCompilation input = CreateCompilation(source, references, optimization);
-        GeneratorDriver driver = CreateDriver().RunGeneratorsAndUpdateCompilation(input, out Compilation output, out var diagnostics);
+        GeneratorDriver driver = CreateDriver(additionalFiles).RunGeneratorsAndUpdateCompilation(input, out Compilation output, out var diagnostics);
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
         if (result.Exception is not null)
             throw new InvalidOperationException("The generator threw.", result.Exception);
