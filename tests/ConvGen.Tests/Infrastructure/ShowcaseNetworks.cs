@@ -13,6 +13,18 @@ public static class ShowcaseNetworks
 
     public static IReadOnlyDictionary<string, string> All { get; } = new SortedDictionary<string, string>
     {
+        ["BatchNormNet"] = """
+            [ConvNet(2, 6, 6)]
+            [Conv2D(3, 3, UseBias = false, Name = "conv1", Weights = new float[] { -0.670f, 0.380f, 0.270f, -0.042f, -0.568f, 0.585f, 0.616f, 0.025f, 0.010f, -0.528f, -0.994f, -0.258f, 0.171f, -0.861f, 0.588f, -0.535f, -0.535f, -0.915f, 0.995f, 0.477f, 0.750f, 0.232f, -0.932f, -0.342f, -0.005f, -0.768f, 0.904f, -0.263f, -0.690f, 0.635f, -0.750f, 0.856f, -0.094f, 0.104f, -0.314f, -0.031f, -0.626f, -0.926f, 0.732f, -0.530f, 0.561f, -0.583f, 0.938f, 0.788f, 0.510f, 0.526f, 0.162f, 0.460f, -0.755f, -0.047f, 0.654f, -0.598f, 0.846f, 0.775f })]
+            [BatchNorm(Name = "bn1", Gamma = new float[] { -0.181f, -0.270f, -0.097f }, Beta = new float[] { -0.228f, 0.990f, -0.227f }, Mean = new float[] { -0.946f, -0.813f, 0.436f }, Variance = new float[] { 1.987f, 1.093f, 1.085f })]
+            [Activation(Activation.ReLU)]
+            [Conv2D(4, 1, Activation = Activation.Tanh, Name = "conv2", Weights = new float[] { 0.101f, 0.496f, -0.556f, 0.218f, 0.113f, 0.245f, -0.639f, -0.660f, -0.304f, 0.854f, -0.307f, 0.194f }, Bias = new float[] { -0.387f, -0.793f, -0.869f, 0.627f })]
+            [BatchNorm(Epsilon = 1e-3f, Name = "bn2", Gamma = new float[] { 0.554f, -0.250f, 0.367f, 0.352f }, Beta = new float[] { 0.797f, 0.917f, -0.186f, 0.978f }, Mean = new float[] { 0.923f, 0.181f, 0.766f, -0.018f }, Variance = new float[] { 0.876f, 0.645f, 1.777f, 0.492f })]
+            [GlobalAvgPool]
+            [Dense(2, Name = "fc", Weights = new float[] { -0.861f, 0.611f, 0.548f, -0.034f, 0.674f, -0.896f, -0.484f, -0.420f }, Bias = new float[] { -0.161f, -0.659f })]
+            [BatchNorm(Name = "bn3", Gamma = new float[] { -0.861f, -0.324f }, Beta = new float[] { 0.798f, 0.967f }, Mean = new float[] { 0.492f, -0.042f }, Variance = new float[] { 0.654f, 1.926f })]
+            public static partial class BatchNormNet;
+            """,
         ["VerticalLineDetector"] = """
             [ConvNet(1, 8, 8)]
             [Conv2D(1, 3, Weights = new float[] { 0, 1, 0, 0, 1, 0, 0, 1, 0 }, Bias = new float[] { 0 })]

@@ -89,6 +89,16 @@ public static class ReferenceNetwork
                     break;
                 case DropoutAttribute:
                     break;
+                case BatchNormAttribute norm:
+                {
+                    int spatial = h * w;
+                    var y = new float[x.Length];
+                    for (int ch = 0; ch < c; ch++)
+                        for (int s = 0; s < spatial; s++)
+                            y[ch * spatial + s] = (float)(norm.Gamma![ch] * (x[ch * spatial + s] - norm.Mean![ch]) / Math.Sqrt(norm.Variance![ch] + (double)norm.Epsilon) + norm.Beta![ch]);
+                    x = y;
+                    break;
+                }
                 default:
                     throw new NotSupportedException(layer.GetType().Name);
             }
