@@ -26,9 +26,9 @@ internal static class ConvEmitter
 
         using (w.Open($"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)"))
         {
-            w.Line($"global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>({weights});");
+            w.Line($"global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>({weights});");
             if (bias is not null)
-                w.Line($"global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>({bias});");
+                w.Line($"global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>({bias});");
             using (w.Open($"for (int oc = 0; oc < {I(step.Out.C)}; oc++)"))
             {
                 w.Line(groups > 1 ? $"int xc = oc / {I(outPerGroup)} * {I(inPerGroup * inPlane)};" : "const int xc = 0;");

@@ -12,9 +12,9 @@ internal static class DenseEmitter
         string I(int v) => Literal.Int(v);
         using (w.Open($"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)"))
         {
-            w.Line($"global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>({weights});");
+            w.Line($"global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>({weights});");
             if (bias is not null)
-                w.Line($"global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>({bias});");
+                w.Line($"global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>({bias});");
             w.Line($"x = x.Slice(0, {I(inputs)});");
             using (w.Open($"for (int o = 0; o < {I(units)}; o++)"))
             {

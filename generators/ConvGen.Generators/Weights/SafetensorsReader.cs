@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Runtime.InteropServices;
 using System.Text;
 using ConvGen.Generators.Helpers;
 
@@ -173,7 +172,7 @@ internal static class SafetensorsReader
         return Float(sign | ((uint)(exponent - 15 + 127) << 23) | (mantissa << 13));
     }
 
-    private static float Float(uint bits) => new FloatBits { Bits = bits }.Value;
+    private static float Float(uint bits) => FloatBits.FromBits(bits);
 
     private static ulong ReverseUInt64(byte[] bytes)
     {
@@ -184,12 +183,4 @@ internal static class SafetensorsReader
     }
 
     private static FormatException Bad(string why) => new(why);
-
-    /// <summary>Reinterprets bits as a float (netstandard2.0 has no BitConverter.Int32BitsToSingle).</summary>
-    [StructLayout(LayoutKind.Explicit)]
-    private struct FloatBits
-    {
-        [FieldOffset(0)] public uint Bits;
-        [FieldOffset(0)] public float Value;
-    }
 }

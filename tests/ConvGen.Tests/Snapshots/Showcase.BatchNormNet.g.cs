@@ -70,26 +70,14 @@ namespace Showcase
                 throw new global::System.ArgumentException($"{name} must hold {rule} {expected} floats but holds {actual}.", name);
             }
 
-            /// <summary>conv1: 54 weights, [out, in/groups, kh, kw], IEEE 754 little-endian.</summary>
-            private static global::System.ReadOnlySpan<byte> Weights_Conv_conv1 => new byte[]
-            {
-                218, 48, 176, 61, 182, 219, 71, 189, 42, 1, 14, 189, 126, 183, 176, 59, 37, 94, 149, 61, 151, 214, 153, 189, 137, 253, 161, 189, 138, 96, 82, 187,
-                59, 77, 168, 186, 81, 217, 138, 61, 96, 178, 2, 62, 119, 177, 7, 61, 87, 223, 179, 188, 25, 107, 226, 61, 142, 160, 154, 189, 144, 176, 140, 61,
-                144, 176, 140, 61, 107, 158, 240, 61, 251, 144, 131, 190, 61, 74, 252, 189, 88, 87, 70, 190, 7, 106, 117, 189, 212, 120, 118, 62, 30, 227, 180, 61,
-                75, 64, 169, 58, 244, 25, 75, 62, 55, 17, 111, 190, 114, 26, 139, 61, 81, 121, 54, 62, 203, 237, 39, 190, 88, 87, 70, 62, 152, 95, 98, 190,
-                191, 222, 198, 60, 201, 6, 220, 188, 228, 19, 166, 61, 110, 43, 3, 60, 112, 198, 110, 61, 33, 154, 176, 61, 118, 154, 139, 189, 106, 40, 74, 61,
-                114, 251, 85, 189, 169, 95, 94, 61, 2, 228, 178, 189, 141, 72, 150, 189, 127, 135, 66, 189, 214, 161, 72, 189, 167, 42, 119, 188, 49, 117, 47, 189,
-                100, 253, 143, 61, 236, 106, 143, 59, 135, 116, 121, 189, 89, 24, 100, 61, 74, 88, 161, 189, 218, 205, 147, 189,
-            };
-            /// <summary>conv1: 3 biases, IEEE 754 little-endian.</summary>
-            private static global::System.ReadOnlySpan<byte> Bias_Conv_conv1 => new byte[]
-            {
-                193, 237, 178, 190, 134, 176, 71, 63, 68, 223, 62, 190,
-            };
+            /// <summary>conv1: 54 weights, [out, in/groups, kh, kw], as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Weights_Conv_conv1 => "\u30da\u3db0\udbb6\ubd47\u012a\ubd0e\ub77e\u3bb0\u5e25\u3d95\ud697\ubd99\ufd89\ubda1\u608a\ubb52\u4d3b\ubaa8\ud951\u3d8a\ub260\u3e02\ub177\u3d07\udf57\ubcb3\u6b19\u3de2\ua08e\ubd9a\ub090\u3d8c\ub090\u3d8c\u9e6b\u3df0\u90fb\ube83\u4a3d\ubdfc\u5758\ube46\u6a07\ubd75\u78d4\u3e76\ue31e\u3db4\u404b\u3aa9\u19f4\u3e4b\u1137\ube6f\u1a72\u3d8b\u7951\u3e36\uedcb\ube27\u5758\u3e46\u5f98\ube62\udebf\u3cc6\u06c9\ubcdc\u13e4\u3da6\u2b6e\u3c03\uc670\u3d6e\u9a21\u3db0\u9a76\ubd8b\u286a\u3d4a\ufb72\ubd55\u5fa9\u3d5e\ue402\ubdb2\u488d\ubd96\u877f\ubd42\ua1d6\ubd48\u2aa7\ubc77\u7531\ubd2f\ufd64\u3d8f\u6aec\u3b8f\u7487\ubd79\u1859\u3d64\u584a\ubda1\ucdda\ubd93";
+            /// <summary>conv1: 3 biases, as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Bias_Conv_conv1 => "\uedc1\ubeb2\ub086\u3f47\udf44\ube3e";
             public static void Conv_conv1(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
-                global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Weights_Conv_conv1);
-                global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Bias_Conv_conv1);
+                global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv1);
+                global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv1);
                 for (int oc = 0; oc < 3; oc++)
                 {
                     const int xc = 0;
@@ -115,21 +103,14 @@ namespace Showcase
                 }
             }
 
-            /// <summary>conv2: 12 weights, [out, in/groups, kh, kw], IEEE 754 little-endian.</summary>
-            private static global::System.ReadOnlySpan<byte> Weights_Conv_conv2 => new byte[]
-            {
-                23, 217, 206, 61, 182, 243, 253, 62, 4, 86, 14, 191, 100, 59, 95, 62, 139, 108, 231, 61, 72, 225, 122, 62, 129, 149, 35, 191, 195, 245, 40, 191,
-                227, 165, 155, 190, 190, 159, 90, 63, 27, 47, 157, 190, 240, 167, 70, 62,
-            };
-            /// <summary>conv2: 4 biases, IEEE 754 little-endian.</summary>
-            private static global::System.ReadOnlySpan<byte> Bias_Conv_conv2 => new byte[]
-            {
-                221, 36, 198, 190, 12, 2, 75, 191, 201, 118, 94, 191, 18, 131, 32, 63,
-            };
+            /// <summary>conv2: 12 weights, [out, in/groups, kh, kw], as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Weights_Conv_conv2 => "\ud917\u3dce\uf3b6\u3efd\u5604\ubf0e\u3b64\u3e5f\u6c8b\u3de7\ue148\u3e7a\u9581\ubf23\uf5c3\ubf28\ua5e3\ube9b\u9fbe\u3f5a\u2f1b\ube9d\ua7f0\u3e46";
+            /// <summary>conv2: 4 biases, as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Bias_Conv_conv2 => "\u24dd\ubec6\u020c\ubf4b\u76c9\ubf5e\u8312\u3f20";
             public static void Conv_conv2(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
-                global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Weights_Conv_conv2);
-                global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Bias_Conv_conv2);
+                global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv2);
+                global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv2);
                 for (int oc = 0; oc < 4; oc++)
                 {
                     const int xc = 0;
@@ -153,20 +134,14 @@ namespace Showcase
                 }
             }
 
-            /// <summary>bn2: scale per channel, gamma / sqrt(variance + epsilon), IEEE 754 little-endian.</summary>
-            private static global::System.ReadOnlySpan<byte> Weights_BatchNorm_bn2 => new byte[]
-            {
-                122, 113, 23, 63, 87, 65, 159, 190, 81, 235, 140, 62, 211, 86, 0, 63,
-            };
-            /// <summary>bn2: shift per channel, beta - mean * scale, IEEE 754 little-endian.</summary>
-            private static global::System.ReadOnlySpan<byte> Bias_BatchNorm_bn2 => new byte[]
-            {
-                239, 127, 128, 62, 35, 42, 121, 63, 21, 45, 203, 190, 152, 173, 124, 63,
-            };
+            /// <summary>bn2: scale per channel, gamma / sqrt(variance + epsilon), as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Weights_BatchNorm_bn2 => "\u717a\u3f17\u4157\ube9f\ueb51\u3e8c\u56d3\u3f00";
+            /// <summary>bn2: shift per channel, beta - mean * scale, as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Bias_BatchNorm_bn2 => "\u7fef\u3e80\u2a23\u3f79\u2d15\ubecb\uad98\u3f7c";
             public static void BatchNorm_bn2(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
-                global::System.ReadOnlySpan<float> scale = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Weights_BatchNorm_bn2);
-                global::System.ReadOnlySpan<float> shift = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Bias_BatchNorm_bn2);
+                global::System.ReadOnlySpan<float> scale = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_BatchNorm_bn2);
+                global::System.ReadOnlySpan<float> shift = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_BatchNorm_bn2);
                 for (int c = 0; c < 4; c++)
                 {
                     for (int i = c * 16; i < (c + 1) * 16; i++)
@@ -190,20 +165,14 @@ namespace Showcase
                 }
             }
 
-            /// <summary>fc: 8 weights, [out, in], IEEE 754 little-endian.</summary>
-            private static global::System.ReadOnlySpan<byte> Weights_Dense_fc => new byte[]
-            {
-                10, 171, 106, 63, 166, 135, 38, 191, 233, 91, 21, 191, 210, 68, 20, 61, 52, 33, 33, 190, 189, 51, 86, 62, 46, 106, 231, 61, 128, 208, 200, 61,
-            };
-            /// <summary>fc: 2 biases, IEEE 754 little-endian.</summary>
-            private static global::System.ReadOnlySpan<byte> Bias_Dense_fc => new byte[]
-            {
-                238, 33, 191, 63, 193, 54, 142, 63,
-            };
+            /// <summary>fc: 8 weights, [out, in], as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Weights_Dense_fc => "\uab0a\u3f6a\u87a6\ubf26\u5be9\ubf15\u44d2\u3d14\u2134\ube21\u33bd\u3e56\u6a2e\u3de7\ud080\u3dc8";
+            /// <summary>fc: 2 biases, as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Bias_Dense_fc => "\u21ee\u3fbf\u36c1\u3f8e";
             public static void Dense_fc(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
-                global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Weights_Dense_fc);
-                global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Bias_Dense_fc);
+                global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Dense_fc);
+                global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Dense_fc);
                 x = x.Slice(0, 4);
                 for (int o = 0; o < 2; o++)
                 {

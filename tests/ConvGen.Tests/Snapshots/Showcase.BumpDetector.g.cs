@@ -59,20 +59,14 @@ namespace Showcase
                 throw new global::System.ArgumentException($"{name} must hold {rule} {expected} floats but holds {actual}.", name);
             }
 
-            /// <summary>conv1d: 3 weights, [out, in/groups, kh, kw], IEEE 754 little-endian.</summary>
-            private static global::System.ReadOnlySpan<byte> Weights_Conv_conv1d => new byte[]
-            {
-                0, 0, 0, 0, 0, 0, 128, 63, 0, 0, 0, 0,
-            };
-            /// <summary>conv1d: 1 biases, IEEE 754 little-endian.</summary>
-            private static global::System.ReadOnlySpan<byte> Bias_Conv_conv1d => new byte[]
-            {
-                0, 0, 0, 0,
-            };
+            /// <summary>conv1d: 3 weights, [out, in/groups, kh, kw], as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Weights_Conv_conv1d => "\u0000\u0000\u0000\u3f80\u0000\u0000";
+            /// <summary>conv1d: 1 biases, as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Bias_Conv_conv1d => "\u0000\u0000";
             public static void Conv_conv1d(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
-                global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Weights_Conv_conv1d);
-                global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Bias_Conv_conv1d);
+                global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv1d);
+                global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv1d);
                 for (int oc = 0; oc < 1; oc++)
                 {
                     const int xc = 0;

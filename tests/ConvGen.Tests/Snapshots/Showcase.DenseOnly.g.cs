@@ -62,21 +62,14 @@ namespace Showcase
                 throw new global::System.ArgumentException($"{name} must hold {rule} {expected} floats but holds {actual}.", name);
             }
 
-            /// <summary>dense: 12 weights, [out, in], IEEE 754 little-endian.</summary>
-            private static global::System.ReadOnlySpan<byte> Weights_Dense_dense => new byte[]
-            {
-                78, 98, 112, 63, 111, 18, 3, 61, 168, 198, 75, 190, 172, 28, 26, 63, 37, 6, 1, 62, 188, 116, 147, 188, 129, 149, 195, 62, 63, 53, 94, 191,
-                45, 178, 157, 61, 197, 32, 48, 190, 231, 251, 105, 63, 254, 212, 88, 63,
-            };
-            /// <summary>dense: 3 biases, IEEE 754 little-endian.</summary>
-            private static global::System.ReadOnlySpan<byte> Bias_Dense_dense => new byte[]
-            {
-                68, 139, 236, 190, 27, 47, 93, 189, 219, 249, 62, 191,
-            };
+            /// <summary>dense: 12 weights, [out, in], as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Weights_Dense_dense => "\u624e\u3f70\u126f\u3d03\uc6a8\ube4b\u1cac\u3f1a\u0625\u3e01\u74bc\ubc93\u9581\u3ec3\u353f\ubf5e\ub22d\u3d9d\u20c5\ube30\ufbe7\u3f69\ud4fe\u3f58";
+            /// <summary>dense: 3 biases, as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Bias_Dense_dense => "\u8b44\ubeec\u2f1b\ubd5d\uf9db\ubf3e";
             public static void Dense_dense(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
-                global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Weights_Dense_dense);
-                global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Bias_Dense_dense);
+                global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Dense_dense);
+                global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Dense_dense);
                 x = x.Slice(0, 4);
                 for (int o = 0; o < 3; o++)
                 {
@@ -90,14 +83,11 @@ namespace Showcase
                 }
             }
 
-            /// <summary>dense_1: 6 weights, [out, in], IEEE 754 little-endian.</summary>
-            private static global::System.ReadOnlySpan<byte> Weights_Dense_dense_1 => new byte[]
-            {
-                39, 49, 8, 190, 55, 137, 33, 63, 86, 14, 77, 63, 18, 131, 64, 189, 90, 100, 187, 190, 182, 243, 29, 191,
-            };
+            /// <summary>dense_1: 6 weights, [out, in], as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Weights_Dense_dense_1 => "\u3127\ube08\u8937\u3f21\u0e56\u3f4d\u8312\ubd40\u645a\ubebb\uf3b6\ubf1d";
             public static void Dense_dense_1(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
-                global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Weights_Dense_dense_1);
+                global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Dense_dense_1);
                 x = x.Slice(0, 3);
                 for (int o = 0; o < 2; o++)
                 {

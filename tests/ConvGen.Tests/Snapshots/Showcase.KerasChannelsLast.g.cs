@@ -77,33 +77,14 @@ namespace Showcase
                 }
             }
 
-            /// <summary>conv2d: 108 weights, [out, in/groups, kh, kw], IEEE 754 little-endian.</summary>
-            private static global::System.ReadOnlySpan<byte> Weights_Conv_conv2d => new byte[]
-            {
-                115, 104, 209, 62, 174, 71, 225, 190, 39, 49, 72, 63, 150, 67, 139, 62, 225, 122, 84, 63, 100, 59, 95, 62, 0, 0, 0, 63, 162, 69, 182, 62,
-                207, 247, 83, 63, 188, 116, 211, 190, 68, 139, 236, 190, 86, 14, 45, 62, 119, 190, 127, 63, 182, 243, 61, 63, 92, 143, 66, 63, 113, 61, 10, 191,
-                10, 215, 163, 62, 109, 231, 187, 190, 12, 2, 11, 191, 221, 36, 134, 190, 133, 235, 81, 63, 205, 204, 76, 63, 6, 129, 21, 62, 84, 227, 37, 62,
-                199, 75, 87, 63, 231, 251, 169, 62, 152, 110, 50, 63, 254, 212, 248, 190, 143, 194, 85, 63, 25, 4, 118, 63, 188, 116, 19, 189, 80, 141, 151, 190,
-                61, 10, 87, 191, 215, 163, 112, 191, 236, 81, 24, 191, 229, 208, 66, 63, 221, 36, 38, 191, 100, 59, 223, 189, 98, 16, 56, 191, 16, 88, 89, 191,
-                231, 251, 41, 190, 213, 120, 233, 62, 150, 67, 203, 62, 104, 145, 237, 189, 53, 94, 58, 191, 70, 182, 243, 61, 188, 116, 19, 62, 242, 210, 205, 62,
-                33, 176, 242, 62, 0, 0, 128, 62, 70, 182, 243, 189, 35, 219, 249, 190, 53, 94, 26, 191, 98, 16, 216, 62, 203, 161, 37, 63, 80, 141, 23, 191,
-                156, 196, 160, 62, 49, 8, 236, 62, 164, 112, 189, 62, 23, 217, 142, 62, 59, 223, 79, 62, 76, 55, 41, 191, 68, 139, 108, 190, 193, 202, 225, 62,
-                37, 6, 97, 191, 123, 20, 110, 191, 127, 106, 188, 61, 106, 188, 20, 63, 29, 90, 100, 190, 10, 215, 163, 187, 176, 114, 72, 63, 66, 96, 229, 187,
-                225, 122, 52, 63, 8, 172, 60, 191, 86, 14, 109, 63, 78, 98, 208, 62, 215, 163, 112, 190, 223, 79, 45, 63, 172, 28, 122, 191, 223, 79, 13, 190,
-                102, 102, 102, 63, 203, 161, 69, 62, 80, 141, 119, 191, 129, 149, 195, 62, 16, 88, 185, 190, 223, 79, 77, 63, 8, 172, 124, 63, 227, 165, 27, 189,
-                178, 157, 79, 63, 231, 251, 41, 62, 8, 172, 92, 191, 203, 161, 37, 191, 180, 200, 118, 191, 33, 176, 242, 62, 172, 28, 58, 63, 215, 163, 240, 62,
-                250, 126, 106, 62, 233, 38, 177, 190, 68, 139, 44, 63, 250, 126, 106, 62, 223, 79, 141, 190, 244, 253, 116, 191, 162, 69, 22, 63, 195, 245, 40, 62,
-                244, 253, 84, 191, 168, 198, 203, 190, 8, 172, 28, 63, 29, 90, 228, 190,
-            };
-            /// <summary>conv2d: 4 biases, IEEE 754 little-endian.</summary>
-            private static global::System.ReadOnlySpan<byte> Bias_Conv_conv2d => new byte[]
-            {
-                213, 120, 41, 191, 131, 192, 202, 189, 102, 102, 230, 190, 152, 110, 18, 191,
-            };
+            /// <summary>conv2d: 108 weights, [out, in/groups, kh, kw], as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Weights_Conv_conv2d => "\u6873\u3ed1\u47ae\ubee1\u3127\u3f48\u4396\u3e8b\u7ae1\u3f54\u3b64\u3e5f\u0000\u3f00\u45a2\u3eb6\uf7cf\u3f53\u74bc\ubed3\u8b44\ubeec\u0e56\u3e2d\ube77\u3f7f\uf3b6\u3f3d\u8f5c\u3f42\u3d71\ubf0a\ud70a\u3ea3\ue76d\ubebb\u020c\ubf0b\u24dd\ube86\ueb85\u3f51\ucccd\u3f4c\u8106\u3e15\ue354\u3e25\u4bc7\u3f57\ufbe7\u3ea9\u6e98\u3f32\ud4fe\ubef8\uc28f\u3f55\u0419\u3f76\u74bc\ubd13\u8d50\ube97\u0a3d\ubf57\ua3d7\ubf70\u51ec\ubf18\ud0e5\u3f42\u24dd\ubf26\u3b64\ubddf\u1062\ubf38\u5810\ubf59\ufbe7\ube29\u78d5\u3ee9\u4396\u3ecb\u9168\ubded\u5e35\ubf3a\ub646\u3df3\u74bc\u3e13\ud2f2\u3ecd\ub021\u3ef2\u0000\u3e80\ub646\ubdf3\udb23\ubef9\u5e35\ubf1a\u1062\u3ed8\ua1cb\u3f25\u8d50\ubf17\uc49c\u3ea0\u0831\u3eec\u70a4\u3ebd\ud917\u3e8e\udf3b\u3e4f\u374c\ubf29\u8b44\ube6c\ucac1\u3ee1\u0625\ubf61\u147b\ubf6e\u6a7f\u3dbc\ubc6a\u3f14\u5a1d\ube64\ud70a\ubba3\u72b0\u3f48\u6042\ubbe5\u7ae1\u3f34\uac08\ubf3c\u0e56\u3f6d\u624e\u3ed0\ua3d7\ube70\u4fdf\u3f2d\u1cac\ubf7a\u4fdf\ube0d\u6666\u3f66\ua1cb\u3e45\u8d50\ubf77\u9581\u3ec3\u5810\ubeb9\u4fdf\u3f4d\uac08\u3f7c\ua5e3\ubd1b\u9db2\u3f4f\ufbe7\u3e29\uac08\ubf5c\ua1cb\ubf25\uc8b4\ubf76\ub021\u3ef2\u1cac\u3f3a\ua3d7\u3ef0\u7efa\u3e6a\u26e9\ubeb1\u8b44\u3f2c\u7efa\u3e6a\u4fdf\ube8d\ufdf4\ubf74\u45a2\u3f16\uf5c3\u3e28\ufdf4\ubf54\uc6a8\ubecb\uac08\u3f1c\u5a1d\ubee4";
+            /// <summary>conv2d: 4 biases, as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Bias_Conv_conv2d => "\u78d5\ubf29\uc083\ubdca\u6666\ubee6\u6e98\ubf12";
             public static void Conv_conv2d(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
-                global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Weights_Conv_conv2d);
-                global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Bias_Conv_conv2d);
+                global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv2d);
+                global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv2d);
                 for (int oc = 0; oc < 4; oc++)
                 {
                     const int xc = 0;
@@ -149,14 +130,11 @@ namespace Showcase
                 }
             }
 
-            /// <summary>conv2d_1: 4 weights, [out, in/groups, kh, kw], IEEE 754 little-endian.</summary>
-            private static global::System.ReadOnlySpan<byte> Weights_Conv_conv2d_1 => new byte[]
-            {
-                197, 32, 48, 190, 18, 131, 128, 62, 166, 155, 68, 188, 145, 237, 188, 190,
-            };
+            /// <summary>conv2d_1: 4 weights, [out, in/groups, kh, kw], as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Weights_Conv_conv2d_1 => "\u20c5\ube30\u8312\u3e80\u9ba6\ubc44\ued91\ubebc";
             public static void Conv_conv2d_1(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
-                global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Weights_Conv_conv2d_1);
+                global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv2d_1);
                 for (int oc = 0; oc < 4; oc++)
                 {
                     int xc = oc / 1 * 9;
@@ -191,28 +169,14 @@ namespace Showcase
                 }
             }
 
-            /// <summary>dense: 72 weights, [out, in], IEEE 754 little-endian.</summary>
-            private static global::System.ReadOnlySpan<byte> Weights_Dense_dense => new byte[]
-            {
-                104, 145, 45, 63, 92, 143, 194, 189, 59, 223, 111, 191, 131, 192, 106, 191, 78, 98, 16, 62, 125, 63, 21, 63, 53, 94, 58, 191, 188, 116, 115, 191,
-                102, 102, 6, 191, 158, 239, 103, 191, 209, 34, 219, 189, 82, 184, 158, 62, 131, 192, 106, 63, 35, 219, 25, 191, 166, 155, 36, 191, 66, 96, 101, 189,
-                29, 90, 36, 191, 63, 53, 158, 190, 158, 239, 39, 61, 111, 18, 3, 63, 6, 129, 21, 63, 188, 116, 83, 191, 10, 215, 227, 62, 201, 118, 190, 189,
-                133, 235, 81, 63, 223, 79, 13, 62, 98, 16, 24, 63, 6, 129, 149, 189, 61, 10, 23, 191, 111, 18, 35, 63, 82, 184, 222, 62, 205, 204, 76, 63,
-                225, 122, 116, 63, 244, 253, 20, 63, 133, 235, 81, 63, 209, 34, 155, 190, 180, 200, 118, 63, 35, 219, 89, 191, 219, 249, 62, 63, 6, 129, 213, 62,
-                129, 149, 195, 190, 162, 69, 118, 191, 236, 81, 184, 189, 57, 180, 40, 63, 217, 206, 55, 191, 147, 24, 132, 62, 184, 30, 133, 62, 164, 112, 29, 63,
-                145, 237, 188, 62, 205, 204, 76, 189, 53, 94, 122, 191, 209, 34, 219, 62, 195, 245, 232, 190, 113, 61, 202, 62, 250, 126, 106, 62, 172, 28, 90, 190,
-                59, 223, 79, 63, 164, 112, 93, 63, 164, 112, 61, 191, 18, 131, 128, 62, 109, 231, 123, 190, 211, 77, 66, 63, 129, 149, 99, 63, 209, 34, 155, 62,
-                248, 83, 227, 62, 96, 229, 144, 62, 33, 176, 18, 191, 25, 4, 118, 63, 80, 141, 151, 61, 217, 206, 183, 190, 162, 69, 54, 63, 6, 129, 85, 191,
-            };
-            /// <summary>dense: 2 biases, IEEE 754 little-endian.</summary>
-            private static global::System.ReadOnlySpan<byte> Bias_Dense_dense => new byte[]
-            {
-                252, 169, 241, 189, 23, 217, 206, 61,
-            };
+            /// <summary>dense: 72 weights, [out, in], as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Weights_Dense_dense => "\u9168\u3f2d\u8f5c\ubdc2\udf3b\ubf6f\uc083\ubf6a\u624e\u3e10\u3f7d\u3f15\u5e35\ubf3a\u74bc\ubf73\u6666\ubf06\uef9e\ubf67\u22d1\ubddb\ub852\u3e9e\uc083\u3f6a\udb23\ubf19\u9ba6\ubf24\u6042\ubd65\u5a1d\ubf24\u353f\ube9e\uef9e\u3d27\u126f\u3f03\u8106\u3f15\u74bc\ubf53\ud70a\u3ee3\u76c9\ubdbe\ueb85\u3f51\u4fdf\u3e0d\u1062\u3f18\u8106\ubd95\u0a3d\ubf17\u126f\u3f23\ub852\u3ede\ucccd\u3f4c\u7ae1\u3f74\ufdf4\u3f14\ueb85\u3f51\u22d1\ube9b\uc8b4\u3f76\udb23\ubf59\uf9db\u3f3e\u8106\u3ed5\u9581\ubec3\u45a2\ubf76\u51ec\ubdb8\ub439\u3f28\uced9\ubf37\u1893\u3e84\u1eb8\u3e85\u70a4\u3f1d\ued91\u3ebc\ucccd\ubd4c\u5e35\ubf7a\u22d1\u3edb\uf5c3\ubee8\u3d71\u3eca\u7efa\u3e6a\u1cac\ube5a\udf3b\u3f4f\u70a4\u3f5d\u70a4\ubf3d\u8312\u3e80\ue76d\ube7b\u4dd3\u3f42\u9581\u3f63\u22d1\u3e9b\u53f8\u3ee3\ue560\u3e90\ub021\ubf12\u0419\u3f76\u8d50\u3d97\uced9\ubeb7\u45a2\u3f36\u8106\ubf55";
+            /// <summary>dense: 2 biases, as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Bias_Dense_dense => "\ua9fc\ubdf1\ud917\u3dce";
             public static void Dense_dense(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
-                global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Weights_Dense_dense);
-                global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Bias_Dense_dense);
+                global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Dense_dense);
+                global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Dense_dense);
                 x = x.Slice(0, 36);
                 for (int o = 0; o < 2; o++)
                 {

@@ -70,23 +70,14 @@ namespace Showcase
                 throw new global::System.ArgumentException($"{name} must hold {rule} {expected} floats but holds {actual}.", name);
             }
 
-            /// <summary>conv1d: 30 weights, [out, in/groups, kh, kw], IEEE 754 little-endian.</summary>
-            private static global::System.ReadOnlySpan<byte> Weights_Conv_conv1d => new byte[]
-            {
-                76, 55, 9, 63, 205, 204, 204, 188, 115, 104, 113, 191, 63, 53, 30, 63, 100, 59, 95, 191, 154, 153, 25, 63, 139, 108, 39, 191, 195, 245, 168, 190,
-                188, 116, 19, 63, 98, 16, 56, 191, 207, 247, 51, 191, 2, 43, 7, 61, 47, 221, 228, 62, 123, 20, 46, 63, 74, 12, 194, 62, 147, 24, 100, 63,
-                143, 194, 117, 188, 84, 227, 101, 63, 207, 247, 83, 191, 141, 151, 14, 191, 135, 22, 89, 61, 61, 10, 215, 190, 250, 126, 234, 62, 4, 86, 142, 62,
-                127, 106, 60, 61, 59, 223, 47, 63, 143, 194, 245, 61, 37, 6, 193, 190, 70, 182, 115, 190, 96, 229, 48, 63,
-            };
-            /// <summary>conv1d: 3 biases, IEEE 754 little-endian.</summary>
-            private static global::System.ReadOnlySpan<byte> Bias_Conv_conv1d => new byte[]
-            {
-                86, 14, 77, 63, 6, 129, 21, 191, 70, 182, 51, 63,
-            };
+            /// <summary>conv1d: 30 weights, [out, in/groups, kh, kw], as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Weights_Conv_conv1d => "\u374c\u3f09\ucccd\ubccc\u6873\ubf71\u353f\u3f1e\u3b64\ubf5f\u999a\u3f19\u6c8b\ubf27\uf5c3\ubea8\u74bc\u3f13\u1062\ubf38\uf7cf\ubf33\u2b02\u3d07\udd2f\u3ee4\u147b\u3f2e\u0c4a\u3ec2\u1893\u3f64\uc28f\ubc75\ue354\u3f65\uf7cf\ubf53\u978d\ubf0e\u1687\u3d59\u0a3d\ubed7\u7efa\u3eea\u5604\u3e8e\u6a7f\u3d3c\udf3b\u3f2f\uc28f\u3df5\u0625\ubec1\ub646\ube73\ue560\u3f30";
+            /// <summary>conv1d: 3 biases, as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Bias_Conv_conv1d => "\u0e56\u3f4d\u8106\ubf15\ub646\u3f33";
             public static void Conv_conv1d(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
-                global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Weights_Conv_conv1d);
-                global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Bias_Conv_conv1d);
+                global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv1d);
+                global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv1d);
                 for (int oc = 0; oc < 3; oc++)
                 {
                     const int xc = 0;
@@ -193,20 +184,14 @@ namespace Showcase
                 }
             }
 
-            /// <summary>dense: 6 weights, [out, in], IEEE 754 little-endian.</summary>
-            private static global::System.ReadOnlySpan<byte> Weights_Dense_dense => new byte[]
-            {
-                59, 223, 111, 63, 166, 155, 68, 61, 6, 129, 21, 62, 135, 22, 25, 191, 188, 116, 147, 61, 166, 155, 196, 59,
-            };
-            /// <summary>dense: 2 biases, IEEE 754 little-endian.</summary>
-            private static global::System.ReadOnlySpan<byte> Bias_Dense_dense => new byte[]
-            {
-                61, 10, 87, 62, 252, 169, 113, 191,
-            };
+            /// <summary>dense: 6 weights, [out, in], as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Weights_Dense_dense => "\udf3b\u3f6f\u9ba6\u3d44\u8106\u3e15\u1687\ubf19\u74bc\u3d93\u9ba6\u3bc4";
+            /// <summary>dense: 2 biases, as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Bias_Dense_dense => "\u0a3d\u3e57\ua9fc\ubf71";
             public static void Dense_dense(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
-                global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Weights_Dense_dense);
-                global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Bias_Dense_dense);
+                global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Dense_dense);
+                global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Dense_dense);
                 x = x.Slice(0, 3);
                 for (int o = 0; o < 2; o++)
                 {

@@ -69,22 +69,14 @@ namespace Showcase
                 throw new global::System.ArgumentException($"{name} must hold {rule} {expected} floats but holds {actual}.", name);
             }
 
-            /// <summary>conv1: 18 weights, [out, in/groups, kh, kw], IEEE 754 little-endian.</summary>
-            private static global::System.ReadOnlySpan<byte> Weights_Conv_conv1 => new byte[]
-            {
-                92, 143, 194, 189, 143, 194, 245, 61, 135, 22, 89, 63, 223, 79, 141, 189, 111, 18, 131, 60, 51, 51, 51, 62, 55, 137, 33, 191, 166, 155, 196, 60,
-                184, 30, 133, 62, 25, 4, 22, 63, 59, 223, 79, 191, 76, 55, 201, 190, 252, 169, 81, 191, 201, 118, 30, 63, 221, 36, 198, 62, 250, 126, 106, 191,
-                180, 200, 118, 63, 123, 20, 110, 63,
-            };
-            /// <summary>conv1: 2 biases, IEEE 754 little-endian.</summary>
-            private static global::System.ReadOnlySpan<byte> Bias_Conv_conv1 => new byte[]
-            {
-                45, 178, 157, 62, 68, 139, 108, 62,
-            };
+            /// <summary>conv1: 18 weights, [out, in/groups, kh, kw], as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Weights_Conv_conv1 => "\u8f5c\ubdc2\uc28f\u3df5\u1687\u3f59\u4fdf\ubd8d\u126f\u3c83\u3333\u3e33\u8937\ubf21\u9ba6\u3cc4\u1eb8\u3e85\u0419\u3f16\udf3b\ubf4f\u374c\ubec9\ua9fc\ubf51\u76c9\u3f1e\u24dd\u3ec6\u7efa\ubf6a\uc8b4\u3f76\u147b\u3f6e";
+            /// <summary>conv1: 2 biases, as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Bias_Conv_conv1 => "\ub22d\u3e9d\u8b44\u3e6c";
             public static void Conv_conv1(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
-                global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Weights_Conv_conv1);
-                global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Bias_Conv_conv1);
+                global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv1);
+                global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv1);
                 for (int oc = 0; oc < 2; oc++)
                 {
                     const int xc = 0;
@@ -152,22 +144,14 @@ namespace Showcase
                 }
             }
 
-            /// <summary>conv2: 24 weights, [out, in/groups, kh, kw], IEEE 754 little-endian.</summary>
-            private static global::System.ReadOnlySpan<byte> Weights_Conv_conv2 => new byte[]
-            {
-                41, 92, 47, 191, 236, 81, 120, 191, 213, 120, 105, 61, 55, 137, 97, 191, 82, 184, 30, 191, 147, 24, 4, 191, 215, 163, 112, 191, 188, 116, 147, 189,
-                70, 182, 243, 189, 41, 92, 47, 63, 227, 165, 27, 61, 59, 223, 143, 62, 0, 0, 0, 128, 102, 102, 166, 62, 123, 20, 174, 189, 248, 83, 227, 190,
-                82, 184, 126, 63, 45, 178, 125, 63, 123, 20, 46, 63, 244, 253, 212, 62, 145, 237, 188, 190, 250, 126, 10, 191, 98, 16, 216, 190, 246, 40, 92, 191,
-            };
-            /// <summary>conv2: 4 biases, IEEE 754 little-endian.</summary>
-            private static global::System.ReadOnlySpan<byte> Bias_Conv_conv2 => new byte[]
-            {
-                176, 114, 8, 63, 168, 198, 75, 190, 115, 104, 49, 63, 176, 114, 104, 190,
-            };
+            /// <summary>conv2: 24 weights, [out, in/groups, kh, kw], as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Weights_Conv_conv2 => "\u5c29\ubf2f\u51ec\ubf78\u78d5\u3d69\u8937\ubf61\ub852\ubf1e\u1893\ubf04\ua3d7\ubf70\u74bc\ubd93\ub646\ubdf3\u5c29\u3f2f\ua5e3\u3d1b\udf3b\u3e8f\u0000\u8000\u6666\u3ea6\u147b\ubdae\u53f8\ubee3\ub852\u3f7e\ub22d\u3f7d\u147b\u3f2e\ufdf4\u3ed4\ued91\ubebc\u7efa\ubf0a\u1062\ubed8\u28f6\ubf5c";
+            /// <summary>conv2: 4 biases, as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Bias_Conv_conv2 => "\u72b0\u3f08\uc6a8\ube4b\u6873\u3f31\u72b0\ube68";
             public static void Conv_conv2(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
-                global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Weights_Conv_conv2);
-                global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Bias_Conv_conv2);
+                global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv2);
+                global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv2);
                 for (int oc = 0; oc < 4; oc++)
                 {
                     int xc = oc / 2 * 36;
@@ -232,24 +216,14 @@ namespace Showcase
                 }
             }
 
-            /// <summary>fc: 36 weights, [out, in], IEEE 754 little-endian.</summary>
-            private static global::System.ReadOnlySpan<byte> Weights_Dense_fc => new byte[]
-            {
-                109, 231, 123, 62, 217, 206, 247, 62, 61, 10, 23, 63, 92, 143, 98, 63, 143, 194, 245, 62, 236, 81, 88, 63, 233, 38, 113, 191, 223, 79, 141, 189,
-                111, 18, 99, 63, 117, 147, 152, 62, 223, 79, 77, 63, 221, 36, 70, 191, 182, 243, 125, 189, 193, 202, 1, 191, 88, 57, 180, 61, 80, 141, 23, 62,
-                16, 88, 121, 191, 233, 38, 17, 191, 193, 202, 225, 190, 125, 63, 85, 63, 158, 239, 7, 63, 4, 86, 46, 191, 98, 16, 24, 63, 254, 212, 56, 191,
-                215, 163, 112, 62, 100, 59, 63, 191, 219, 249, 126, 191, 63, 53, 62, 63, 106, 188, 20, 191, 252, 169, 17, 191, 61, 10, 119, 63, 82, 184, 62, 63,
-                80, 141, 215, 190, 186, 73, 108, 63, 119, 190, 159, 61, 162, 69, 182, 62,
-            };
-            /// <summary>fc: 3 biases, IEEE 754 little-endian.</summary>
-            private static global::System.ReadOnlySpan<byte> Bias_Dense_fc => new byte[]
-            {
-                186, 73, 108, 191, 205, 204, 108, 63, 84, 227, 5, 191,
-            };
+            /// <summary>fc: 36 weights, [out, in], as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Weights_Dense_fc => "\ue76d\u3e7b\uced9\u3ef7\u0a3d\u3f17\u8f5c\u3f62\uc28f\u3ef5\u51ec\u3f58\u26e9\ubf71\u4fdf\ubd8d\u126f\u3f63\u9375\u3e98\u4fdf\u3f4d\u24dd\ubf46\uf3b6\ubd7d\ucac1\ubf01\u3958\u3db4\u8d50\u3e17\u5810\ubf79\u26e9\ubf11\ucac1\ubee1\u3f7d\u3f55\uef9e\u3f07\u5604\ubf2e\u1062\u3f18\ud4fe\ubf38\ua3d7\u3e70\u3b64\ubf3f\uf9db\ubf7e\u353f\u3f3e\ubc6a\ubf14\ua9fc\ubf11\u0a3d\u3f77\ub852\u3f3e\u8d50\ubed7\u49ba\u3f6c\ube77\u3d9f\u45a2\u3eb6";
+            /// <summary>fc: 3 biases, as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Bias_Dense_fc => "\u49ba\ubf6c\ucccd\u3f6c\ue354\ubf05";
             public static void Dense_fc(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
-                global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Weights_Dense_fc);
-                global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Bias_Dense_fc);
+                global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Dense_fc);
+                global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Dense_fc);
                 x = x.Slice(0, 12);
                 for (int o = 0; o < 3; o++)
                 {
