@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using ConvGen.Generators.Diagnostics;
@@ -51,19 +52,31 @@ internal sealed class ProblemLocator
         if (named is not null)
             return named.GetLocation();
 
-        var positional = arguments.Where(a => a.NameEquals is null && a.NameColon is null).ToList();
         var parameters = attribute.AttributeConstructor?.Parameters ?? default;
         if (parameters.IsDefault)
             return syntax.GetLocation();
         // "kernelSize" also names the (kernelHeight, kernelWidth) pair, "poolSize" the (poolHeight, poolWidth) pair.
-        int[] indexes = Enumerable.Range(0, parameters.Length)
-            .Where(i => parameters[i].Name == name || parameters[i].Name.StartsWith(name.Replace("Size", ""), StringComparison.Ordinal))
-            .ToArray();
-        if (indexes.Length == 0 || indexes[0] >= positional.Count)
+        string stem = name.Replace("Size", "");
+        bool Wanted(IParameterSymbol p) => p.Name == name || p.Name.StartsWith(stem, StringComparison.Ordinal);
+
+        // Constructor arguments in source order with their parameters: positional by place, or by name (kernelHeight: 3).
+        var matched = new List<AttributeArgumentSyntax>();
+        int position = 0;
+        foreach (AttributeArgumentSyntax argument in arguments)
+        {
+            if (argument.NameEquals is not null)
+                continue;
+            IParameterSymbol? parameter = argument.NameColon is { } colon
+                ? parameters.FirstOrDefault(p => p.Name == colon.Name.Identifier.ValueText)
+                : position < parameters.Length ? parameters[position] : parameters.LastOrDefault(p => p.IsParams);
+            if (argument.NameColon is null)
+                position++;
+            if (parameter is not null && Wanted(parameter))
+                matched.Add(argument);
+        }
+        if (matched.Count == 0)
             return syntax.GetLocation();
-        bool isParams = parameters[indexes[0]].IsParams;
-        int first = indexes[0], last = isParams ? positional.Count - 1 : Math.Min(indexes[indexes.Length - 1], positional.Count - 1);
-        var span = Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(positional[first].SpanStart, positional[last].Span.End);
+        var span = Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(matched[0].SpanStart, matched[matched.Count - 1].Span.End);
         return Location.Create(syntax.SyntaxTree, span);
     }
 }

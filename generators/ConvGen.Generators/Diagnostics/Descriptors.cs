@@ -25,7 +25,7 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor BiasLength = Make("CG0003",
         "Bias of the wrong length",
-        "{0} needs {1} bias values (one per {2}) but got {3}",
+        "{0} needs {1} (one per {2}) but got {3}",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor GroupsDoNotDivide = Make("CG0004",
@@ -44,8 +44,8 @@ internal static class Descriptors
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor NeedsFlatInput = Make("CG0007",
-        "Layer needs a 1-D input",
-        "{0} needs a 1-D input but its input ({1}) is {2}; add [Flatten] or a global pooling layer before it",
+        "Layer needs a flat vector",
+        "{0} needs a flat vector but its input ({1}) is {2}; add [Flatten] or a global pooling layer before it",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor WrongInputRank = Make("CG0008",
@@ -55,12 +55,12 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor MissingWeights = Make("CG0009",
         "Weights missing",
-        "{0} has no weights: give Weights = new float[] {{ ... }} with {1} values",
+        "{0} has no {1}: give {2} = new float[] {{ ... }} with {3}",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor WrongAxisCount = Make("CG0010",
         "Per-axis option of the wrong length",
-        "{0}: {1} needs {2} values ({3}) but {4} were given",
+        "{0}: {1} needs {2} ({3}) but {4}",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor PoolPadTooLarge = Make("CG0011",
@@ -100,7 +100,7 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor MissingBias = Make("CG0018",
         "Bias missing",
-        "{0} has UseBias = true but no Bias: give Bias = new float[] {{ ... }} with {1} values, or set UseBias = false",
+        "{0} has UseBias = true but no Bias: give Bias = new float[] {{ ... }} with {1}, or set UseBias = false",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor BiasWithoutUseBias = Make("CG0019",
@@ -180,7 +180,7 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor StrideDropsInput = Make("CG0102",
         "Stride drops input",
-        "{0}: with Padding.Valid the last {1} input {2} of {3} are never read by any window",
+        "{0}: with Padding.Valid the last {1} of {2} {3} never read by any window",
         DiagnosticSeverity.Info);
 
     public static readonly DiagnosticDescriptor CeilModeParity = Make("CG0103",
@@ -200,7 +200,7 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor ChannelsLastShape = Make("CG0106",
         "Input shape looks channels last",
-        "[ConvNet] shapes are always written channels first, even with Layout.ChannelsLast: this declares {0} channels of {1}x{2}. For a {0}x{1} image with {2} channels write ({2}, {0}, {1}).",
+        "[ConvNet] shapes are always written channels first, even with Layout.ChannelsLast: this declares {0} channels of {1}x{2}. For a {0}x{1} image with {3} write ({2}, {0}, {1}).",
         DiagnosticSeverity.Info);
 
     public static readonly DiagnosticDescriptor InternalError = Make("CG9999",

@@ -69,6 +69,9 @@ internal sealed record LayerSpec(LayerKind Kind, string TypeName, int SpatialRan
 
     /// <summary>Explicit pads, begins then ends (<c>[top, left, bottom, right]</c> in 2-D); empty when not given.</summary>
     public EquatableArray<int> Pads { get; init; } = EquatableArray<int>.Empty;
+
+    /// <summary>"Pad" or "Pads", whichever the user wrote (for messages); null when padding is not explicit.</summary>
+    public string? PadsWrittenAs { get; init; }
     public PaddingModeKind PaddingMode { get; init; }
     public int Groups { get; init; } = 1;
     public bool UseBias { get; init; } = true;

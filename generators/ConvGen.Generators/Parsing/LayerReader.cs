@@ -149,7 +149,7 @@ internal sealed class LayerReader
             pads = Values.Ints(padsConstant);
             if (pads is null || pads.Length != 2 * rank)
             {
-                Problem(Descriptors.WrongAxisCount, "Pads", Who, "Pads", 2 * rank, rank == 1 ? "[left, right]" : "[top, left, bottom, right]", pads?.Length ?? 0);
+                Problem(Descriptors.WrongAxisCount, "Pads", Who, "Pads", Wording.Count(2 * rank, "value"), rank == 1 ? "[left, right]" : "[top, left, bottom, right]", Wording.Given(pads?.Length ?? 0));
                 pads = null;
             }
         }
@@ -163,7 +163,7 @@ internal sealed class LayerReader
             int negative = Array.FindIndex(pads, p => p < 0);
             if (negative >= 0)
                 Problem(Descriptors.NegativePadding, argument, Who, argument == "Pads" ? $"Pads[{negative}]" : "Pad", pads[negative]);
-            _layer = _layer with { Pads = pads.ToEquatableArray() };
+            _layer = _layer with { Pads = pads.ToEquatableArray(), PadsWrittenAs = argument };
         }
     }
 
@@ -234,7 +234,7 @@ internal sealed class LayerReader
             result = Values.Ints(constant) ?? Array.Empty<int>();
             if (result.Length != rank)
             {
-                Problem(Descriptors.WrongAxisCount, array, Who, array, rank, rank == 1 ? "one per axis" : "[height, width]", result.Length);
+                Problem(Descriptors.WrongAxisCount, array, Who, array, Wording.Count(rank, "value"), rank == 1 ? "one per axis" : "[height, width]", Wording.Given(result.Length));
                 return Enumerable.Repeat(1, rank).ToEquatableArray();
             }
         }

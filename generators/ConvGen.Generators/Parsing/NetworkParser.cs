@@ -139,7 +139,7 @@ internal static class NetworkParser
                 problems.Add(NetProblem.Create(Descriptors.BadInputShape, NetProblem.Network, "inputShape", text,
                     $"it holds more than {Shapes.ShapeInference.MaxElements.ToString(CultureInfo.InvariantCulture)} values"));
             else if (shape.Length == 3 && layoutIsChannelsLast(attribute) && shape[0] > 4 && shape[2] is 1 or 3 or 4)
-                problems.Add(NetProblem.Create(Descriptors.ChannelsLastShape, NetProblem.Network, "inputShape", text, shape[0], shape[1], shape[2]));
+                problems.Add(NetProblem.Create(Descriptors.ChannelsLastShape, NetProblem.Network, "inputShape", shape[0], shape[1], shape[2], Wording.Count(shape[2], "channel")));
         }
 
         var layout = LayoutKind.ChannelsFirst;

@@ -125,9 +125,9 @@ internal static class ShapeInference
             {
                 string which = (_in.C % groups, outC % groups) switch
                 {
-                    (not 0, not 0) => $"its {_in.C} input channels or its {outC} filters",
-                    (not 0, _) => $"its {_in.C} input channels",
-                    _ => $"its {outC} filters",
+                    (not 0, not 0) => $"its {Wording.Count(_in.C, "input channel")} or its {Wording.Count(outC, "filter")}",
+                    (not 0, _) => $"its {Wording.Count(_in.C, "input channel")}",
+                    _ => $"its {Wording.Count(outC, "filter")}",
                 };
                 Problem(Descriptors.GroupsDoNotDivide, "Groups", Who, groups, which);
                 return null;
@@ -153,8 +153,8 @@ internal static class ShapeInference
             var weights = ResolveWeights(outC * inPerGroup * taps,
                 keras ? kernelShape.Concat(new long[] { inPerGroup, outC }).ToArray() : new long[] { outC, inPerGroup }.Concat(kernelShape).ToArray(),
                 keras
-                    ? $"{kernelText} x {inPerGroup} input channels{perGroup} x {outC} filters, Keras order"
-                    : $"{outC} filters x {inPerGroup} input channels{perGroup} x {kernelText}",
+                    ? $"{kernelText} x {Wording.Count(inPerGroup, "input channel")}{perGroup} x {Wording.Count(outC, "filter")}, Keras order"
+                    : $"{Wording.Count(outC, "filter")} x {Wording.Count(inPerGroup, "input channel")}{perGroup} x {kernelText}",
                 w => keras ? KerasConvToPyTorch(w, outC, inPerGroup, taps) : w);
             // Wrong weights do not change the output shape: go on, so later layers are checked too.
             var bias = ResolveBias(outC, "filter");
@@ -185,7 +185,7 @@ internal static class ShapeInference
             bool keras = _network.WeightLayout == WeightLayoutKind.Keras;
             var weights = builtForOtherInput ? EquatableArray<float>.Empty : ResolveWeights(units * inputs,
                 keras ? new long[] { inputs, units } : new long[] { units, inputs },
-                keras ? $"{inputs} inputs x {units} units, Keras order" : $"{units} units x {inputs} inputs",
+                keras ? $"{Wording.Count(inputs, "input")} x {Wording.Count(units, "unit")}, Keras order" : $"{Wording.Count(units, "unit")} x {Wording.Count(inputs, "input")}",
                 w => keras ? Transpose(w, inputs, units) : w);
             var bias = ResolveBias(units, "unit");
             return new LayerPlan(_index, _layer, _in, Shape.Vector(units))
@@ -281,7 +281,8 @@ internal static class ShapeInference
                     Problem(Descriptors.SameStrideSkipsInput, "Strides", Who, stride[a], span, stride[a] - span, axisNames[a]);
                 long unread = reach % stride[a];
                 if (!isPool && _layer.Padding == PaddingKind.Valid && _layer.Pads.Count == 0 && unread > 0)
-                    Problem(Descriptors.StrideDropsInput, "Strides", Who, unread, axisNames[a], inSize[a]);
+                    Problem(Descriptors.StrideDropsInput, "Strides", Who, Wording.Count(unread, "input " + axisNames[a].TrimEnd('s'), "input " + axisNames[a]),
+                        inSize[a], unread == 1 ? "is" : "are");
             }
             if (TooLarge((long)outChannels * outSize.Aggregate(1L, (p, n) => p * n), "its output")
                 || TooLarge(kernel.Aggregate(1L, (p, k) => p * k), "its window"))
@@ -307,12 +308,12 @@ internal static class ShapeInference
 
         private string KernelArgument() => _layer.Kind == LayerKind.Conv ? "kernelSize" : "poolSize";
 
-        private string SpatialText() => _in.Rank == 3 ? $"{_in.H}x{_in.W}x{_in.C}" : $"{_in.W} long with {_in.C} channels";
+        private string SpatialText() => _in.Rank == 3 ? $"{_in.H}x{_in.W}x{_in.C}" : $"{_in.W} long with {Wording.Count(_in.C, "channel")}";
 
         /// <summary>The ways out of a window that does not fit, naming only those that apply.</summary>
         private string WindowFixText(long[] fit)
         {
-            string same = _layer.Pads.Count > 0 ? "Padding.Same instead of Pads" : "Padding.Same";
+            string same = _layer.PadsWrittenAs is { } pads ? "Padding.Same instead of " + pads : "Padding.Same";
             string window = $"{(_layer.Kind == LayerKind.Conv ? "a kernel" : "a pool size")} of at most {string.Join("x", fit)}";
             bool pooledBefore = _network.Layers.Take(_index).Any(l => l.Kind is LayerKind.MaxPool or LayerKind.AvgPool);
             return pooledBefore
@@ -348,7 +349,7 @@ internal static class ShapeInference
                 return _parameters.Tensor(_index, _layer.Name!, Who, "weight", fileShape, makeUp) is { } values
                     ? toPyTorch(values).ToEquatableArray()
                     : EquatableArray<float>.Empty;
-            Problem(Descriptors.MissingWeights, null, Who, expected);
+            Problem(Descriptors.MissingWeights, "Weights", Who, "weights", "Weights", Wording.Count(expected, "value"));
             return EquatableArray<float>.Empty;
         }
 
@@ -364,13 +365,13 @@ internal static class ShapeInference
             if (_layer.Bias is { } bias)
             {
                 if (bias.Count != expected)
-                    Problem(Descriptors.BiasLength, "Bias", Who, expected, per, bias.Count);
+                    Problem(Descriptors.BiasLength, "Bias", Who, Wording.Count(expected, "bias value"), per, bias.Count);
                 return bias;
             }
             if (_parameters.HasFile)
                 return _parameters.Tensor(_index, _layer.Name!, Who, "bias", new long[] { expected }, $"one per {per}", "; if the layer has none, set UseBias = false")
                     is { } values ? values.ToEquatableArray() : EquatableArray<float>.Empty;
-            Problem(NetProblem.Create(Descriptors.MissingBias, _index, null, Who, expected)
+            Problem(NetProblem.Create(Descriptors.MissingBias, _index, "Bias", Who, Wording.Count(expected, "value"))
                 .WithFix(NetProblem.BiasLengthKey, expected.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             return EquatableArray<float>.Empty;
         }
@@ -388,12 +389,12 @@ internal static class ShapeInference
                 {
                     if (given.Count == channels)
                         return given.ToArray();
-                    Problem(Descriptors.WrongAxisCount, argument, Who, argument, channels, "one per channel", given.Count);
+                    Problem(Descriptors.WrongAxisCount, argument, Who, argument, Wording.Count(channels, "value"), "one per channel", Wording.Given(given.Count));
                     return null;
                 }
                 if (_parameters.HasFile)
                     return _parameters.Tensor(_index, _layer.Name!, Who, suffix, new long[] { channels }, "one per channel");
-                Problem(Descriptors.MissingWeights, argument, Who, $"{channels} values each for Gamma, Beta, Mean and Variance");
+                Problem(Descriptors.MissingWeights, argument, Who, argument, argument, Wording.Count(channels, "value"));
                 return null;
             }
             float[]? gamma = Parameter(_layer.Gamma, "Gamma", "weight");

@@ -1,0 +1,112 @@
+using System.Linq;
+using CsCheck;
+using Xunit;
+
+namespace ConvGen.Tests.Numeric;
+
+/// <summary>
+/// Property tests: random valid declarations go through the real generator and the compiler, and every
+/// generated network must match <see cref="ReferenceModel"/> (NaiveReference, pinned to PyTorch) within
+/// 1e-4 relative, with the same InputLength and OutputLength. Each sample is a batch of networks compiled
+/// together. CsCheck picks the seed; a failure prints the seed and the declarations that disagree.
+/// Set CONVGEN_NUMERIC_SCALE (e.g. 10) to run more samples.
+/// </summary>
+[Collection(NumericCollection.Name)]
+public sealed class GeneratedMatchesReferenceTests
+{
+    /// <summary>Checks <paramref name="samples"/> batches of <paramref name="perBatch"/>/2 to <paramref name="perBatch"/> networks.</summary>
+    private static void Property(Gen<NetDecl> net, int perBatch, int samples)
+        => net.Array[perBatch / 2, perBatch].Sample(NumericCheck.Check, iter: NumericCheck.Iterations(samples), print: DeclWriter.Summary);
+
+    private static readonly Gen<Layout?> ChannelsLast = Gen.Const((Layout?)Layout.ChannelsLast);
+
+    private static readonly Gen<WeightLayout?> Keras = Gen.Const((WeightLayout?)WeightLayout.Keras);
+
+    private static readonly Gen<Layout?> DefaultOrChannelsFirst = Gen.OneOf<Layout?>(null, Layout.ChannelsFirst);
+
+    private static readonly Gen<WeightLayout?> DefaultOrPyTorch = Gen.OneOf<WeightLayout?>(null, WeightLayout.PyTorch);
+
+    /// <summary>Kernels up to 7x7, and now and then up to 10x10 so the generator's tap-loop path (over 64 taps) runs too.</summary>
+    [Fact]
+    public void Conv2D_matches_reference()
+        => Property(NetGen.Single(NetGen.Image(6, 1, 10), s => Gen.Frequency((6, NetGen.Conv(s)), (1, NetGen.Conv(s, maxKernel: 10)))),
+            perBatch: 40, samples: 6);
+
+    [Fact]
+    public void Conv1D_matches_reference()
+        => Property(NetGen.Single(NetGen.Signal(6, 1, 24), s => NetGen.Conv(s)), perBatch: 40, samples: 4);
+
+    [Fact]
+    public void MaxPool1D_and_2D_match_reference() => Property(Pools(LayerOp.MaxPool), perBatch: 60, samples: 4);
+
+    [Fact]
+    public void AvgPool1D_and_2D_match_reference() => Property(Pools(LayerOp.AvgPool), perBatch: 60, samples: 4);
+
+    /// <summary>Windows up to 5, and now and then up to 9x9 so the generator's loop path (over 64 taps) runs too.</summary>
+    private static Gen<NetDecl> Pools(LayerOp op) => Gen.Frequency(
+        (3, NetGen.Single(NetGen.Image(4, 1, 10), s => NetGen.Pool(s, op))),
+        (1, NetGen.Single(NetGen.Image(3, 6, 10), s => NetGen.Pool(s, op, maxPool: 9))),
+        (3, NetGen.Single(NetGen.Signal(4, 1, 24), s => NetGen.Pool(s, op))));
+
+    /// <summary>One to three Dense layers on a flat input, every activation, with and without bias.</summary>
+    [Fact]
+    public void Dense_matches_reference()
+        => Property(NetGen.Net(NetGen.Vector(40), s =>
+            from depth in Gen.Int[1, 3]
+            from layers in NetGen.Chain(s, depth, _ => NetGen.Dense())
+            select layers), perBatch: 60, samples: 4);
+
+    /// <summary>GlobalAvgPool, GlobalMaxPool, Flatten, Dropout, Softmax and Activation layers, chained on any rank.</summary>
+    [Fact]
+    public void Weightless_layers_match_reference()
+        => Property(NetGen.Net(Gen.OneOf(NetGen.Vector(30), NetGen.Signal(6, 1, 16), NetGen.Image(6, 1, 8)), s =>
+            from depth in Gen.Int[1, 3]
+            from layers in NetGen.Chain(s, depth, NetGen.Weightless)
+            select layers), perBatch: 60, samples: 4);
+
+    /// <summary>conv → pool → conv → flatten/global pool → dense → softmax and the like.</summary>
+    [Fact]
+    public void Sequential_stacks_match_reference()
+        => Property(NetGen.Stack(DefaultOrChannelsFirst, DefaultOrPyTorch), perBatch: 24, samples: 6);
+
+    /// <summary>
+    /// Layout.ChannelsLast: the input is fed (H, W, C) / (L, C), the output comes back in that order, and a
+    /// Flatten before a Dense flattens in HWC order, so the Dense weights index that order.
+    /// </summary>
+    [Fact]
+    public void Channels_last_matches_reference()
+        => Property(Gen.Frequency(
+            (3, NetGen.Stack(ChannelsLast)),
+            (2, NetGen.Single(NetGen.Image(6, 1, 8), s => NetGen.Conv(s), ChannelsLast)),
+            (1, NetGen.Single(NetGen.Signal(6, 1, 16), s => NetGen.Conv(s), ChannelsLast)),
+            (1, NetGen.Single(Gen.OneOf(NetGen.Image(4, 1, 8), NetGen.Signal(4, 1, 16)),
+                s => Gen.OneOf(NetGen.Pool(s, LayerOp.MaxPool), NetGen.Pool(s, LayerOp.AvgPool)), ChannelsLast)),
+            (1, NetGen.Net(Gen.OneOf(NetGen.Image(6, 1, 6), NetGen.Signal(6, 1, 12)),
+                s => NetGen.Chain(s, 3, NetGen.Weightless), ChannelsLast)),
+            (2, NetGen.Net(Gen.OneOf(NetGen.Image(5, 1, 6), NetGen.Signal(5, 1, 16)),
+                s => NetGen.Dense().Select(d => new[] { new LayerDecl { Op = LayerOp.Flatten }, d }), ChannelsLast))),
+            perBatch: 30, samples: 4);
+
+    /// <summary>WeightLayout.Keras: conv weights [k..., in/groups, out], Dense [in, out], in either layout.</summary>
+    [Fact]
+    public void Keras_weight_layout_matches_reference()
+    {
+        Gen<Layout?> anyLayout = Gen.OneOf<Layout?>(null, Layout.ChannelsFirst, Layout.ChannelsLast);
+        Property(Gen.Frequency(
+            (3, NetGen.Stack(anyLayout, Keras)),
+            (2, NetGen.Single(NetGen.Image(6, 1, 8), s => NetGen.Conv(s), anyLayout, Keras)),
+            (1, NetGen.Single(NetGen.Signal(6, 1, 16), s => NetGen.Conv(s), anyLayout, Keras)),
+            (2, NetGen.Net(Gen.OneOf(NetGen.Vector(30), NetGen.Image(4, 1, 6), NetGen.Signal(4, 1, 16)),
+                s => from dense in NetGen.Dense().Array[1, 2]
+                     select (s.Rank == 1 ? dense : dense.Prepend(new LayerDecl { Op = LayerOp.Flatten })).ToArray(),
+                anyLayout, Keras))),
+            perBatch: 30, samples: 4);
+    }
+}
+
+/// <summary>The numeric properties each use every core (CsCheck runs samples in parallel), so they run one at a time.</summary>
+[CollectionDefinition(Name)]
+public sealed class NumericCollection
+{
+    public const string Name = "Numeric";
+}
