@@ -117,7 +117,9 @@ internal sealed class LayerReader
                 };
                 break;
             case LayerKind.Activation:
-                _layer = _layer with { Activation = ReadActivation(Values.Int(_attribute.ConstructorArguments[0]), "kind") };
+                // ReadActivation also sets Alpha, so it must run before _layer is copied.
+                var kind = ReadActivation(Values.Int(_attribute.ConstructorArguments[0]), "kind");
+                _layer = _layer with { Activation = kind };
                 break;
         }
         return _layer;

@@ -33,12 +33,12 @@ internal static class WeightsFiles
                 "it is listed as it is, not through ConvGen's build step, which hands binary files to the compiler losslessly; "
                 + "reference the ConvGen package (or import its build/ConvGen.targets)") { Raw = true };
 
-        string name = Path.GetFileName(path.Substring(0, path.Length - ".b64".Length));
         string text = file.GetText(cancellationToken)?.ToString() ?? "";
         int firstLine = text.IndexOf('\n');
         string source = firstLine > 0 && text.StartsWith(SourcePrefix, StringComparison.Ordinal)
             ? text.Substring(SourcePrefix.Length, firstLine - SourcePrefix.Length).Trim()
-            : path;
+            : path.Substring(0, path.Length - ".b64".Length);
+        string name = Path.GetFileName(source);
         string encoded = firstLine > 0 ? text.Substring(firstLine + 1) : text;
         if (encoded.Length / 4 * 3 > SafetensorsReader.MaxFileBytes + 3)
             return new WeightsFile(name, source, EquatableArray<Tensor>.Empty, $"it is larger than the {SafetensorsReader.MaxFileBytes >> 20} MiB ConvGen bakes into code");
