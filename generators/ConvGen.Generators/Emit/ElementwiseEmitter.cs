@@ -1,4 +1,5 @@
 using ConvGen.Generators.Helpers;
+using ConvGen.Generators.Model;
 using ConvGen.Generators.Planning;
 
 namespace ConvGen.Generators.Emit;
@@ -47,6 +48,16 @@ internal static class ElementwiseEmitter
                     using (w.Open($"for (int i = c * {I(plane)}; i < (c + 1) * {I(plane)}; i++)"))
                         w.Line("y[i] = x[i] * scale[c] + shift[c];");
                     break;
+                case StepKind.Pad:
+                {
+                    Window g = step.Layer!.Window!;
+                    int width = step.Out.W;
+                    w.Line("y.Slice(0, " + I(step.Out.Size) + ").Clear();");
+                    using (w.Open($"for (int c = 0; c < {I(channels)}; c++)"))
+                    using (w.Open($"for (int row = 0; row < {I(g.InH)}; row++)"))
+                        w.Line($"x.Slice((c * {I(g.InH)} + row) * {I(g.InW)}, {I(g.InW)}).CopyTo(y.Slice((c * {I(step.Out.H)} + row + {I(g.PadTop)}) * {I(width)} + {I(g.PadLeft)}));");
+                    break;
+                }
                 case StepKind.ToChannelsLast:
                     using (w.Open($"for (int c = 0; c < {I(channels)}; c++)"))
                     using (w.Open($"for (int s = 0; s < {I(plane)}; s++)"))

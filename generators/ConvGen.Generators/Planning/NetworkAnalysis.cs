@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using ConvGen.Generators.Diagnostics;
 using ConvGen.Generators.Helpers;
+using ConvGen.Generators.Model;
 using ConvGen.Generators.Parsing;
 using ConvGen.Generators.Shapes;
 using ConvGen.Generators.Weights;
@@ -40,6 +41,7 @@ internal static class NetworkAnalysis
             return Result(null, problems);
 
         ExecutionPlan plan = ExecutionPlan.Create(inferred.Plan);
+        CheckFinite(plan, problems);
         CheckBudget(plan, problems);
         return Result(problems.Any(p => p.IsError) ? null : plan, problems);
     }
@@ -50,11 +52,14 @@ internal static class NetworkAnalysis
     /// </summary>
     private static WeightsFile? ResolveWeightsFile(string wanted, IReadOnlyList<WeightsFile> files, List<NetProblem> problems)
     {
-        string normalized = wanted.Replace('\\', '/');
-        string fileName = normalized.Substring(normalized.LastIndexOf('/') + 1);
+        // "./a/b.safetensors" and "../x/b.safetensors" name the file by the end of its path: drop the relative prefix.
+        string[] segments = wanted.Replace('\\', '/').Split('/');
+        string suffix = "/" + string.Join("/", segments.SkipWhile(s => s is "." or ".." or ""));
+        string fileName = segments[segments.Length - 1];
         var candidates = files.Where(f => string.Equals(f.FileName, fileName, StringComparison.OrdinalIgnoreCase)).ToList();
-        if (candidates.Count > 1)
-            candidates = candidates.Where(f => f.Path.Replace('\\', '/').EndsWith("/" + normalized.TrimStart('.', '/'), StringComparison.OrdinalIgnoreCase)).ToList();
+        // A path must match where it is given; a bare file name matches any folder.
+        if (segments.Length > 1)
+            candidates = candidates.Where(f => ("/" + f.Path.Replace('\\', '/')).EndsWith(suffix, StringComparison.OrdinalIgnoreCase)).ToList();
         if (candidates.Count == 0)
         {
             problems.Add(NetProblem.Create(Descriptors.WeightsFileNotListed, NetProblem.Network, "WeightsFile", wanted));
@@ -75,6 +80,28 @@ internal static class NetworkAnalysis
     }
 
     private static AnalysisResult Result(ExecutionPlan? plan, List<NetProblem> problems) => new(plan, problems.ToEquatableArray());
+
+    /// <summary>
+    /// Values the build derived (a BatchNorm's scale, weights with a BatchNorm folded in) can overflow
+    /// float even when every value given was finite: the same error as a non-finite value given.
+    /// </summary>
+    private static void CheckFinite(ExecutionPlan plan, List<NetProblem> problems)
+    {
+        foreach (LayerPlan layer in plan.Steps.Select(s => s.Layer).OfType<LayerPlan>().Distinct())
+        {
+            foreach (var (values, what) in new[] { (layer.Weights, "weights"), (layer.Bias, "bias") })
+            {
+                int bad = Array.FindIndex(values.ToArray(), v => float.IsNaN(v) || float.IsInfinity(v));
+                if (bad < 0)
+                    continue;
+                string derived = layer.Spec.Kind == LayerKind.BatchNorm ? "its scale gamma / sqrt(variance + epsilon) or shift"
+                    : $"its {what} with a BatchNorm folded in";
+                problems.Add(NetProblem.Create(Descriptors.NonFiniteWeights, layer.Index, "Name", NetworkParser.Describe(layer.Spec), derived,
+                    values[bad].ToString(System.Globalization.CultureInfo.InvariantCulture), bad));
+                break;
+            }
+        }
+    }
 
     /// <summary>Input, output and scratch must fit <c>MaxRamBytes</c>: weights live in read-only data, not RAM.</summary>
     private static void CheckBudget(ExecutionPlan plan, List<NetProblem> problems)
