@@ -246,20 +246,8 @@ public class SafetensorsFuzzTests
         }, iter: 1000);
     }
 
-    /// <summary>The Digits network as trained (see samples/Digits/data/README.md).</summary>
-    internal const string DigitsNetSource = """
-        using ConvGen;
-        [ConvNet(1, 8, 8, WeightsFile = "digits.safetensors")]
-        [Conv2D(16, 3, Pad = 1, UseBias = false, Name = "conv1")]
-        [BatchNorm(Name = "bn1")]
-        [Activation(Activation.ReLU)]
-        [MaxPool2D(2)]
-        [Conv2D(32, 3, Pad = 1, Activation = Activation.ReLU, Name = "conv2")]
-        [MaxPool2D(2)]
-        [Flatten]
-        [Dense(10, Name = "fc")]
-        public static partial class DigitsNet;
-        """;
+    /// <summary>The Digits sample's declaration, read from samples/Digits/DigitsNet.cs so the two cannot drift apart.</summary>
+    internal static string DigitsNetSource => System.IO.File.ReadAllText(System.IO.Path.Combine(Fixtures.RepositoryRoot, "samples", "Digits", "DigitsNet.cs"));
 
     [Fact]
     public void Mutated_digits_files_bound_to_the_digits_network_give_code_or_diagnostics_never_a_crash()
