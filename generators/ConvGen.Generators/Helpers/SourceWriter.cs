@@ -27,10 +27,6 @@ internal sealed class SourceWriter
         return new Block(this);
     }
 
-    public void Indent() => _indent++;
-
-    public void Unindent() => _indent--;
-
     public override string ToString() => _text.ToString();
 
     public readonly struct Block : IDisposable

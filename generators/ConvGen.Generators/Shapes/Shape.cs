@@ -34,7 +34,4 @@ internal sealed record Shape(int Rank, int C, int H, int W)
     };
 
     public string Describe(LayoutKind layout) => "(" + string.Join(", ", Dims(layout)) + ")";
-
-    /// <summary>The spatial extent for messages: "4x4" or "7".</summary>
-    public string DescribeSpatial() => Rank == 3 ? $"{H}x{W}" : $"{W}";
 }

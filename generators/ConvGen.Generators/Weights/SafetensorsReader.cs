@@ -47,7 +47,7 @@ internal static class SafetensorsReader
             throw Bad(FormattableString.Invariant($"it is {bytes.LongLength:N0} bytes, more than the {MaxFileBytes:N0} ConvGen bakes into code"));
         if (bytes.Length < 8)
             throw Bad(FormattableString.Invariant($"it is {bytes.Length} bytes long, too short for the 8-byte header length"));
-        ulong headerLength = BitConverter.IsLittleEndian ? BitConverter.ToUInt64(bytes, 0) : ReverseUInt64(bytes);
+        ulong headerLength = LittleEndianUInt64(bytes);
         if (headerLength > MaxHeaderBytes)
             throw Bad(FormattableString.Invariant($"its header length ({headerLength:N0} bytes) is more than the {MaxHeaderBytes:N0} the format allows"));
         if ((long)headerLength > bytes.Length - 8)
@@ -174,7 +174,7 @@ internal static class SafetensorsReader
 
     private static float Float(uint bits) => FloatBits.FromBits(bits);
 
-    private static ulong ReverseUInt64(byte[] bytes)
+    private static ulong LittleEndianUInt64(byte[] bytes)
     {
         ulong value = 0;
         for (int b = 7; b >= 0; b--)
