@@ -63,13 +63,13 @@ internal static class ShapeInference
 
         public LayerContext(NetworkSpec network, LayerSpec layer, int index, Shape input, string source, List<NetProblem> problems, ParameterSource parameters)
         {
-            _parameters = parameters;
             _network = network;
             _layer = layer;
             _index = index;
             _in = input;
             _source = source;
             _problems = problems;
+            _parameters = parameters;
         }
 
         private string Who => NetworkParser.Describe(_layer);
@@ -81,21 +81,18 @@ internal static class ShapeInference
 
         private void Problem(NetProblem problem) => _problems.Add(problem);
 
-        public LayerPlan? Infer()
+        /// <summary>The layer's plan; null only when its output shape is unknown (other errors still let later layers be checked).</summary>
+        public LayerPlan? Infer() => _layer.Kind switch
         {
-            LayerPlan? plan = _layer.Kind switch
-            {
-                LayerKind.Conv => Conv(),
-                LayerKind.Dense => Dense(),
-                LayerKind.MaxPool or LayerKind.AvgPool => Pool(),
-                LayerKind.GlobalAvgPool or LayerKind.GlobalMaxPool => GlobalPool(),
-                LayerKind.Flatten => new LayerPlan(_index, _layer, _in, Shape.Vector(_in.Size)),
-                LayerKind.Dropout or LayerKind.Softmax or LayerKind.Activation => new LayerPlan(_index, _layer, _in, _in),
-                LayerKind.BatchNorm => BatchNorm(),
-                _ => null,
-            };
-            return plan; // null only when the output shape is unknown; other errors still let later layers be checked
-        }
+            LayerKind.Conv => Conv(),
+            LayerKind.Dense => Dense(),
+            LayerKind.MaxPool or LayerKind.AvgPool => Pool(),
+            LayerKind.GlobalAvgPool or LayerKind.GlobalMaxPool => GlobalPool(),
+            LayerKind.Flatten => new LayerPlan(_index, _layer, _in, Shape.Vector(_in.Size)),
+            LayerKind.Dropout or LayerKind.Softmax or LayerKind.Activation => new LayerPlan(_index, _layer, _in, _in),
+            LayerKind.BatchNorm => BatchNorm(),
+            _ => null,
+        };
 
         /// <summary>Refuses tensors too large to index with an int or to hold in memory, before anything overflows.</summary>
         private bool TooLarge(long elements, string what)
