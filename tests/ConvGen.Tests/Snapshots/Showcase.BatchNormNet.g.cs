@@ -103,32 +103,45 @@ namespace Showcase
                 }
             }
 
-            /// <summary>conv2: 12 weights, [out, in/groups, kh, kw], as IEEE 754 bits in UTF-16 code units.</summary>
-            private static global::System.ReadOnlySpan<char> Weights_Conv_conv2 => "\ud917\u3dce\uf3b6\u3efd\u5604\ubf0e\u3b64\u3e5f\u6c8b\u3de7\ue148\u3e7a\u9581\ubf23\uf5c3\ubf28\ua5e3\ube9b\u9fbe\u3f5a\u2f1b\ube9d\ua7f0\u3e46";
+            /// <summary>conv2: 12 weights, packed [groups, in/groups, kh, kw, out/groups], as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Weights_Conv_conv2 => "\ud917\u3dce\u3b64\u3e5f\u9581\ubf23\u9fbe\u3f5a\uf3b6\u3efd\u6c8b\u3de7\uf5c3\ubf28\u2f1b\ube9d\u5604\ubf0e\ue148\u3e7a\ua5e3\ube9b\ua7f0\u3e46";
             /// <summary>conv2: 4 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_conv2 => "\u24dd\ubec6\u020c\ubf4b\u76c9\ubf5e\u8312\u3f20";
             public static void Conv_conv2(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv2);
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv2);
-                for (int oc = 0; oc < 4; oc++)
+                for (int oy = 0; oy < 4; oy++)
                 {
-                    const int xc = 0;
-                    int wo = oc * 3;
-                    int yo = oc * 16;
-                    float bias = b[oc];
-                    for (int oy = 0; oy < 4; oy++)
+                    for (int ox = 0; ox < 4; ox++)
                     {
-                        for (int ox = 0; ox < 4; ox++)
+                        int yo = oy * 4 + ox;
+                        int xo = (oy * 1 - 0) * 4 + ox * 1 - 0;
+                        const int g = 0;
+                        int oc = 0;
+                        for (; oc <= 4 - global::System.Numerics.Vector<float>.Count; oc += global::System.Numerics.Vector<float>.Count)
                         {
-                            float acc = bias;
-                            int xi = xc + (oy * 1 - 0) * 4 + ox * 1 - 0;
-                            int wi = wo;
-                            for (int ic = 0; ic < 3; ic++, xi += 16, wi += 1)
+                            global::System.Numerics.Vector<float> acc = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc));
+                            int xi = g * 48 + xo, wi = g * 12 + oc;
+                            for (int ic = 0; ic < 3; ic++, xi += 16, wi += 4)
                             {
-                                acc += w[wi] * x[xi];
+                                acc += new global::System.Numerics.Vector<float>(x[xi + 0]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 0));
                             }
-                            y[yo + oy * 4 + ox] = global::System.MathF.Tanh(acc);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                float v = acc[j];
+                                y[(g * 4 + oc + j) * 16 + yo] = global::System.MathF.Tanh(v);
+                            }
+                        }
+                        for (; oc < 4; oc++)
+                        {
+                            float acc = b[g * 4 + oc];
+                            int xi = g * 48 + xo, wi = g * 12 + oc;
+                            for (int ic = 0; ic < 3; ic++, xi += 16, wi += 4)
+                            {
+                                acc += x[xi + 0] * w[wi + 0];
+                            }
+                            y[(g * 4 + oc) * 16 + yo] = global::System.MathF.Tanh(acc);
                         }
                     }
                 }

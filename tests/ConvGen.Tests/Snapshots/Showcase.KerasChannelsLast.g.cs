@@ -77,38 +77,25 @@ namespace Showcase
                 }
             }
 
-            /// <summary>conv2d: 108 weights, [out, in/groups, kh, kw], as IEEE 754 bits in UTF-16 code units.</summary>
-            private static global::System.ReadOnlySpan<char> Weights_Conv_conv2d => "\u6873\u3ed1\u47ae\ubee1\u3127\u3f48\u4396\u3e8b\u7ae1\u3f54\u3b64\u3e5f\u0000\u3f00\u45a2\u3eb6\uf7cf\u3f53\u74bc\ubed3\u8b44\ubeec\u0e56\u3e2d\ube77\u3f7f\uf3b6\u3f3d\u8f5c\u3f42\u3d71\ubf0a\ud70a\u3ea3\ue76d\ubebb\u020c\ubf0b\u24dd\ube86\ueb85\u3f51\ucccd\u3f4c\u8106\u3e15\ue354\u3e25\u4bc7\u3f57\ufbe7\u3ea9\u6e98\u3f32\ud4fe\ubef8\uc28f\u3f55\u0419\u3f76\u74bc\ubd13\u8d50\ube97\u0a3d\ubf57\ua3d7\ubf70\u51ec\ubf18\ud0e5\u3f42\u24dd\ubf26\u3b64\ubddf\u1062\ubf38\u5810\ubf59\ufbe7\ube29\u78d5\u3ee9\u4396\u3ecb\u9168\ubded\u5e35\ubf3a\ub646\u3df3\u74bc\u3e13\ud2f2\u3ecd\ub021\u3ef2\u0000\u3e80\ub646\ubdf3\udb23\ubef9\u5e35\ubf1a\u1062\u3ed8\ua1cb\u3f25\u8d50\ubf17\uc49c\u3ea0\u0831\u3eec\u70a4\u3ebd\ud917\u3e8e\udf3b\u3e4f\u374c\ubf29\u8b44\ube6c\ucac1\u3ee1\u0625\ubf61\u147b\ubf6e\u6a7f\u3dbc\ubc6a\u3f14\u5a1d\ube64\ud70a\ubba3\u72b0\u3f48\u6042\ubbe5\u7ae1\u3f34\uac08\ubf3c\u0e56\u3f6d\u624e\u3ed0\ua3d7\ube70\u4fdf\u3f2d\u1cac\ubf7a\u4fdf\ube0d\u6666\u3f66\ua1cb\u3e45\u8d50\ubf77\u9581\u3ec3\u5810\ubeb9\u4fdf\u3f4d\uac08\u3f7c\ua5e3\ubd1b\u9db2\u3f4f\ufbe7\u3e29\uac08\ubf5c\ua1cb\ubf25\uc8b4\ubf76\ub021\u3ef2\u1cac\u3f3a\ua3d7\u3ef0\u7efa\u3e6a\u26e9\ubeb1\u8b44\u3f2c\u7efa\u3e6a\u4fdf\ube8d\ufdf4\ubf74\u45a2\u3f16\uf5c3\u3e28\ufdf4\ubf54\uc6a8\ubecb\uac08\u3f1c\u5a1d\ubee4";
+            /// <summary>conv2d: 108 weights, packed [groups, in/groups, kh, kw, out/groups], as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Weights_Conv_conv2d => "\u6873\u3ed1\ud4fe\ubef8\ua1cb\u3f25\ua1cb\u3e45\u47ae\ubee1\uc28f\u3f55\u8d50\ubf17\u8d50\ubf77\u3127\u3f48\u0419\u3f76\uc49c\u3ea0\u9581\u3ec3\u4396\u3e8b\u74bc\ubd13\u0831\u3eec\u5810\ubeb9\u7ae1\u3f54\u8d50\ube97\u70a4\u3ebd\u4fdf\u3f4d\u3b64\u3e5f\u0a3d\ubf57\ud917\u3e8e\uac08\u3f7c\u0000\u3f00\ua3d7\ubf70\udf3b\u3e4f\ua5e3\ubd1b\u45a2\u3eb6\u51ec\ubf18\u374c\ubf29\u9db2\u3f4f\uf7cf\u3f53\ud0e5\u3f42\u8b44\ube6c\ufbe7\u3e29\u74bc\ubed3\u24dd\ubf26\ucac1\u3ee1\uac08\ubf5c\u8b44\ubeec\u3b64\ubddf\u0625\ubf61\ua1cb\ubf25\u0e56\u3e2d\u1062\ubf38\u147b\ubf6e\uc8b4\ubf76\ube77\u3f7f\u5810\ubf59\u6a7f\u3dbc\ub021\u3ef2\uf3b6\u3f3d\ufbe7\ube29\ubc6a\u3f14\u1cac\u3f3a\u8f5c\u3f42\u78d5\u3ee9\u5a1d\ube64\ua3d7\u3ef0\u3d71\ubf0a\u4396\u3ecb\ud70a\ubba3\u7efa\u3e6a\ud70a\u3ea3\u9168\ubded\u72b0\u3f48\u26e9\ubeb1\ue76d\ubebb\u5e35\ubf3a\u6042\ubbe5\u8b44\u3f2c\u020c\ubf0b\ub646\u3df3\u7ae1\u3f34\u7efa\u3e6a\u24dd\ube86\u74bc\u3e13\uac08\ubf3c\u4fdf\ube8d\ueb85\u3f51\ud2f2\u3ecd\u0e56\u3f6d\ufdf4\ubf74\ucccd\u3f4c\ub021\u3ef2\u624e\u3ed0\u45a2\u3f16\u8106\u3e15\u0000\u3e80\ua3d7\ube70\uf5c3\u3e28\ue354\u3e25\ub646\ubdf3\u4fdf\u3f2d\ufdf4\ubf54\u4bc7\u3f57\udb23\ubef9\u1cac\ubf7a\uc6a8\ubecb\ufbe7\u3ea9\u5e35\ubf1a\u4fdf\ube0d\uac08\u3f1c\u6e98\u3f32\u1062\u3ed8\u6666\u3f66\u5a1d\ubee4";
             /// <summary>conv2d: 4 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_conv2d => "\u78d5\ubf29\uc083\ubdca\u6666\ubee6\u6e98\ubf12";
             public static void Conv_conv2d(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv2d);
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv2d);
-                for (int oc = 0; oc < 4; oc++)
+                for (int oy = 0; oy < 3; oy++)
                 {
-                    const int xc = 0;
-                    int wo = oc * 27;
-                    int yo = oc * 9;
-                    float bias = b[oc];
-                    for (int oy = 0; oy < 3; oy++)
+                    for (int ox = 0; ox < 3; ox++)
                     {
-                        for (int ox = 0; ox < 3; ox++)
+                        int yo = oy * 3 + ox;
+                        if (oy < 0 || oy >= 2 || ox < 0 || ox >= 2)
                         {
-                            float acc = bias;
-                            if (oy >= 0 && oy < 2 && ox >= 0 && ox < 2)
+                            for (int channel = 0; channel < 4; channel++)
                             {
-                                int xi = xc + (oy * 2 - 0) * 6 + ox * 2 - 0;
-                                int wi = wo;
-                                for (int ic = 0; ic < 3; ic++, xi += 36, wi += 9)
-                                {
-                                    acc += w[wi] * x[xi] + w[wi + 1] * x[xi + 1] + w[wi + 2] * x[xi + 2] + w[wi + 3] * x[xi + 6]
-                                         + w[wi + 4] * x[xi + 7] + w[wi + 5] * x[xi + 8] + w[wi + 6] * x[xi + 12] + w[wi + 7] * x[xi + 13]
-                                         + w[wi + 8] * x[xi + 14];
-                                }
-                            }
-                            else
-                            {
+                                const int group = 0; int o = channel;
+                                float sum = b[channel];
                                 for (int ic = 0; ic < 3; ic++)
                                 {
                                     for (int ky = 0; ky < 3; ky++)
@@ -119,12 +106,44 @@ namespace Showcase
                                         {
                                             int ix = ox * 2 - 0 + kx * 1;
                                             if ((uint)ix >= 6u) continue;
-                                            acc += w[wo + (ic * 3 + ky) * 3 + kx] * x[xc + (ic * 6 + iy) * 6 + ix];
+                                            sum += x[(group * 3 + ic) * 36 + iy * 6 + ix] * w[(((group * 3 + ic) * 3 + ky) * 3 + kx) * 4 + o];
                                         }
                                     }
                                 }
+                                y[channel * 9 + yo] = (sum * global::System.MathF.Min(global::System.MathF.Max(sum + 3f, 0f), 6f) * (1f / 6f));
                             }
-                            y[yo + oy * 3 + ox] = (acc * global::System.MathF.Min(global::System.MathF.Max(acc + 3f, 0f), 6f) * (1f / 6f));
+                            continue;
+                        }
+                        int xo = (oy * 2 - 0) * 6 + ox * 2 - 0;
+                        const int g = 0;
+                        int oc = 0;
+                        for (; oc <= 4 - global::System.Numerics.Vector<float>.Count; oc += global::System.Numerics.Vector<float>.Count)
+                        {
+                            global::System.Numerics.Vector<float> acc = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc));
+                            int xi = g * 108 + xo, wi = g * 108 + oc;
+                            for (int ic = 0; ic < 3; ic++, xi += 36, wi += 36)
+                            {
+                                acc += new global::System.Numerics.Vector<float>(x[xi + 0]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 0)) + new global::System.Numerics.Vector<float>(x[xi + 1]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 4)) + new global::System.Numerics.Vector<float>(x[xi + 2]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 8))
+                                     + new global::System.Numerics.Vector<float>(x[xi + 6]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 12)) + new global::System.Numerics.Vector<float>(x[xi + 7]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 16)) + new global::System.Numerics.Vector<float>(x[xi + 8]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 20))
+                                     + new global::System.Numerics.Vector<float>(x[xi + 12]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 24)) + new global::System.Numerics.Vector<float>(x[xi + 13]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 28)) + new global::System.Numerics.Vector<float>(x[xi + 14]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 32));
+                            }
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                float v = acc[j];
+                                y[(g * 4 + oc + j) * 9 + yo] = (v * global::System.MathF.Min(global::System.MathF.Max(v + 3f, 0f), 6f) * (1f / 6f));
+                            }
+                        }
+                        for (; oc < 4; oc++)
+                        {
+                            float acc = b[g * 4 + oc];
+                            int xi = g * 108 + xo, wi = g * 108 + oc;
+                            for (int ic = 0; ic < 3; ic++, xi += 36, wi += 36)
+                            {
+                                acc += x[xi + 0] * w[wi + 0] + x[xi + 1] * w[wi + 4] + x[xi + 2] * w[wi + 8]
+                                     + x[xi + 6] * w[wi + 12] + x[xi + 7] * w[wi + 16] + x[xi + 8] * w[wi + 20]
+                                     + x[xi + 12] * w[wi + 24] + x[xi + 13] * w[wi + 28] + x[xi + 14] * w[wi + 32];
+                            }
+                            y[(g * 4 + oc) * 9 + yo] = (acc * global::System.MathF.Min(global::System.MathF.Max(acc + 3f, 0f), 6f) * (1f / 6f));
                         }
                     }
                 }
