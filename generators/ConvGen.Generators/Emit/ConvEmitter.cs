@@ -27,9 +27,9 @@ internal static class ConvEmitter
 
         using (w.Open($"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)"))
         {
-            w.Line($"global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>({weights});");
+            w.Line($"global::System.ReadOnlySpan<float> w = {CodeText.Floats(weights)};");
             if (bias is not null)
-                w.Line($"global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>({bias});");
+                w.Line($"global::System.ReadOnlySpan<float> b = {CodeText.Floats(bias)};");
             using (w.Open($"for (int oc = 0; oc < {I(step.Out.C)}; oc++)"))
             {
                 w.Line(groups > 1 ? $"int xc = oc / {I(outPerGroup)} * {I(inPerGroup * inPlane)};" : "const int xc = 0;");
@@ -114,8 +114,6 @@ internal static class ConvEmitter
     /// </summary>
     private const int MinChannelsToVectorize = 4;
 
-    private const string Vector = "global::System.Numerics.Vector<float>";
-
     public static bool VectorizesOverChannels(Step step) => step.Out.C / step.Layer!.Spec.Groups >= MinChannelsToVectorize;
 
     /// <summary>
@@ -154,9 +152,9 @@ internal static class ConvEmitter
 
         using (w.Open($"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)"))
         {
-            w.Line($"global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>({packedWeights});");
+            w.Line($"global::System.ReadOnlySpan<float> w = {CodeText.Floats(packedWeights)};");
             if (bias is not null)
-                w.Line($"global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>({bias});");
+                w.Line($"global::System.ReadOnlySpan<float> b = {CodeText.Floats(bias)};");
             using (w.Open($"for (int oy = 0; oy < {I(g.OutH)}; oy++)"))
             using (w.Open($"for (int ox = 0; ox < {I(g.OutW)}; ox++)"))
             {
@@ -193,12 +191,12 @@ internal static class ConvEmitter
         void ChannelBlocks()
         {
             w.Line("int oc = 0;");
-            using (w.Open($"for (; oc <= {I(outPerGroup)} - {Vector}.Count; oc += {Vector}.Count)"))
+            using (w.Open($"for (; oc <= {I(outPerGroup)} - {CodeText.FloatVector}.Count; oc += {CodeText.FloatVector}.Count)"))
             {
-                w.Line(bias is not null ? $"{Vector} acc = new {Vector}(b.Slice(g * {I(outPerGroup)} + oc));" : $"{Vector} acc = {Vector}.Zero;");
+                w.Line(bias is not null ? $"{CodeText.FloatVector} acc = new {CodeText.FloatVector}(b.Slice(g * {I(outPerGroup)} + oc));" : $"{CodeText.FloatVector} acc = {CodeText.FloatVector}.Zero;");
                 w.Line($"int xi = g * {I(inPerGroup * inPlane)} + xo, wi = g * {I(inPerGroup * taps * outPerGroup)} + oc;");
-                TapLoop(w, g, inPerGroup, outPerGroup, (offset, weight) => $"new {Vector}(x[xi + {offset}]) * new {Vector}(w.Slice(wi + {weight}))");
-                using (w.Open($"for (int j = 0; j < {Vector}.Count; j++)"))
+                TapLoop(w, g, inPerGroup, outPerGroup, (offset, weight) => $"new {CodeText.FloatVector}(x[xi + {offset}]) * new {CodeText.FloatVector}(w.Slice(wi + {weight}))");
+                using (w.Open($"for (int j = 0; j < {CodeText.FloatVector}.Count; j++)"))
                 {
                     w.Line("float v = acc[j];");
                     w.Line($"y[(g * {I(outPerGroup)} + oc + j) * {I(outPlane)} + yo] = {Act("v")};");

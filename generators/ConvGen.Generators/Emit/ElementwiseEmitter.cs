@@ -42,8 +42,8 @@ internal static class ElementwiseEmitter
                     }
                     break;
                 case StepKind.BatchNorm:
-                    w.Line($"global::System.ReadOnlySpan<float> scale = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>({scale});");
-                    w.Line($"global::System.ReadOnlySpan<float> shift = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>({shift});");
+                    w.Line($"global::System.ReadOnlySpan<float> scale = {CodeText.Floats(scale!)};");
+                    w.Line($"global::System.ReadOnlySpan<float> shift = {CodeText.Floats(shift!)};");
                     using (w.Open($"for (int c = 0; c < {I(channels)}; c++)"))
                     using (w.Open($"for (int i = c * {I(plane)}; i < (c + 1) * {I(plane)}; i++)"))
                         w.Line("y[i] = x[i] * scale[c] + shift[c];");

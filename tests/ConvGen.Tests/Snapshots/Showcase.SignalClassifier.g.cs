@@ -196,8 +196,14 @@ namespace Showcase
                 for (int o = 0; o < 2; o++)
                 {
                     global::System.ReadOnlySpan<float> row = w.Slice(o * 3, 3);
-                    float acc = b[o];
-                    for (int i = 0; i < row.Length; i++)
+                    global::System.Numerics.Vector<float> sum = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        sum += new global::System.Numerics.Vector<float>(row.Slice(i)) * new global::System.Numerics.Vector<float>(x.Slice(i));
+                    }
+                    float acc = b[o] + global::System.Numerics.Vector.Dot(sum, global::System.Numerics.Vector<float>.One);
+                    for (; i < 3; i++)
                     {
                         acc += row[i] * x[i];
                     }
