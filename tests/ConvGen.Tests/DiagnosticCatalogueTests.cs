@@ -979,6 +979,22 @@ public class DiagnosticCatalogueTests
             """,
             ["CG0009", "CG0018"]),
 
+        // ---------------- CG0026: more weights than one assembly holds ----------------
+        new("CG0026", "a Dense of 3.6 million weights from a file (near miss: half as many units)",
+            """
+            [ConvNet(1800, WeightsFile = "big.safetensors")]
+            [Dense(2000, UseBias = false, Name = "fc")]
+            public static partial class [|Huge|];
+            """,
+            [Error("CG0026", "'Huge' has 3,600,000 weights; an assembly holds at most 3,500,000 in ConvGen's form (string literals share the metadata's 16 MiB user-string heap), so split the network across assemblies")],
+            """
+            [ConvNet(1800, WeightsFile = "big.safetensors")]
+            [Dense(1000, UseBias = false, Name = "fc")]
+            public static partial class Huge;
+            """,
+            Files: [Weights("/proj/big.safetensors", F32("fc.weight", [2000, 1800]))],
+            NearMissFiles: [Weights("/proj/big.safetensors", F32("fc.weight", [1000, 1800]))]),
+
         // ---------------- CG0030: weights file not in AdditionalFiles ----------------
         new("CG0030", "a weights file the project does not list (near miss: listed)",
             """

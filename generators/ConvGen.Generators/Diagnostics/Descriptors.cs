@@ -138,6 +138,11 @@ internal static class Descriptors
         "{0}: {1} would hold {2} values; ConvGen handles at most {3} per tensor",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor TooManyWeights = Make("CG0026",
+        "Too many weights for one assembly",
+        "'{0}' has {1} weights; an assembly holds at most {2} in ConvGen's form (string literals share the metadata's 16 MiB user-string heap), so split the network across assemblies",
+        DiagnosticSeverity.Error);
+
     public static readonly DiagnosticDescriptor WeightsFileNotListed = Make("CG0030",
         "Weights file not in AdditionalFiles",
         "WeightsFile '{0}' is not among the project's AdditionalFiles; add <AdditionalFiles Include=\"{0}\" /> to the project file",

@@ -42,6 +42,7 @@ internal static class NetworkAnalysis
 
         ExecutionPlan plan = ExecutionPlan.Create(inferred.Plan);
         CheckFinite(plan, problems);
+        CheckWeightCount(plan, problems);
         CheckBudget(plan, problems);
         return Result(problems.Any(p => p.IsError) ? null : plan, problems);
     }
@@ -101,6 +102,20 @@ internal static class NetworkAnalysis
                 break;
             }
         }
+    }
+
+    /// <summary>
+    /// Weights are string literals (two UTF-16 code units per float), and a module's literals share one
+    /// 16 MiB heap: past about 3.5 million floats the C# compiler would fail with CS8103 instead.
+    /// </summary>
+    public const long MaxWeights = 3_500_000;
+
+    private static void CheckWeightCount(ExecutionPlan plan, List<NetProblem> problems)
+    {
+        long weights = plan.Network.Layers.Sum(l => (long)l.Weights.Count + l.Bias.Count);
+        if (weights > MaxWeights)
+            problems.Add(NetProblem.Create(Descriptors.TooManyWeights, NetProblem.Class, null, plan.Network.Spec.ClassName,
+                weights.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), MaxWeights.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     /// <summary>Input, output and scratch must fit <c>MaxRamBytes</c>: weights live in read-only data, not RAM.</summary>
