@@ -125,13 +125,12 @@ internal static class NetworkEmitter
                 {
                     weights = "Weights_" + step.MethodName;
                     bias = layer.Bias.Count > 0 ? "Bias_" + step.MethodName : null;
-                    bool packed = step.Kind == StepKind.Conv && ConvEmitter.VectorizesOverChannels(step);
+                    bool packed = step.Kind == StepKind.Conv;
                     if (weightsWritten.Add(layer.Index))
                     {
                         WriteData(w, weights, packed ? ConvEmitter.PackForChannels(step).ToEquatableArray() : layer.Weights, step.Kind switch
                         {
-                            StepKind.Conv when packed => $"{layer.Name}: {layer.Weights.Count} weights, packed [groups, in/groups, kh, kw, out/groups]",
-                            StepKind.Conv => $"{layer.Name}: {layer.Weights.Count} weights, [out, in/groups, kh, kw]",
+                            StepKind.Conv => $"{layer.Name}: {layer.Weights.Count} weights, packed [groups, in/groups, kh, kw, out/groups]",
                             StepKind.Dense => $"{layer.Name}: {layer.Weights.Count} weights, [out, in]",
                             _ => $"{layer.Name}: scale per channel, gamma / sqrt(variance + epsilon)",
                         });
@@ -143,7 +142,6 @@ internal static class NetworkEmitter
                 }
                 switch (step.Kind)
                 {
-                    case StepKind.Conv when ConvEmitter.VectorizesOverChannels(step): ConvEmitter.EmitVectorized(w, step, weights!, bias); break;
                     case StepKind.Conv: ConvEmitter.Emit(w, step, weights!, bias); break;
                     case StepKind.Dense: DenseEmitter.Emit(w, step, weights!, bias); break;
                     case StepKind.MaxPool:

@@ -70,34 +70,33 @@ namespace Showcase
                 throw new global::System.ArgumentException($"{name} must hold {rule} {expected} floats but holds {actual}.", name);
             }
 
-            /// <summary>conv1: 54 weights, [out, in/groups, kh, kw], as IEEE 754 bits in UTF-16 code units.</summary>
-            private static global::System.ReadOnlySpan<char> Weights_Conv_conv1 => "\u30da\u3db0\udbb6\ubd47\u012a\ubd0e\ub77e\u3bb0\u5e25\u3d95\ud697\ubd99\ufd89\ubda1\u608a\ubb52\u4d3b\ubaa8\ud951\u3d8a\ub260\u3e02\ub177\u3d07\udf57\ubcb3\u6b19\u3de2\ua08e\ubd9a\ub090\u3d8c\ub090\u3d8c\u9e6b\u3df0\u90fb\ube83\u4a3d\ubdfc\u5758\ube46\u6a07\ubd75\u78d4\u3e76\ue31e\u3db4\u404b\u3aa9\u19f4\u3e4b\u1137\ube6f\u1a72\u3d8b\u7951\u3e36\uedcb\ube27\u5758\u3e46\u5f98\ube62\udebf\u3cc6\u06c9\ubcdc\u13e4\u3da6\u2b6e\u3c03\uc670\u3d6e\u9a21\u3db0\u9a76\ubd8b\u286a\u3d4a\ufb72\ubd55\u5fa9\u3d5e\ue402\ubdb2\u488d\ubd96\u877f\ubd42\ua1d6\ubd48\u2aa7\ubc77\u7531\ubd2f\ufd64\u3d8f\u6aec\u3b8f\u7487\ubd79\u1859\u3d64\u584a\ubda1\ucdda\ubd93";
+            /// <summary>conv1: 54 weights, packed [groups, in/groups, kh, kw, out/groups], as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Weights_Conv_conv1 => "\u30da\u3db0\u90fb\ube83\uc670\u3d6e\udbb6\ubd47\u4a3d\ubdfc\u9a21\u3db0\u012a\ubd0e\u5758\ube46\u9a76\ubd8b\ub77e\u3bb0\u6a07\ubd75\u286a\u3d4a\u5e25\u3d95\u78d4\u3e76\ufb72\ubd55\ud697\ubd99\ue31e\u3db4\u5fa9\u3d5e\ufd89\ubda1\u404b\u3aa9\ue402\ubdb2\u608a\ubb52\u19f4\u3e4b\u488d\ubd96\u4d3b\ubaa8\u1137\ube6f\u877f\ubd42\ud951\u3d8a\u1a72\u3d8b\ua1d6\ubd48\ub260\u3e02\u7951\u3e36\u2aa7\ubc77\ub177\u3d07\uedcb\ube27\u7531\ubd2f\udf57\ubcb3\u5758\u3e46\ufd64\u3d8f\u6b19\u3de2\u5f98\ube62\u6aec\u3b8f\ua08e\ubd9a\udebf\u3cc6\u7487\ubd79\ub090\u3d8c\u06c9\ubcdc\u1859\u3d64\ub090\u3d8c\u13e4\u3da6\u584a\ubda1\u9e6b\u3df0\u2b6e\u3c03\ucdda\ubd93";
             /// <summary>conv1: 3 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_conv1 => "\uedc1\ubeb2\ub086\u3f47\udf44\ube3e";
             public static void Conv_conv1(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv1);
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv1);
-                for (int oc = 0; oc < 3; oc++)
+                for (int oy = 0; oy < 4; oy++)
                 {
-                    const int xc = 0;
-                    int wo = oc * 18;
-                    int yo = oc * 16;
-                    float bias = b[oc];
-                    for (int oy = 0; oy < 4; oy++)
+                    for (int ox = 0; ox < 4; ox++)
                     {
-                        for (int ox = 0; ox < 4; ox++)
+                        int yo = oy * 4 + ox;
+                        int xo = (oy * 1 - 0) * 6 + ox * 1 - 0;
+                        const int g = 0;
+                        int oc = 0;
+                        for (; oc < 3; oc++)
                         {
-                            float acc = bias;
-                            int xi = xc + (oy * 1 - 0) * 6 + ox * 1 - 0;
-                            int wi = wo;
-                            for (int ic = 0; ic < 2; ic++, xi += 36, wi += 9)
+                            float acc = b[g * 3 + oc];
+                            int xi = g * 72 + xo, wi = g * 54 + oc;
+                            for (int ic = 0; ic < 2; ic++, xi += 36, wi += 27)
                             {
-                                acc += w[wi] * x[xi] + w[wi + 1] * x[xi + 1] + w[wi + 2] * x[xi + 2] + w[wi + 3] * x[xi + 6]
-                                     + w[wi + 4] * x[xi + 7] + w[wi + 5] * x[xi + 8] + w[wi + 6] * x[xi + 12] + w[wi + 7] * x[xi + 13]
-                                     + w[wi + 8] * x[xi + 14];
+                                acc += x[xi + 0] * w[wi + 0] + x[xi + 1] * w[wi + 3] + x[xi + 2] * w[wi + 6]
+                                     + x[xi + 6] * w[wi + 9] + x[xi + 7] * w[wi + 12] + x[xi + 8] * w[wi + 15]
+                                     + x[xi + 12] * w[wi + 18] + x[xi + 13] * w[wi + 21] + x[xi + 14] * w[wi + 24];
                             }
-                            y[yo + oy * 4 + ox] = (acc > 0f ? acc : 0f);
+                            y[(g * 3 + oc) * 16 + yo] = (acc > 0f ? acc : 0f);
                         }
                     }
                 }

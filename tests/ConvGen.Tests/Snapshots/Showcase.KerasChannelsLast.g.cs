@@ -149,29 +149,30 @@ namespace Showcase
                 }
             }
 
-            /// <summary>conv2d_1: 4 weights, [out, in/groups, kh, kw], as IEEE 754 bits in UTF-16 code units.</summary>
+            /// <summary>conv2d_1: 4 weights, packed [groups, in/groups, kh, kw, out/groups], as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Weights_Conv_conv2d_1 => "\u20c5\ube30\u8312\u3e80\u9ba6\ubc44\ued91\ubebc";
             public static void Conv_conv2d_1(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv2d_1);
-                for (int oc = 0; oc < 4; oc++)
+                for (int oy = 0; oy < 3; oy++)
                 {
-                    int xc = oc / 1 * 9;
-                    int wo = oc * 1;
-                    int yo = oc * 9;
-                    const float bias = 0f;
-                    for (int oy = 0; oy < 3; oy++)
+                    for (int ox = 0; ox < 3; ox++)
                     {
-                        for (int ox = 0; ox < 3; ox++)
+                        int yo = oy * 3 + ox;
+                        int xo = (oy * 1 - 0) * 3 + ox * 1 - 0;
+                        for (int g = 0; g < 4; g++)
                         {
-                            float acc = bias;
-                            int xi = xc + (oy * 1 - 0) * 3 + ox * 1 - 0;
-                            int wi = wo;
-                            for (int ic = 0; ic < 1; ic++, xi += 9, wi += 1)
+                            int oc = 0;
+                            for (; oc < 1; oc++)
                             {
-                                acc += w[wi] * x[xi];
+                                float acc = 0f;
+                                int xi = g * 9 + xo, wi = g * 1 + oc;
+                                for (int ic = 0; ic < 1; ic++, xi += 9, wi += 1)
+                                {
+                                    acc += x[xi + 0] * w[wi + 0];
+                                }
+                                y[(g * 1 + oc) * 9 + yo] = (acc > 0f ? acc : 1f * (global::System.MathF.Exp(acc) - 1f));
                             }
-                            y[yo + oy * 3 + ox] = (acc > 0f ? acc : 1f * (global::System.MathF.Exp(acc) - 1f));
                         }
                     }
                 }

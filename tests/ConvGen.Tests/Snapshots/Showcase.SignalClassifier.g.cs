@@ -70,37 +70,25 @@ namespace Showcase
                 throw new global::System.ArgumentException($"{name} must hold {rule} {expected} floats but holds {actual}.", name);
             }
 
-            /// <summary>conv1d: 30 weights, [out, in/groups, kh, kw], as IEEE 754 bits in UTF-16 code units.</summary>
-            private static global::System.ReadOnlySpan<char> Weights_Conv_conv1d => "\u374c\u3f09\ucccd\ubccc\u6873\ubf71\u353f\u3f1e\u3b64\ubf5f\u999a\u3f19\u6c8b\ubf27\uf5c3\ubea8\u74bc\u3f13\u1062\ubf38\uf7cf\ubf33\u2b02\u3d07\udd2f\u3ee4\u147b\u3f2e\u0c4a\u3ec2\u1893\u3f64\uc28f\ubc75\ue354\u3f65\uf7cf\ubf53\u978d\ubf0e\u1687\u3d59\u0a3d\ubed7\u7efa\u3eea\u5604\u3e8e\u6a7f\u3d3c\udf3b\u3f2f\uc28f\u3df5\u0625\ubec1\ub646\ube73\ue560\u3f30";
+            /// <summary>conv1d: 30 weights, packed [groups, in/groups, kh, kw, out/groups], as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Weights_Conv_conv1d => "\u374c\u3f09\uf7cf\ubf33\u1687\u3d59\ucccd\ubccc\u2b02\u3d07\u0a3d\ubed7\u6873\ubf71\udd2f\u3ee4\u7efa\u3eea\u353f\u3f1e\u147b\u3f2e\u5604\u3e8e\u3b64\ubf5f\u0c4a\u3ec2\u6a7f\u3d3c\u999a\u3f19\u1893\u3f64\udf3b\u3f2f\u6c8b\ubf27\uc28f\ubc75\uc28f\u3df5\uf5c3\ubea8\ue354\u3f65\u0625\ubec1\u74bc\u3f13\uf7cf\ubf53\ub646\ube73\u1062\ubf38\u978d\ubf0e\ue560\u3f30";
             /// <summary>conv1d: 3 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_conv1d => "\u0e56\u3f4d\u8106\ubf15\ub646\u3f33";
             public static void Conv_conv1d(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv1d);
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv1d);
-                for (int oc = 0; oc < 3; oc++)
+                for (int oy = 0; oy < 1; oy++)
                 {
-                    const int xc = 0;
-                    int wo = oc * 10;
-                    int yo = oc * 16;
-                    float bias = b[oc];
-                    for (int oy = 0; oy < 1; oy++)
+                    for (int ox = 0; ox < 16; ox++)
                     {
-                        for (int ox = 0; ox < 16; ox++)
+                        int yo = oy * 16 + ox;
+                        if (oy < 0 || oy >= 1 || ox < 4 || ox >= 12)
                         {
-                            float acc = bias;
-                            if (oy >= 0 && oy < 1 && ox >= 4 && ox < 12)
+                            for (int channel = 0; channel < 3; channel++)
                             {
-                                int xi = xc + (oy * 1 - 0) * 16 + ox * 1 - 4;
-                                int wi = wo;
-                                for (int ic = 0; ic < 2; ic++, xi += 16, wi += 5)
-                                {
-                                    acc += w[wi] * x[xi] + w[wi + 1] * x[xi + 2] + w[wi + 2] * x[xi + 4] + w[wi + 3] * x[xi + 6]
-                                         + w[wi + 4] * x[xi + 8];
-                                }
-                            }
-                            else
-                            {
+                                const int group = 0; int o = channel;
+                                float sum = b[channel];
                                 for (int ic = 0; ic < 2; ic++)
                                 {
                                     for (int ky = 0; ky < 1; ky++)
@@ -111,12 +99,27 @@ namespace Showcase
                                         {
                                             int ix = ox * 1 - 4 + kx * 2;
                                             if ((uint)ix >= 16u) continue;
-                                            acc += w[wo + (ic * 1 + ky) * 5 + kx] * x[xc + (ic * 1 + iy) * 16 + ix];
+                                            sum += x[(group * 2 + ic) * 16 + iy * 16 + ix] * w[(((group * 2 + ic) * 1 + ky) * 5 + kx) * 3 + o];
                                         }
                                     }
                                 }
+                                y[channel * 16 + yo] = global::System.MathF.Min(global::System.MathF.Max(sum, 0f), 6f);
                             }
-                            y[yo + oy * 16 + ox] = global::System.MathF.Min(global::System.MathF.Max(acc, 0f), 6f);
+                            continue;
+                        }
+                        int xo = (oy * 1 - 0) * 16 + ox * 1 - 4;
+                        const int g = 0;
+                        int oc = 0;
+                        for (; oc < 3; oc++)
+                        {
+                            float acc = b[g * 3 + oc];
+                            int xi = g * 32 + xo, wi = g * 30 + oc;
+                            for (int ic = 0; ic < 2; ic++, xi += 16, wi += 15)
+                            {
+                                acc += x[xi + 0] * w[wi + 0] + x[xi + 2] * w[wi + 3] + x[xi + 4] * w[wi + 6]
+                                     + x[xi + 6] * w[wi + 9] + x[xi + 8] * w[wi + 12];
+                            }
+                            y[(g * 3 + oc) * 16 + yo] = global::System.MathF.Min(global::System.MathF.Max(acc, 0f), 6f);
                         }
                     }
                 }

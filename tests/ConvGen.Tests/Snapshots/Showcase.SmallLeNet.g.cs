@@ -69,38 +69,25 @@ namespace Showcase
                 throw new global::System.ArgumentException($"{name} must hold {rule} {expected} floats but holds {actual}.", name);
             }
 
-            /// <summary>conv1: 18 weights, [out, in/groups, kh, kw], as IEEE 754 bits in UTF-16 code units.</summary>
-            private static global::System.ReadOnlySpan<char> Weights_Conv_conv1 => "\u8f5c\ubdc2\uc28f\u3df5\u1687\u3f59\u4fdf\ubd8d\u126f\u3c83\u3333\u3e33\u8937\ubf21\u9ba6\u3cc4\u1eb8\u3e85\u0419\u3f16\udf3b\ubf4f\u374c\ubec9\ua9fc\ubf51\u76c9\u3f1e\u24dd\u3ec6\u7efa\ubf6a\uc8b4\u3f76\u147b\u3f6e";
+            /// <summary>conv1: 18 weights, packed [groups, in/groups, kh, kw, out/groups], as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Weights_Conv_conv1 => "\u8f5c\ubdc2\u0419\u3f16\uc28f\u3df5\udf3b\ubf4f\u1687\u3f59\u374c\ubec9\u4fdf\ubd8d\ua9fc\ubf51\u126f\u3c83\u76c9\u3f1e\u3333\u3e33\u24dd\u3ec6\u8937\ubf21\u7efa\ubf6a\u9ba6\u3cc4\uc8b4\u3f76\u1eb8\u3e85\u147b\u3f6e";
             /// <summary>conv1: 2 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_conv1 => "\ub22d\u3e9d\u8b44\u3e6c";
             public static void Conv_conv1(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv1);
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv1);
-                for (int oc = 0; oc < 2; oc++)
+                for (int oy = 0; oy < 12; oy++)
                 {
-                    const int xc = 0;
-                    int wo = oc * 9;
-                    int yo = oc * 144;
-                    float bias = b[oc];
-                    for (int oy = 0; oy < 12; oy++)
+                    for (int ox = 0; ox < 12; ox++)
                     {
-                        for (int ox = 0; ox < 12; ox++)
+                        int yo = oy * 12 + ox;
+                        if (oy < 1 || oy >= 11 || ox < 1 || ox >= 11)
                         {
-                            float acc = bias;
-                            if (oy >= 1 && oy < 11 && ox >= 1 && ox < 11)
+                            for (int channel = 0; channel < 2; channel++)
                             {
-                                int xi = xc + (oy * 1 - 1) * 12 + ox * 1 - 1;
-                                int wi = wo;
-                                for (int ic = 0; ic < 1; ic++, xi += 144, wi += 9)
-                                {
-                                    acc += w[wi] * x[xi] + w[wi + 1] * x[xi + 1] + w[wi + 2] * x[xi + 2] + w[wi + 3] * x[xi + 12]
-                                         + w[wi + 4] * x[xi + 13] + w[wi + 5] * x[xi + 14] + w[wi + 6] * x[xi + 24] + w[wi + 7] * x[xi + 25]
-                                         + w[wi + 8] * x[xi + 26];
-                                }
-                            }
-                            else
-                            {
+                                const int group = 0; int o = channel;
+                                float sum = b[channel];
                                 for (int ic = 0; ic < 1; ic++)
                                 {
                                     for (int ky = 0; ky < 3; ky++)
@@ -111,12 +98,28 @@ namespace Showcase
                                         {
                                             int ix = ox * 1 - 1 + kx * 1;
                                             if ((uint)ix >= 12u) continue;
-                                            acc += w[wo + (ic * 3 + ky) * 3 + kx] * x[xc + (ic * 12 + iy) * 12 + ix];
+                                            sum += x[(group * 1 + ic) * 144 + iy * 12 + ix] * w[(((group * 1 + ic) * 3 + ky) * 3 + kx) * 2 + o];
                                         }
                                     }
                                 }
+                                y[channel * 144 + yo] = (sum > 0f ? sum : 0f);
                             }
-                            y[yo + oy * 12 + ox] = (acc > 0f ? acc : 0f);
+                            continue;
+                        }
+                        int xo = (oy * 1 - 1) * 12 + ox * 1 - 1;
+                        const int g = 0;
+                        int oc = 0;
+                        for (; oc < 2; oc++)
+                        {
+                            float acc = b[g * 2 + oc];
+                            int xi = g * 144 + xo, wi = g * 18 + oc;
+                            for (int ic = 0; ic < 1; ic++, xi += 144, wi += 18)
+                            {
+                                acc += x[xi + 0] * w[wi + 0] + x[xi + 1] * w[wi + 2] + x[xi + 2] * w[wi + 4]
+                                     + x[xi + 12] * w[wi + 6] + x[xi + 13] * w[wi + 8] + x[xi + 14] * w[wi + 10]
+                                     + x[xi + 24] * w[wi + 12] + x[xi + 25] * w[wi + 14] + x[xi + 26] * w[wi + 16];
+                            }
+                            y[(g * 2 + oc) * 144 + yo] = (acc > 0f ? acc : 0f);
                         }
                     }
                 }
@@ -144,33 +147,34 @@ namespace Showcase
                 }
             }
 
-            /// <summary>conv2: 24 weights, [out, in/groups, kh, kw], as IEEE 754 bits in UTF-16 code units.</summary>
-            private static global::System.ReadOnlySpan<char> Weights_Conv_conv2 => "\u5c29\ubf2f\u51ec\ubf78\u78d5\u3d69\u8937\ubf61\ub852\ubf1e\u1893\ubf04\ua3d7\ubf70\u74bc\ubd93\ub646\ubdf3\u5c29\u3f2f\ua5e3\u3d1b\udf3b\u3e8f\u0000\u8000\u6666\u3ea6\u147b\ubdae\u53f8\ubee3\ub852\u3f7e\ub22d\u3f7d\u147b\u3f2e\ufdf4\u3ed4\ued91\ubebc\u7efa\ubf0a\u1062\ubed8\u28f6\ubf5c";
+            /// <summary>conv2: 24 weights, packed [groups, in/groups, kh, kw, out/groups], as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Weights_Conv_conv2 => "\u5c29\ubf2f\ua3d7\ubf70\u51ec\ubf78\u74bc\ubd93\u78d5\u3d69\ub646\ubdf3\u8937\ubf61\u5c29\u3f2f\ub852\ubf1e\ua5e3\u3d1b\u1893\ubf04\udf3b\u3e8f\u0000\u8000\u147b\u3f2e\u6666\u3ea6\ufdf4\u3ed4\u147b\ubdae\ued91\ubebc\u53f8\ubee3\u7efa\ubf0a\ub852\u3f7e\u1062\ubed8\ub22d\u3f7d\u28f6\ubf5c";
             /// <summary>conv2: 4 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_conv2 => "\u72b0\u3f08\uc6a8\ube4b\u6873\u3f31\u72b0\ube68";
             public static void Conv_conv2(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv2);
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv2);
-                for (int oc = 0; oc < 4; oc++)
+                for (int oy = 0; oy < 5; oy++)
                 {
-                    int xc = oc / 2 * 36;
-                    int wo = oc * 6;
-                    int yo = oc * 10;
-                    float bias = b[oc];
-                    for (int oy = 0; oy < 5; oy++)
+                    for (int ox = 0; ox < 2; ox++)
                     {
-                        for (int ox = 0; ox < 2; ox++)
+                        int yo = oy * 2 + ox;
+                        int xo = (oy * 1 - 0) * 6 + ox * 2 - 0;
+                        for (int g = 0; g < 2; g++)
                         {
-                            float acc = bias;
-                            int xi = xc + (oy * 1 - 0) * 6 + ox * 2 - 0;
-                            int wi = wo;
-                            for (int ic = 0; ic < 1; ic++, xi += 36, wi += 6)
+                            int oc = 0;
+                            for (; oc < 2; oc++)
                             {
-                                acc += w[wi] * x[xi] + w[wi + 1] * x[xi + 1] + w[wi + 2] * x[xi + 2] + w[wi + 3] * x[xi + 6]
-                                     + w[wi + 4] * x[xi + 7] + w[wi + 5] * x[xi + 8];
+                                float acc = b[g * 2 + oc];
+                                int xi = g * 36 + xo, wi = g * 12 + oc;
+                                for (int ic = 0; ic < 1; ic++, xi += 36, wi += 12)
+                                {
+                                    acc += x[xi + 0] * w[wi + 0] + x[xi + 1] * w[wi + 2] + x[xi + 2] * w[wi + 4]
+                                         + x[xi + 6] * w[wi + 6] + x[xi + 7] * w[wi + 8] + x[xi + 8] * w[wi + 10];
+                                }
+                                y[(g * 2 + oc) * 10 + yo] = (acc > 0f ? acc : 0.1f * acc);
                             }
-                            y[yo + oy * 2 + ox] = (acc > 0f ? acc : 0.1f * acc);
                         }
                     }
                 }

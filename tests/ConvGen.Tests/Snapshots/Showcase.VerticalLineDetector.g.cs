@@ -59,7 +59,7 @@ namespace Showcase
                 throw new global::System.ArgumentException($"{name} must hold {rule} {expected} floats but holds {actual}.", name);
             }
 
-            /// <summary>conv2d: 9 weights, [out, in/groups, kh, kw], as IEEE 754 bits in UTF-16 code units.</summary>
+            /// <summary>conv2d: 9 weights, packed [groups, in/groups, kh, kw, out/groups], as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Weights_Conv_conv2d => "\u0000\u0000\u0000\u3f80\u0000\u0000\u0000\u0000\u0000\u3f80\u0000\u0000\u0000\u0000\u0000\u3f80\u0000\u0000";
             /// <summary>conv2d: 1 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_conv2d => "\u0000\u0000";
@@ -67,26 +67,25 @@ namespace Showcase
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv2d);
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv2d);
-                for (int oc = 0; oc < 1; oc++)
+                for (int oy = 0; oy < 6; oy++)
                 {
-                    const int xc = 0;
-                    int wo = oc * 9;
-                    int yo = oc * 36;
-                    float bias = b[oc];
-                    for (int oy = 0; oy < 6; oy++)
+                    for (int ox = 0; ox < 6; ox++)
                     {
-                        for (int ox = 0; ox < 6; ox++)
+                        int yo = oy * 6 + ox;
+                        int xo = (oy * 1 - 0) * 8 + ox * 1 - 0;
+                        const int g = 0;
+                        int oc = 0;
+                        for (; oc < 1; oc++)
                         {
-                            float acc = bias;
-                            int xi = xc + (oy * 1 - 0) * 8 + ox * 1 - 0;
-                            int wi = wo;
+                            float acc = b[g * 1 + oc];
+                            int xi = g * 64 + xo, wi = g * 9 + oc;
                             for (int ic = 0; ic < 1; ic++, xi += 64, wi += 9)
                             {
-                                acc += w[wi] * x[xi] + w[wi + 1] * x[xi + 1] + w[wi + 2] * x[xi + 2] + w[wi + 3] * x[xi + 8]
-                                     + w[wi + 4] * x[xi + 9] + w[wi + 5] * x[xi + 10] + w[wi + 6] * x[xi + 16] + w[wi + 7] * x[xi + 17]
-                                     + w[wi + 8] * x[xi + 18];
+                                acc += x[xi + 0] * w[wi + 0] + x[xi + 1] * w[wi + 1] + x[xi + 2] * w[wi + 2]
+                                     + x[xi + 8] * w[wi + 3] + x[xi + 9] * w[wi + 4] + x[xi + 10] * w[wi + 5]
+                                     + x[xi + 16] * w[wi + 6] + x[xi + 17] * w[wi + 7] + x[xi + 18] * w[wi + 8];
                             }
-                            y[yo + oy * 6 + ox] = acc;
+                            y[(g * 1 + oc) * 36 + yo] = acc;
                         }
                     }
                 }
