@@ -1,0 +1,28 @@
+using System;
+using System.Linq;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using ConvGen.Benchmarks;
+
+// dotnet run -c Release --project tests/ConvGen.Benchmarks -- [--short] [BenchmarkDotNet options, e.g. --filter *Digits*]
+//   --short  one launch, 3 warm-up and 5 measured iterations per benchmark: a few minutes in all, for regular use.
+//   default  BenchmarkDotNet's default job (as many iterations as it needs for a stable answer): the README's figures.
+// With no --filter, every class runs (VerticalLine, Digits, Peak) rather than asking interactively.
+bool shortRun = args.Contains("--short");
+string[] rest = args.Where(a => a != "--short").ToArray();
+if (!rest.Any(a => a.StartsWith("--filter", StringComparison.Ordinal) || a == "-f" || a == "--list"))
+    rest = rest.Concat(new[] { "--filter", "*" }).ToArray();
+
+Job job = shortRun
+    ? Job.Default.WithId("Short").WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(5)
+    : Job.Default.WithId("Full");
+
+IConfig config = ManualConfig.Create(DefaultConfig.Instance)
+    .AddJob(job)
+    .AddColumn(StatisticColumn.Median, new GflopsColumn())
+    .HideColumns(Column.AllocRatio)
+    .WithOrderer(new BenchmarkDotNet.Order.DefaultOrderer(BenchmarkDotNet.Order.SummaryOrderPolicy.Declared));
+
+Digest.Print(BenchmarkSwitcher.FromAssembly(typeof(GflopsColumn).Assembly).Run(rest, config));
