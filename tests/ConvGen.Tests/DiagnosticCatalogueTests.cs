@@ -979,6 +979,21 @@ public class DiagnosticCatalogueTests
             """,
             ["CG0009", "CG0018"]),
 
+        new("CG0025", "two live activations of 144 million floats each (near miss: one)",
+            """
+            [ConvNet(1, 12000, 12000)]
+            [MaxPool2D(1)]
+            [MaxPool2D(1)]
+            [MaxPool2D(1)]
+            public static partial class [|Giant|];
+            """,
+            [Error("CG0025", "Giant: its working memory would hold 288000000 values; ConvGen handles at most 268435456 per tensor")],
+            """
+            [ConvNet(1, 12000, 12000)]
+            [MaxPool2D(1)]
+            public static partial class Giant;
+            """),
+
         // ---------------- CG0026: more weights than one assembly holds ----------------
         new("CG0026", "a Dense of 3.6 million weights from a file (near miss: half as many units)",
             """

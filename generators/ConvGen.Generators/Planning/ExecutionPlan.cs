@@ -103,7 +103,10 @@ internal static class Planner
             Window g = conv.Window!;
             if (!padConvInputs || g.PadTop + g.PadLeft + g.PadBottom + g.PadRight == 0)
                 return conv;
-            int height = g.InH + g.PadTop + g.PadBottom, width = g.InW + g.PadLeft + g.PadRight;
+            long paddedHeight = (long)g.InH + g.PadTop + g.PadBottom, paddedWidth = (long)g.InW + g.PadLeft + g.PadRight;
+            if (shape.C * paddedHeight * paddedWidth > Shapes.ShapeInference.MaxElements)
+                return conv; // absurd padding: keep the bounds-checked border path rather than a huge copy
+            int height = (int)paddedHeight, width = (int)paddedWidth;
             Add(StepKind.Pad, conv, shape with { H = height, W = width }, false);
             return conv with { Window = g with { PadTop = 0, PadLeft = 0, PadBottom = 0, PadRight = 0, InH = height, InW = width } };
         }
@@ -206,24 +209,28 @@ internal static class Planner
     private static Buffer BufferOf(Value v) => new(v.Kind, v.Offset, v.Size);
 
     /// <summary>Greedy by size: each value takes the lowest offset that no value alive at the same time uses.</summary>
+    /// <remarks>
+    /// Offsets are summed in long: many tensors near the size limit could pass int. A plan past the limit
+    /// reports the int-clamped total, which NetworkAnalysis refuses (CG0025), so it is never emitted.
+    /// </remarks>
     private static int AssignOffsets(List<Value> values)
     {
         var placed = new List<Value>();
-        int length = 0;
+        long length = 0;
         foreach (Value v in values.OrderByDescending(v => v.Size).ThenBy(v => v.FirstStep))
         {
-            int offset = 0;
+            long offset = 0;
             foreach (Value other in placed.Where(o => o.FirstStep <= v.LastStep && v.FirstStep <= o.LastStep).OrderBy(o => o.Offset))
             {
                 if (offset + v.Size <= other.Offset)
                     break;
-                offset = Math.Max(offset, other.Offset + other.Size);
+                offset = Math.Max(offset, (long)other.Offset + other.Size);
             }
-            v.Offset = offset;
+            v.Offset = (int)Math.Min(offset, int.MaxValue);
             placed.Add(v);
             length = Math.Max(length, offset + v.Size);
         }
-        return length;
+        return (int)Math.Min(length, int.MaxValue);
     }
 
     private static string UniqueName(HashSet<string> taken, StepKind kind, LayerPlan? layer)

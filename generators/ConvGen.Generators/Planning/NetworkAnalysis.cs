@@ -41,6 +41,12 @@ internal static class NetworkAnalysis
             return Result(null, problems);
 
         ExecutionPlan plan = ExecutionPlan.Create(inferred.Plan);
+        if (plan.ScratchLength > ShapeInference.MaxElements)
+        {
+            problems.Add(NetProblem.Create(Descriptors.TooLarge, NetProblem.Class, null, parsed.Spec.ClassName,
+                "its working memory", plan.ScratchLength, ShapeInference.MaxElements));
+            return Result(null, problems);
+        }
         CheckFinite(plan, problems);
         CheckWeightCount(plan, problems);
         CheckBudget(plan, problems);
