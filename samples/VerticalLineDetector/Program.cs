@@ -1,4 +1,6 @@
 using System;
+using System.IO;
+using System.Linq;
 using ConvGen;
 
 // The tutorial's 8x8 image: a vertical line two pixels wide down the middle.
@@ -29,7 +31,18 @@ for (int i = 0; i < Calls; i++)
     VerticalLineDetector.Run(image, featureMap);
 long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 Console.WriteLine($"Bytes allocated per call: {allocated / (double)Calls:0.###} ({allocated} over {Calls:N0} calls)");
-Console.WriteLine("Generated source: obj/Debug/net10.0/generated/ConvGen.Generators/ConvGen.Generators.ConvNetGenerator/VerticalLineDetector.g.cs");
+
+// What the generator wrote (EmitCompilerGeneratedFiles puts a copy under obj/): its public API.
+var output = new DirectoryInfo(AppContext.BaseDirectory); // <project>/bin/<configuration>/<framework>/
+string generated = Path.Combine(output.Parent!.Parent!.Parent!.FullName, "obj", output.Parent.Name, output.Name,
+    "generated", "ConvGen.Generators", "ConvGen.Generators.ConvNetGenerator", "VerticalLineDetector.g.cs");
+Console.WriteLine();
+Console.WriteLine($"Generated source: {generated}");
+if (File.Exists(generated))
+{
+    foreach (string line in File.ReadLines(generated).Where(l => l.TrimStart().StartsWith("public ", StringComparison.Ordinal) && !l.Contains("Summary =>")))
+        Console.WriteLine("  " + line.Trim());
+}
 
 static void Print(ReadOnlySpan<float> values, int rows, int cols)
 {

@@ -51,7 +51,6 @@ internal static class NetworkEmitter
     {
         NetworkPlan network = plan.Network;
         LayoutKind layout = network.Spec.Layout;
-        string Shape(Shapes.Shape s) => "new int[] { " + string.Join(", ", s.Dims(layout).Select(Literal.Int)) + " }";
 
         w.Line("/// <summary>The number of floats <see cref=\"Run(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/> reads from its input.</summary>");
         w.Line($"public const int InputLength = {Literal.Int(network.Input.Size)};");
@@ -60,9 +59,9 @@ internal static class NetworkEmitter
         w.Line("/// <summary>The number of floats of working memory Run needs, planned at build time.</summary>");
         w.Line($"public const int ScratchLength = {Literal.Int(plan.ScratchLength)};");
         w.Line($"/// <summary>The input shape in memory order ({(layout == LayoutKind.ChannelsLast ? "channels last" : "channels first")}).</summary>");
-        w.Line($"public static global::System.ReadOnlySpan<int> InputShape => {Shape(network.Input)};");
+        w.Line("public static global::System.ReadOnlySpan<int> InputShape => ConvGenKernels.InputShape;");
         w.Line("/// <summary>The output shape in memory order.</summary>");
-        w.Line($"public static global::System.ReadOnlySpan<int> OutputShape => {Shape(network.Output)};");
+        w.Line("public static global::System.ReadOnlySpan<int> OutputShape => ConvGenKernels.OutputShape;");
         w.Line("/// <summary>A Keras-style table of the layers: output shapes, parameters and multiply-accumulates.</summary>");
         w.Line($"public static string Summary => {Literal.String(summary)};");
         w.Line();
@@ -113,6 +112,11 @@ internal static class NetworkEmitter
                 w.Line("public static float[]? Scratch;");
                 w.Line();
             }
+            // Arrays made once: an int[] initializer behind a ReadOnlySpan property allocates per access in Debug builds.
+            LayoutKind layout = plan.Network.Spec.Layout;
+            w.Line($"public static readonly int[] InputShape = {{ {string.Join(", ", plan.Network.Input.Dims(layout).Select(Literal.Int))} }};");
+            w.Line($"public static readonly int[] OutputShape = {{ {string.Join(", ", plan.Network.Output.Dims(layout).Select(Literal.Int))} }};");
+            w.Line();
             using (w.Open("public static void ThrowLength(string name, string rule, int expected, int actual)"))
                 w.Line("throw new global::System.ArgumentException($\"{name} must hold {rule} {expected} floats but holds {actual}.\", name);");
 

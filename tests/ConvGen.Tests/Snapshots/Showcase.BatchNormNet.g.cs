@@ -35,9 +35,9 @@ namespace Showcase
         /// <summary>The number of floats of working memory Run needs, planned at build time.</summary>
         public const int ScratchLength = 112;
         /// <summary>The input shape in memory order (channels first).</summary>
-        public static global::System.ReadOnlySpan<int> InputShape => new int[] { 2, 6, 6 };
+        public static global::System.ReadOnlySpan<int> InputShape => ConvGenKernels.InputShape;
         /// <summary>The output shape in memory order.</summary>
-        public static global::System.ReadOnlySpan<int> OutputShape => new int[] { 2 };
+        public static global::System.ReadOnlySpan<int> OutputShape => ConvGenKernels.OutputShape;
         /// <summary>A Keras-style table of the layers: output shapes, parameters and multiply-accumulates.</summary>
         public static string Summary => "Model: BatchNormNet\n=================================================================\nLayer (type)                         Output shape   Params   MACs\n-----------------------------------------------------------------\nconv1 (Conv2D)                       (3, 4, 4)          54    864\nbn1 (BatchNorm, folded into conv1)   (3, 4, 4)          12      0\nactivation (Activation: ReLU)        (3, 4, 4)           0      0\nconv2 (Conv2D, Tanh)                 (4, 4, 4)          16    192\nbn2 (BatchNorm)                      (4, 4, 4)          16      0\nglobalavgpool (GlobalAvgPool)        (4)                 0      0\nfc (Dense)                           (2)                10      8\nbn3 (BatchNorm, folded into fc)      (2)                 8      0\n=================================================================\nInput: (2, 6, 6), channels first\nTotal params: 116 (464 B)\nTotal MACs: 1,064\nScratch: 112 floats (448 B)\n";
 
@@ -65,6 +65,9 @@ namespace Showcase
         /// <summary>The network's weights and one method per step of Run.</summary>
         private static class ConvGenKernels
         {
+            public static readonly int[] InputShape = { 2, 6, 6 };
+            public static readonly int[] OutputShape = { 2 };
+
             public static void ThrowLength(string name, string rule, int expected, int actual)
             {
                 throw new global::System.ArgumentException($"{name} must hold {rule} {expected} floats but holds {actual}.", name);

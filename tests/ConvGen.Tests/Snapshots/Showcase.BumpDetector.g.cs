@@ -28,9 +28,9 @@ namespace Showcase
         /// <summary>The number of floats of working memory Run needs, planned at build time.</summary>
         public const int ScratchLength = 0;
         /// <summary>The input shape in memory order (channels first).</summary>
-        public static global::System.ReadOnlySpan<int> InputShape => new int[] { 1, 8 };
+        public static global::System.ReadOnlySpan<int> InputShape => ConvGenKernels.InputShape;
         /// <summary>The output shape in memory order.</summary>
-        public static global::System.ReadOnlySpan<int> OutputShape => new int[] { 1, 6 };
+        public static global::System.ReadOnlySpan<int> OutputShape => ConvGenKernels.OutputShape;
         /// <summary>A Keras-style table of the layers: output shapes, parameters and multiply-accumulates.</summary>
         public static string Summary => "Model: BumpDetector\n==============================================\nLayer (type)      Output shape   Params   MACs\n----------------------------------------------\nconv1d (Conv1D)   (1, 6)              4     18\n==============================================\nInput: (1, 8), channels first\nTotal params: 4 (16 B)\nTotal MACs: 18\nScratch: 0 floats (0 B)\n";
 
@@ -54,6 +54,9 @@ namespace Showcase
         /// <summary>The network's weights and one method per step of Run.</summary>
         private static class ConvGenKernels
         {
+            public static readonly int[] InputShape = { 1, 8 };
+            public static readonly int[] OutputShape = { 1, 6 };
+
             public static void ThrowLength(string name, string rule, int expected, int actual)
             {
                 throw new global::System.ArgumentException($"{name} must hold {rule} {expected} floats but holds {actual}.", name);

@@ -30,9 +30,9 @@ namespace Showcase
         /// <summary>The number of floats of working memory Run needs, planned at build time.</summary>
         public const int ScratchLength = 3;
         /// <summary>The input shape in memory order (channels first).</summary>
-        public static global::System.ReadOnlySpan<int> InputShape => new int[] { 4 };
+        public static global::System.ReadOnlySpan<int> InputShape => ConvGenKernels.InputShape;
         /// <summary>The output shape in memory order.</summary>
-        public static global::System.ReadOnlySpan<int> OutputShape => new int[] { 2 };
+        public static global::System.ReadOnlySpan<int> OutputShape => ConvGenKernels.OutputShape;
         /// <summary>A Keras-style table of the layers: output shapes, parameters and multiply-accumulates.</summary>
         public static string Summary => "Model: DenseOnly\n==================================================\nLayer (type)          Output shape   Params   MACs\n--------------------------------------------------\ndense (Dense, Tanh)   (3)                15     12\ndropout (Dropout)     (3)                 0      0\ndense_1 (Dense)       (2)                 6      6\n==================================================\nInput: (4), channels first\nTotal params: 21 (84 B)\nTotal MACs: 18\nScratch: 3 floats (12 B)\n";
 
@@ -57,6 +57,9 @@ namespace Showcase
         /// <summary>The network's weights and one method per step of Run.</summary>
         private static class ConvGenKernels
         {
+            public static readonly int[] InputShape = { 4 };
+            public static readonly int[] OutputShape = { 2 };
+
             public static void ThrowLength(string name, string rule, int expected, int actual)
             {
                 throw new global::System.ArgumentException($"{name} must hold {rule} {expected} floats but holds {actual}.", name);

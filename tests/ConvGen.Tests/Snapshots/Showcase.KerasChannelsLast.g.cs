@@ -31,9 +31,9 @@ namespace Showcase
         /// <summary>The number of floats of working memory Run needs, planned at build time.</summary>
         public const int ScratchLength = 144;
         /// <summary>The input shape in memory order (channels last).</summary>
-        public static global::System.ReadOnlySpan<int> InputShape => new int[] { 6, 6, 3 };
+        public static global::System.ReadOnlySpan<int> InputShape => ConvGenKernels.InputShape;
         /// <summary>The output shape in memory order.</summary>
-        public static global::System.ReadOnlySpan<int> OutputShape => new int[] { 2 };
+        public static global::System.ReadOnlySpan<int> OutputShape => ConvGenKernels.OutputShape;
         /// <summary>A Keras-style table of the layers: output shapes, parameters and multiply-accumulates.</summary>
         public static string Summary => "Model: KerasChannelsLast\n=========================================================\nLayer (type)                 Output shape   Params   MACs\n---------------------------------------------------------\nconv2d (Conv2D, HardSwish)   (3, 3, 4)         112    972\nconv2d_1 (Conv2D, ELU)       (3, 3, 4)           4     36\nflatten (Flatten)            (36)                0      0\ndense (Dense, Tanh)          (2)                74     72\n=========================================================\nInput: (6, 6, 3), channels last\nTotal params: 190 (760 B)\nTotal MACs: 1,080\nScratch: 144 floats (576 B)\n";
 
@@ -61,6 +61,9 @@ namespace Showcase
         /// <summary>The network's weights and one method per step of Run.</summary>
         private static class ConvGenKernels
         {
+            public static readonly int[] InputShape = { 6, 6, 3 };
+            public static readonly int[] OutputShape = { 2 };
+
             public static void ThrowLength(string name, string rule, int expected, int actual)
             {
                 throw new global::System.ArgumentException($"{name} must hold {rule} {expected} floats but holds {actual}.", name);

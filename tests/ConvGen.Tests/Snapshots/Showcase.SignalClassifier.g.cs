@@ -34,9 +34,9 @@ namespace Showcase
         /// <summary>The number of floats of working memory Run needs, planned at build time.</summary>
         public const int ScratchLength = 72;
         /// <summary>The input shape in memory order (channels first).</summary>
-        public static global::System.ReadOnlySpan<int> InputShape => new int[] { 2, 16 };
+        public static global::System.ReadOnlySpan<int> InputShape => ConvGenKernels.InputShape;
         /// <summary>The output shape in memory order.</summary>
-        public static global::System.ReadOnlySpan<int> OutputShape => new int[] { 2 };
+        public static global::System.ReadOnlySpan<int> OutputShape => ConvGenKernels.OutputShape;
         /// <summary>A Keras-style table of the layers: output shapes, parameters and multiply-accumulates.</summary>
         public static string Summary => "Model: SignalClassifier\n===============================================================\nLayer (type)                       Output shape   Params   MACs\n---------------------------------------------------------------\nconv1d (Conv1D, ReLU6)             (3, 16)            33    480\nmaxpool1d (MaxPool1D)              (3, 8)              0      0\nactivation (Activation: Sigmoid)   (3, 8)              0      0\nglobalmaxpool (GlobalMaxPool)      (3)                 0      0\ndropout (Dropout)                  (3)                 0      0\ndense (Dense)                      (2)                 8      6\nsoftmax (Softmax)                  (2)                 0      0\n===============================================================\nInput: (2, 16), channels first\nTotal params: 41 (164 B)\nTotal MACs: 486\nScratch: 72 floats (288 B)\n";
 
@@ -65,6 +65,9 @@ namespace Showcase
         /// <summary>The network's weights and one method per step of Run.</summary>
         private static class ConvGenKernels
         {
+            public static readonly int[] InputShape = { 2, 16 };
+            public static readonly int[] OutputShape = { 2 };
+
             public static void ThrowLength(string name, string rule, int expected, int actual)
             {
                 throw new global::System.ArgumentException($"{name} must hold {rule} {expected} floats but holds {actual}.", name);

@@ -33,9 +33,9 @@ namespace Showcase
         /// <summary>The number of floats of working memory Run needs, planned at build time.</summary>
         public const int ScratchLength = 360;
         /// <summary>The input shape in memory order (channels first).</summary>
-        public static global::System.ReadOnlySpan<int> InputShape => new int[] { 1, 12, 12 };
+        public static global::System.ReadOnlySpan<int> InputShape => ConvGenKernels.InputShape;
         /// <summary>The output shape in memory order.</summary>
-        public static global::System.ReadOnlySpan<int> OutputShape => new int[] { 3 };
+        public static global::System.ReadOnlySpan<int> OutputShape => ConvGenKernels.OutputShape;
         /// <summary>A Keras-style table of the layers: output shapes, parameters and multiply-accumulates.</summary>
         public static string Summary => "Model: SmallLeNet\n=========================================================\nLayer (type)                Output shape   Params    MACs\n---------------------------------------------------------\nconv1 (Conv2D, ReLU)        (2, 12, 12)        20   2,592\npool1 (MaxPool2D)           (2, 6, 6)           0       0\nconv2 (Conv2D, LeakyReLU)   (4, 5, 2)          28     240\npool2 (AvgPool2D)           (4, 3, 1)           0       0\nflatten (Flatten)           (12)                0       0\nfc (Dense, Softmax)         (3)                39      36\n=========================================================\nInput: (1, 12, 12), channels first\nTotal params: 87 (348 B)\nTotal MACs: 2,868\nScratch: 360 floats (1.41 KiB)\n";
 
@@ -64,6 +64,9 @@ namespace Showcase
         /// <summary>The network's weights and one method per step of Run.</summary>
         private static class ConvGenKernels
         {
+            public static readonly int[] InputShape = { 1, 12, 12 };
+            public static readonly int[] OutputShape = { 3 };
+
             public static void ThrowLength(string name, string rule, int expected, int actual)
             {
                 throw new global::System.ArgumentException($"{name} must hold {rule} {expected} floats but holds {actual}.", name);
