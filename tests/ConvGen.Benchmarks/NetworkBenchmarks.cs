@@ -4,21 +4,49 @@ using BenchmarkDotNet.Attributes;
 namespace ConvGen.Benchmarks;
 
 /// <summary>
+/// What every network benchmark shares: one input array, an output array per implementation, the ORT
+/// session, and the check before timing that all three agree (<see cref="CheckAgreement"/>).
+/// </summary>
+[MemoryDiagnoser]
+public abstract class NetworkBenchmark(int inputLength, int outputLength, int scratchLength)
+{
+    private protected readonly float[] _input = new float[inputLength];
+    private protected readonly float[] _convGenOutput = new float[outputLength];
+    private protected readonly float[] _ortOutput = new float[outputLength];
+    private protected readonly float[] _plainOutput = new float[outputLength];
+    private protected readonly float[] _scratch = new float[scratchLength];
+    private protected OrtNet _ort = null!;
+
+    public abstract void ConvGenRun();
+
+    public abstract void PlainLoops();
+
+    [Benchmark(Baseline = true, Description = "OnnxRuntime")]
+    public void OnnxRuntime() => _ort.Run();
+
+    [GlobalCleanup]
+    public void Cleanup() => _ort.Dispose();
+
+    /// <summary>Runs all three on the current input and throws unless ConvGen and the plain loops agree with ORT.</summary>
+    protected void CheckAgreement(string what)
+    {
+        ConvGenRun();
+        OnnxRuntime();
+        PlainLoops();
+        Agreement.Check(what, _ortOutput, "ONNX Runtime", _convGenOutput, "ConvGen");
+        Agreement.Check(what, _ortOutput, "ONNX Runtime", _plainOutput, "PlainLoops");
+    }
+}
+
+/// <summary>
 /// The tutorial's 8x8 vertical-line detector (1 filter, 3x3, weights [0,1,0] x 3): 36 outputs x 9 = 324 MACs.
 /// Same input array for all three; each writes its own output.
 /// </summary>
-[MemoryDiagnoser]
-public class VerticalLine
+public class VerticalLine() : NetworkBenchmark(VerticalLineDetector.InputLength, VerticalLineDetector.OutputLength, VerticalLineDetector.ScratchLength)
 {
     public static long MacsPerCall => 324;
 
-    private readonly float[] _input = new float[VerticalLineDetector.InputLength];
-    private readonly float[] _convGenOutput = new float[VerticalLineDetector.OutputLength];
-    private readonly float[] _ortOutput = new float[VerticalLineDetector.OutputLength];
-    private readonly float[] _plainOutput = new float[VerticalLineDetector.OutputLength];
-    private readonly float[] _scratch = new float[VerticalLineDetector.ScratchLength];
     private readonly PlainVerticalLine _plain = new();
-    private OrtNet _ort = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -39,26 +67,11 @@ public class VerticalLine
         Agreement.Check("VerticalLine, tutorial image, first row", expectedRow, "the tutorial", _convGenOutput.AsSpan(0, 6), "ConvGen");
     }
 
-    private void CheckAgreement(string what)
-    {
-        ConvGenRun();
-        OnnxRuntime();
-        PlainLoops();
-        Agreement.Check(what, _ortOutput, "ONNX Runtime", _convGenOutput, "ConvGen");
-        Agreement.Check(what, _ortOutput, "ONNX Runtime", _plainOutput, "PlainLoops");
-    }
-
-    [GlobalCleanup]
-    public void Cleanup() => _ort.Dispose();
-
     [Benchmark(Description = "ConvGen")]
-    public void ConvGenRun() => VerticalLineDetector.Run(_input, _convGenOutput, _scratch);
-
-    [Benchmark(Baseline = true, Description = "OnnxRuntime")]
-    public void OnnxRuntime() => _ort.Run();
+    public override void ConvGenRun() => VerticalLineDetector.Run(_input, _convGenOutput, _scratch);
 
     [Benchmark(Description = "PlainLoops")]
-    public void PlainLoops() => _plain.Run(_input, _plainOutput);
+    public override void PlainLoops() => _plain.Run(_input, _plainOutput);
 }
 
 /// <summary>
@@ -66,18 +79,11 @@ public class VerticalLine
 /// MACs: conv1 16·64·9 = 9,216; conv2 32·16·16·9 = 73,728; fc 128·10 = 1,280; 84,224 in all.
 /// Timed on the first image of the sample's held-out test split.
 /// </summary>
-[MemoryDiagnoser]
-public class Digits
+public class Digits() : NetworkBenchmark(DigitsNet.InputLength, DigitsNet.OutputLength, DigitsNet.ScratchLength)
 {
     public static long MacsPerCall => 84_224;
 
-    private readonly float[] _input = new float[DigitsNet.InputLength];
-    private readonly float[] _convGenOutput = new float[DigitsNet.OutputLength];
-    private readonly float[] _ortOutput = new float[DigitsNet.OutputLength];
-    private readonly float[] _plainOutput = new float[DigitsNet.OutputLength];
-    private readonly float[] _scratch = new float[DigitsNet.ScratchLength];
     private PlainDigits _plain = null!;
-    private OrtNet _ort = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -95,24 +101,9 @@ public class Digits
         Agreement.Check("Digits, test image 0", Resources.ReadFloats("torch_logits.f32", 0, 10), "PyTorch", _ortOutput, "ONNX Runtime");
     }
 
-    private void CheckAgreement(string what)
-    {
-        ConvGenRun();
-        OnnxRuntime();
-        PlainLoops();
-        Agreement.Check(what, _ortOutput, "ONNX Runtime", _convGenOutput, "ConvGen");
-        Agreement.Check(what, _ortOutput, "ONNX Runtime", _plainOutput, "PlainLoops");
-    }
-
-    [GlobalCleanup]
-    public void Cleanup() => _ort.Dispose();
-
     [Benchmark(Description = "ConvGen")]
-    public void ConvGenRun() => DigitsNet.Run(_input, _convGenOutput, _scratch);
-
-    [Benchmark(Baseline = true, Description = "OnnxRuntime")]
-    public void OnnxRuntime() => _ort.Run();
+    public override void ConvGenRun() => DigitsNet.Run(_input, _convGenOutput, _scratch);
 
     [Benchmark(Description = "PlainLoops")]
-    public void PlainLoops() => _plain.Run(_input, _plainOutput);
+    public override void PlainLoops() => _plain.Run(_input, _plainOutput);
 }
