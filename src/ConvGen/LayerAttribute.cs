@@ -41,18 +41,13 @@ namespace ConvGen
         public float[]? Bias { get; set; }
     }
 
-    /// <summary>Options shared by <see cref="Conv1DAttribute"/> and <see cref="Conv2DAttribute"/>.</summary>
+    /// <summary>
+    /// The sliding-window options every convolution shares: kernel, stride, dilation and padding.
+    /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-    public abstract class ConvAttribute : WeightedLayerAttribute
+    public abstract class ConvWindowAttribute : WeightedLayerAttribute
     {
-        private protected ConvAttribute(int filters, int[] kernelSize)
-        {
-            Filters = filters;
-            KernelSize = kernelSize;
-        }
-
-        /// <summary>The number of output channels.</summary>
-        public int Filters { get; }
+        private protected ConvWindowAttribute(int[] kernelSize) => KernelSize = kernelSize;
 
         /// <summary>The kernel size per spatial axis.</summary>
         public int[] KernelSize { get; }
@@ -78,8 +73,18 @@ namespace ConvGen
         /// <summary>Explicit padding per side: 1-D <c>[left, right]</c>, 2-D <c>[top, left, bottom, right]</c>.</summary>
         public int[]? Pads { get; set; }
 
-        /// <summary>What the padded border contains. Default <see cref="ConvGen.PaddingMode.Zeros"/>.</summary>
+        /// <summary>What the padded border contains (PyTorch's <c>padding_mode</c>). Default <see cref="ConvGen.PaddingMode.Zeros"/>.</summary>
         public PaddingMode PaddingMode { get; set; }
+    }
+
+    /// <summary>Options shared by the convolutions that declare their filters: <see cref="Conv1DAttribute"/>, <see cref="Conv2DAttribute"/> and <see cref="Conv2DTransposeAttribute"/>.</summary>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public abstract class ConvAttribute : ConvWindowAttribute
+    {
+        private protected ConvAttribute(int filters, int[] kernelSize) : base(kernelSize) => Filters = filters;
+
+        /// <summary>The number of output channels.</summary>
+        public int Filters { get; }
 
         /// <summary>The number of channel groups; input and output channels must both divide by it. Default 1; equal to the input channels for a depthwise convolution.</summary>
         public int Groups { get; set; } = 1;
@@ -107,6 +112,53 @@ namespace ConvGen
         /// <param name="kernelHeight">The kernel height.</param>
         /// <param name="kernelWidth">The kernel width.</param>
         public Conv2DAttribute(int filters, int kernelHeight, int kernelWidth) : base(filters, new[] { kernelHeight, kernelWidth }) { }
+    }
+
+    /// <summary>
+    /// A depthwise 2-D convolution: each input channel is convolved with its own
+    /// <see cref="DepthMultiplier"/> filters (a convolution with <c>Groups</c> = input channels). Weights
+    /// <c>[channels * DepthMultiplier, 1, kh, kw]</c> in PyTorch layout, <c>[kh, kw, channels, DepthMultiplier]</c> in Keras layout.
+    /// </summary>
+    public sealed class DepthwiseConv2DAttribute : ConvWindowAttribute
+    {
+        /// <summary>A depthwise convolution with a square kernel.</summary>
+        /// <param name="kernelSize">The kernel height and width.</param>
+        public DepthwiseConv2DAttribute(int kernelSize) : base(new[] { kernelSize, kernelSize }) { }
+
+        /// <summary>A depthwise convolution with a <paramref name="kernelHeight"/> x <paramref name="kernelWidth"/> kernel.</summary>
+        /// <param name="kernelHeight">The kernel height.</param>
+        /// <param name="kernelWidth">The kernel width.</param>
+        public DepthwiseConv2DAttribute(int kernelHeight, int kernelWidth) : base(new[] { kernelHeight, kernelWidth }) { }
+
+        /// <summary>The output channels per input channel. Default 1.</summary>
+        public int DepthMultiplier { get; set; } = 1;
+    }
+
+    /// <summary>
+    /// A transposed 2-D convolution (PyTorch <c>ConvTranspose2d</c>, Keras <c>Conv2DTranspose</c>): the
+    /// gradient of a convolution, which upsamples by <c>Stride</c>. Output size per axis
+    /// <c>(in - 1) * stride - padBegin - padEnd + dilation * (kernel - 1) + outputPadding + 1</c>; with
+    /// <see cref="Padding.Same"/> it is <c>in * stride</c>, as in Keras. Weights <c>[in, out/groups, kh, kw]</c> in
+    /// PyTorch layout, <c>[kh, kw, out, in]</c> in Keras layout. Only <see cref="PaddingMode.Zeros"/> applies.
+    /// </summary>
+    public sealed class Conv2DTransposeAttribute : ConvAttribute
+    {
+        /// <summary>A transposed convolution with a square kernel.</summary>
+        /// <param name="filters">The number of output channels.</param>
+        /// <param name="kernelSize">The kernel height and width.</param>
+        public Conv2DTransposeAttribute(int filters, int kernelSize) : base(filters, new[] { kernelSize, kernelSize }) { }
+
+        /// <summary>A transposed convolution with a <paramref name="kernelHeight"/> x <paramref name="kernelWidth"/> kernel.</summary>
+        /// <param name="filters">The number of output channels.</param>
+        /// <param name="kernelHeight">The kernel height.</param>
+        /// <param name="kernelWidth">The kernel width.</param>
+        public Conv2DTransposeAttribute(int filters, int kernelHeight, int kernelWidth) : base(filters, new[] { kernelHeight, kernelWidth }) { }
+
+        /// <summary>Extra output rows and columns at the bottom and right (PyTorch <c>output_padding</c>); smaller than the stride or the dilation. Default 0.</summary>
+        public int OutputPadding { get; set; }
+
+        /// <summary>Extra output rows and columns per axis, <c>[rows, columns]</c>; overrides <see cref="OutputPadding"/>.</summary>
+        public int[]? OutputPaddings { get; set; }
     }
 
     /// <summary>A fully connected layer over a 1-D input: <c>y = W x + b</c>.</summary>

@@ -57,4 +57,57 @@ namespace ConvGen
         /// <summary>The running variance per channel.</summary>
         public float[]? Variance { get; set; }
     }
+
+    /// <summary>
+    /// Adds the outputs of two or more layers element by element (a residual connection). All inputs must
+    /// have the same shape. Name the network's input <c>"input"</c>.
+    /// </summary>
+    public sealed class AddAttribute : LayerAttribute
+    {
+        /// <summary>Adds the named layers' outputs.</summary>
+        /// <param name="inputs">The names of the layers to add, at least two.</param>
+        public AddAttribute(params string[] inputs) => Inputs = inputs;
+
+        /// <summary>The names of the layers added.</summary>
+        public string[] Inputs { get; }
+    }
+
+    /// <summary>
+    /// Concatenates the outputs of two or more layers along the channel axis, in the order named (for 1-D
+    /// vectors, end to end). All inputs must have the same spatial size.
+    /// </summary>
+    public sealed class ConcatAttribute : LayerAttribute
+    {
+        /// <summary>Concatenates the named layers' outputs.</summary>
+        /// <param name="inputs">The names of the layers to concatenate, at least two.</param>
+        public ConcatAttribute(params string[] inputs) => Inputs = inputs;
+
+        /// <summary>The names of the layers concatenated, in channel order.</summary>
+        public string[] Inputs { get; }
+    }
+
+    /// <summary>Pads a 2-D input with zeros (Keras <c>ZeroPadding2D</c>, PyTorch <c>ZeroPad2d</c>).</summary>
+    public sealed class ZeroPad2DAttribute : LayerAttribute
+    {
+        /// <summary>Pads with zeros.</summary>
+        /// <param name="pads">One value (every side), two (<c>[rows, columns]</c>, both sides) or four (<c>[top, left, bottom, right]</c>).</param>
+        public ZeroPad2DAttribute(params int[] pads) => Pads = pads;
+
+        /// <summary>The padding as written.</summary>
+        public int[] Pads { get; }
+    }
+
+    /// <summary>
+    /// Shuffles channels across groups, as ShuffleNet (PyTorch <c>ChannelShuffle</c>): the channels, seen as a
+    /// <c>[groups, channels / groups]</c> grid, are read out column by column.
+    /// </summary>
+    public sealed class ChannelShuffleAttribute : LayerAttribute
+    {
+        /// <summary>A channel shuffle.</summary>
+        /// <param name="groups">The number of groups; must divide the channels.</param>
+        public ChannelShuffleAttribute(int groups) => Groups = groups;
+
+        /// <summary>The number of groups.</summary>
+        public int Groups { get; }
+    }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 
 namespace ConvGen.Tests.Reference;
 
@@ -496,6 +497,107 @@ public static class NaiveReference
         }
         return y;
     }
+
+    // ---------------------------------------------------------------- beyond sequential (issue 5)
+
+    /// <summary>
+    /// PyTorch <c>conv_transpose2d</c>, scattered straight from its definition: input (i, iy, ix) adds
+    /// <c>x * w[i, o, ky, kx]</c> to output (o, iy*sh - padTop + ky*dh, ix*sw - padLeft + kx*dw). Weights
+    /// <c>[in, out/groups, kh, kw]</c>; output padding extends the bottom and right.
+    /// </summary>
+    public static float[] ConvTranspose2D(float[] x, int c, int h, int w, float[] weight, float[]? bias, int oc, int kh, int kw,
+        int sh, int sw, int dh, int dw, int padTop, int padLeft, int padBottom, int padRight, int outPadH, int outPadW,
+        int groups, out int oh, out int ow)
+    {
+        Require(x.Length == c * h * w, "input length != c*h*w");
+        Require(groups > 0 && c % groups == 0 && oc % groups == 0, "channels must divide by groups");
+        int icg = c / groups, ocg = oc / groups;
+        Require(weight.Length == c * ocg * kh * kw, "weight length != c*(oc/groups)*kh*kw");
+        Require(bias is null || bias.Length == oc, "bias length != oc");
+        oh = (h - 1) * sh - padTop - padBottom + dh * (kh - 1) + outPadH + 1;
+        ow = (w - 1) * sw - padLeft - padRight + dw * (kw - 1) + outPadW + 1;
+        Require(oh > 0 && ow > 0, "empty output");
+        var sum = new double[oc * oh * ow];
+        for (int o = 0; o < oc; o++)
+            for (int p = 0; p < oh * ow; p++)
+                sum[o * oh * ow + p] = bias is null ? 0.0 : bias[o];
+        for (int i = 0; i < c; i++)
+        {
+            int g = i / icg;
+            for (int iy = 0; iy < h; iy++)
+                for (int ix = 0; ix < w; ix++)
+                    for (int o = 0; o < ocg; o++)
+                        for (int ky = 0; ky < kh; ky++)
+                        {
+                            int y = iy * sh - padTop + ky * dh;
+                            if (y < 0 || y >= oh)
+                                continue;
+                            for (int kx = 0; kx < kw; kx++)
+                            {
+                                int xx = ix * sw - padLeft + kx * dw;
+                                if (xx < 0 || xx >= ow)
+                                    continue;
+                                sum[((g * ocg + o) * oh + y) * ow + xx] += (double)x[(i * h + iy) * w + ix] * weight[((i * ocg + o) * kh + ky) * kw + kx];
+                            }
+                        }
+        }
+        return sum.Select(v => (float)v).ToArray();
+    }
+
+    /// <summary>Where padded coordinate <paramref name="i"/> (from -begin) reads, for PyTorch's padding modes; -1 for a zero.</summary>
+    public static int PadSource(int i, int n, PaddingMode mode) => mode switch
+    {
+        _ when i >= 0 && i < n => i,
+        PaddingMode.Zeros => -1,
+        PaddingMode.Reflect => i < 0 ? -i : 2 * (n - 1) - i,
+        PaddingMode.Replicate => i < 0 ? 0 : n - 1,
+        PaddingMode.Circular => ((i % n) + n) % n,
+        _ => throw new ArgumentOutOfRangeException(nameof(mode)),
+    };
+
+    /// <summary>Pads each (h, w) plane as <c>F.pad(x, (left, right, top, bottom), mode)</c>; 1-D is h = 1 with top = bottom = 0.</summary>
+    public static float[] Pad2D(float[] x, int c, int h, int w, int top, int left, int bottom, int right, PaddingMode mode, out int oh, out int ow)
+    {
+        Require(x.Length == c * h * w, "input length != c*h*w");
+        Require(mode != PaddingMode.Reflect || (top < h && bottom < h && left < w && right < w), "reflect pad must be smaller than the input");
+        Require(mode != PaddingMode.Circular || (top <= h && bottom <= h && left <= w && right <= w), "circular pad must not exceed the input");
+        oh = h + top + bottom;
+        ow = w + left + right;
+        var y = new float[c * oh * ow];
+        for (int ch = 0; ch < c; ch++)
+            for (int py = 0; py < oh; py++)
+                for (int px = 0; px < ow; px++)
+                {
+                    int sy = PadSource(py - top, h, mode), sx = PadSource(px - left, w, mode);
+                    y[(ch * oh + py) * ow + px] = sy < 0 || sx < 0 ? 0f : x[(ch * h + sy) * w + sx];
+                }
+        return y;
+    }
+
+    /// <summary>PyTorch <c>ChannelShuffle</c>: channel <c>g * (c / groups) + k</c> moves to <c>k * groups + g</c>.</summary>
+    public static float[] ChannelShuffle(float[] x, int c, int spatial, int groups)
+    {
+        Require(x.Length == c * spatial && c % groups == 0, "channels must divide by groups");
+        int perGroup = c / groups;
+        var y = new float[x.Length];
+        for (int g = 0; g < groups; g++)
+            for (int k = 0; k < perGroup; k++)
+                Array.Copy(x, (g * perGroup + k) * spatial, y, (k * groups + g) * spatial, spatial);
+        return y;
+    }
+
+    /// <summary>Element-wise sum of equally long tensors (summed in double).</summary>
+    public static float[] Add(params float[][] inputs)
+    {
+        Require(inputs.Length >= 2 && inputs.All(t => t.Length == inputs[0].Length), "inputs must have equal lengths");
+        var y = new float[inputs[0].Length];
+        for (int i = 0; i < y.Length; i++)
+            y[i] = (float)inputs.Sum(t => (double)t[i]);
+        return y;
+    }
+
+    /// <summary>Channels-first tensors with the same spatial size, concatenated along channels: their storage end to end.</summary>
+    public static float[] Concat(params float[][] inputs) => inputs.SelectMany(t => t).ToArray();
 
     private static void Require(bool condition, string message)
     {
