@@ -46,6 +46,8 @@ public class DiagnosticCatalogueTests
     /// <summary>An expected error at the <paramref name="span"/>-th marked span (in source order).</summary>
     private static Expected Error(string id, string message, int span = 0) => new(id, DiagnosticSeverity.Error, message, span);
 
+    private static Expected Warning(string id, string message, int span = 0) => new(id, DiagnosticSeverity.Warning, message, span);
+
     private static Expected Info(string id, string message, int span = 0) => new(id, DiagnosticSeverity.Info, message, span);
 
     private const string Usings = "using ConvGen;\n";
@@ -271,6 +273,19 @@ public class DiagnosticCatalogueTests
             [ConvNet(4, 16)]
             [Conv1D(2, 3, Groups = 2, Weights = W(12), Bias = W(2))]
             public static partial class Edges;
+            """),
+
+        new("CG0004", "a channel shuffle in groups that do not divide",
+            """
+            [ConvNet(4, 2, 2)]
+            [ChannelShuffle([|3|])]
+            public static partial class Shuffle;
+            """,
+            [Error("CG0004", "ChannelShuffle 'channelshuffle' has Groups = 3, which does not divide its 4 input channels")],
+            """
+            [ConvNet(4, 2, 2)]
+            [ChannelShuffle(2)]
+            public static partial class Shuffle;
             """),
 
         // ---------------- CG0005: size must be positive ----------------
@@ -618,36 +633,6 @@ public class DiagnosticCatalogueTests
             }
             """),
 
-        // ---------------- CG0014: option not supported yet ----------------
-        new("CG0014", "a branch reading an earlier layer",
-            """
-            [ConvNet(1, 8, 8)]
-            [Conv2D(1, 3, Name = "a", Weights = W(9), Bias = W(1))]
-            [MaxPool2D(2, Name = "p")]
-            [Conv2D(1, 3, [|Input = "a"|], Weights = W(9), Bias = W(1))]
-            public static partial class Branch;
-            """,
-            [Error("CG0014", "Conv2D 'conv2d': reading 'a' instead of the layer written above ('p') is not supported yet")],
-            """
-            [ConvNet(1, 8, 8)]
-            [Conv2D(1, 3, Name = "a", Weights = W(9), Bias = W(1))]
-            [MaxPool2D(2, Name = "p")]
-            [Conv2D(1, 3, Weights = W(9), Bias = W(1))]
-            public static partial class Branch;
-            """),
-        new("CG0014", "reflect padding (near miss: the same mode without padding)",
-            """
-            [ConvNet(1, 8, 8)]
-            [Conv2D(1, 3, Pad = 1, [|PaddingMode = PaddingMode.Reflect|], Weights = W(9), Bias = W(1))]
-            public static partial class Mirror;
-            """,
-            [Error("CG0014", "Conv2D 'conv2d': PaddingMode.Reflect is not supported yet")],
-            """
-            [ConvNet(1, 8, 8)]
-            [Conv2D(1, 3, PaddingMode = PaddingMode.Reflect, Weights = W(9), Bias = W(1))]
-            public static partial class Mirror;
-            """),
-
         // ---------------- CG0015: invalid attribute argument ----------------
         new("CG0015", "an Activation that is no Activation value",
             """
@@ -721,6 +706,45 @@ public class DiagnosticCatalogueTests
             [ConvNet(2, 4, 4)]
             [BatchNorm(Epsilon = 1e-3f, Gamma = new float[] { 1, 1 }, Beta = new float[] { 0, 0 }, Mean = new float[] { 0, 0 }, Variance = new float[] { 1, 1 })]
             public static partial class Normalized;
+            """),
+
+        new("CG0015", "an Add of one layer",
+            """
+            [ConvNet(1, 8, 8)]
+            [Conv2D(1, 3, Pad = 1, Name = "conv1", Weights = W(9), Bias = W(1))]
+            [Add([|"conv1"|])]
+            public static partial class Residual;
+            """,
+            [Error("CG0015", "Add 'add': Add needs the names of at least two layers, such as [Add(\"conv2\", \"input\")]")],
+            """
+            [ConvNet(1, 8, 8)]
+            [Conv2D(1, 3, Pad = 1, Name = "conv1", Weights = W(9), Bias = W(1))]
+            [Add("conv1", "input")]
+            public static partial class Residual;
+            """),
+        new("CG0015", "an output padding as large as the stride",
+            """
+            [ConvNet(1, 4, 4)]
+            [Conv2DTranspose(1, 3, Stride = 2, [|OutputPadding = 2|], Weights = W(9), Bias = W(1))]
+            public static partial class Upsample;
+            """,
+            [Error("CG0015", "Conv2DTranspose 'conv2dtranspose': an output padding of 2 rows must be smaller than the stride (2) or the dilation (1), as in PyTorch")],
+            """
+            [ConvNet(1, 4, 4)]
+            [Conv2DTranspose(1, 3, Stride = 2, OutputPadding = 1, Weights = W(9), Bias = W(1))]
+            public static partial class Upsample;
+            """),
+        new("CG0015", "a reflected border as wide as the input",
+            """
+            [ConvNet(1, 3, 3)]
+            [Conv2D(1, 3, Pad = 3, [|PaddingMode = PaddingMode.Reflect|], Weights = W(9), Bias = W(1))]
+            public static partial class Mirror;
+            """,
+            [Error("CG0015", "Conv2D 'conv2d': PaddingMode.Reflect pads 3 rows from a mirror image of the input, so the input needs more than 3 rows, but it (the network input, (1, 3, 3)) has 3")],
+            """
+            [ConvNet(1, 3, 3)]
+            [Conv2D(1, 3, Pad = 2, PaddingMode = PaddingMode.Reflect, Weights = W(9), Bias = W(1))]
+            public static partial class Mirror;
             """),
 
         // ---------------- CG0016: non-finite weight ----------------
@@ -858,26 +882,26 @@ public class DiagnosticCatalogueTests
             [MaxPool2D(2, [|Input = "conv_1"|])]
             public static partial class Lines;
             """,
-            [Error("CG0021", "MaxPool2D 'maxpool2d' reads 'conv_1', which names no earlier layer; the names before it are: 'input', 'conv1'")],
+            [Error("CG0021", "MaxPool2D 'maxpool2d' reads 'conv_1', which names no layer; the names are: 'input', 'conv1', 'maxpool2d'")],
             """
             [ConvNet(1, 8, 8)]
             [Conv2D(1, 3, Name = "conv1", Weights = W(9), Bias = W(1))]
             [MaxPool2D(2, Input = "conv1")]
             public static partial class Lines;
             """),
-        new("CG0021", "a layer reading itself",
+        new("CG0021", "a typo in an Add input",
             """
             [ConvNet(1, 8, 8)]
-            [Conv2D(1, 3, Name = "conv1", Weights = W(9), Bias = W(1))]
-            [MaxPool2D(2, Name = "pool", [|Input = "pool"|])]
-            public static partial class Lines;
+            [Conv2D(1, 3, Pad = 1, Name = "conv1", Weights = W(9), Bias = W(1))]
+            [Add("conv1", [|"inptu"|])]
+            public static partial class Residual;
             """,
-            [Error("CG0021", "MaxPool2D 'pool' reads 'pool', which names no earlier layer; the names before it are: 'input', 'conv1'")],
+            [Error("CG0021", "Add 'add' reads 'inptu', which names no layer; the names are: 'input', 'conv1', 'add'")],
             """
             [ConvNet(1, 8, 8)]
-            [Conv2D(1, 3, Name = "conv1", Weights = W(9), Bias = W(1))]
-            [MaxPool2D(2, Name = "pool", Input = "conv1")]
-            public static partial class Lines;
+            [Conv2D(1, 3, Pad = 1, Name = "conv1", Weights = W(9), Bias = W(1))]
+            [Add("conv1", "input")]
+            public static partial class Residual;
             """),
 
         // ---------------- CG0022: duplicate layer name ----------------
@@ -1009,6 +1033,86 @@ public class DiagnosticCatalogueTests
             """,
             Files: [Weights("/proj/big.safetensors", F32("fc.weight", [2000, 1800]))],
             NearMissFiles: [Weights("/proj/big.safetensors", F32("fc.weight", [1000, 1800]))]),
+
+        // ---------------- CG0027: cycle ----------------
+        new("CG0027", "a layer reading itself",
+            """
+            [ConvNet(1, 8, 8)]
+            [Conv2D(1, 3, Name = "conv1", Weights = W(9), Bias = W(1))]
+            [MaxPool2D(2, Name = "pool", [|Input = "pool"|])]
+            public static partial class Lines;
+            """,
+            [Error("CG0027", "MaxPool2D 'pool' depends on its own output: 'pool' reads 'pool'; a layer can only read layers that do not read it back")],
+            """
+            [ConvNet(1, 8, 8)]
+            [Conv2D(1, 3, Name = "conv1", Weights = W(9), Bias = W(1))]
+            [MaxPool2D(2, Name = "pool", Input = "conv1")]
+            public static partial class Lines;
+            """),
+        new("CG0027", "two layers reading each other",
+            """
+            [ConvNet(1, 8, 8)]
+            [Conv2D(1, 3, Name = "a", [|Input = "b"|], Weights = W(9), Bias = W(1))]
+            [Conv2D(1, 1, Name = "b", Weights = W(1), Bias = W(1))]
+            public static partial class Loop;
+            """,
+            [Error("CG0027", "Conv2D 'a' depends on its own output: 'a' reads 'b' reads 'a'; a layer can only read layers that do not read it back")],
+            """
+            [ConvNet(1, 8, 8)]
+            [Conv2D(1, 3, Name = "a", Input = "input", Weights = W(9), Bias = W(1))]
+            [Conv2D(1, 1, Name = "b", Weights = W(1), Bias = W(1))]
+            public static partial class Loop;
+            """),
+
+        // ---------------- CG0028: unused output ----------------
+        new("CG0028", "a branch nothing reads",
+            """
+            [ConvNet(1, 8, 8)]
+            [[|Conv2D(1, 3, Pad = 1, Name = "edges", Weights = W(9), Bias = W(1))|]]
+            [Conv2D(1, 3, Pad = 1, Name = "blur", Input = "input", Weights = W(9), Bias = W(1))]
+            public static partial class Twice;
+            """,
+            [Warning("CG0028", "No layer reads the output of Conv2D 'edges', and only the last layer (Conv2D 'blur') is the network's output, so it is not computed; read it with Input, Add or Concat, or remove it")],
+            """
+            [ConvNet(1, 8, 8)]
+            [Conv2D(1, 3, Pad = 1, Name = "edges", Weights = W(9), Bias = W(1))]
+            [Conv2D(1, 3, Pad = 1, Name = "blur", Input = "input", Weights = W(9), Bias = W(1))]
+            [Add("edges", "blur")]
+            public static partial class Twice;
+            """),
+
+        // ---------------- CG0029: Add/Concat inputs do not match ----------------
+        new("CG0029", "an Add of a valid and a padded conv",
+            """
+            [ConvNet(1, 8, 8)]
+            [Conv2D(2, 3, Name = "a", Weights = W(18), Bias = W(2))]
+            [Conv2D(2, 3, Pad = 1, Name = "b", Input = "input", Weights = W(18), Bias = W(2))]
+            [Add("a", [|"b"|])]
+            public static partial class Sum;
+            """,
+            [Error("CG0029", "Add 'add' needs inputs of the same shape, but 'a' is (2, 6, 6) (after Conv2D 'a') and 'b' is (2, 8, 8) (after Conv2D 'b')")],
+            """
+            [ConvNet(1, 8, 8)]
+            [Conv2D(2, 3, Name = "a", Weights = W(18), Bias = W(2))]
+            [Conv2D(2, 3, Name = "b", Input = "input", Weights = W(18), Bias = W(2))]
+            [Add("a", "b")]
+            public static partial class Sum;
+            """),
+        new("CG0029", "a Concat of a pooled map and the input",
+            """
+            [ConvNet(1, 8, 8)]
+            [MaxPool2D(2, Name = "pool")]
+            [Concat("pool", [|"input"|])]
+            public static partial class Stack;
+            """,
+            [Error("CG0029", "Concat 'concat' needs inputs of the same spatial size, but 'pool' is (1, 4, 4) (after MaxPool2D 'pool') and 'input' is (1, 8, 8) (the network input)")],
+            """
+            [ConvNet(1, 8, 8)]
+            [MaxPool2D(2, Name = "pool")]
+            [AvgPool2D(2, Name = "avg", Input = "input")]
+            [Concat("pool", "avg")]
+            public static partial class Stack;
+            """),
 
         // ---------------- CG0030: weights file not in AdditionalFiles ----------------
         new("CG0030", "a weights file the project does not list (near miss: listed)",

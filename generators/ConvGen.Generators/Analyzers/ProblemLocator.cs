@@ -41,9 +41,19 @@ internal sealed class ProblemLocator
     private static string? ArgumentName(AttributeArgumentSyntax argument)
         => argument.NameEquals?.Name.Identifier.ValueText ?? argument.NameColon?.Name.Identifier.ValueText;
 
-    /// <summary>The named argument, else the constructor argument(s) for that parameter, else the attribute.</summary>
+    /// <summary>
+    /// The named argument, else the constructor argument(s) for that parameter, else the attribute.
+    /// <c>inputs[1]</c> is the second value of a params parameter, so Add("a", "b") points at "b".
+    /// </summary>
     private static Location Argument(AttributeData attribute, AttributeSyntax syntax, string name)
     {
+        int element = -1;
+        if (name.EndsWith("]", StringComparison.Ordinal) && name.IndexOf('[') is var open and > 0
+            && int.TryParse(name.Substring(open + 1, name.Length - open - 2), out int parsed))
+        {
+            element = parsed;
+            name = name.Substring(0, open);
+        }
         var arguments = syntax.ArgumentList?.Arguments ?? default;
         // Scalar/array pairs (Pad/Pads, Stride/Strides, Dilation/Dilations) are one option: either name will do.
         string alternative = name.EndsWith("s", StringComparison.Ordinal) ? name.Substring(0, name.Length - 1) : name + "s";
@@ -76,6 +86,8 @@ internal sealed class ProblemLocator
         }
         if (matched.Count == 0)
             return syntax.GetLocation();
+        if (element >= 0 && element < matched.Count)
+            return matched[element].GetLocation();
         var span = Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(matched[0].SpanStart, matched[matched.Count - 1].Span.End);
         return Location.Create(syntax.SyntaxTree, span);
     }

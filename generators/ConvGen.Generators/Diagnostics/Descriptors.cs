@@ -78,11 +78,6 @@ internal static class Descriptors
         "'{0}' cannot hold a generated network: {1}",
         DiagnosticSeverity.Error);
 
-    public static readonly DiagnosticDescriptor Unsupported = Make("CG0014",
-        "Option not supported yet",
-        "{0}: {1} is not supported yet",
-        DiagnosticSeverity.Error);
-
     public static readonly DiagnosticDescriptor InvalidArgument = Make("CG0015",
         "Invalid attribute argument",
         "{0}: {1}",
@@ -115,7 +110,22 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor UnknownInput = Make("CG0021",
         "Unknown input name",
-        "{0} reads '{1}', which names no earlier layer; the names before it are: {2}",
+        "{0} reads '{1}', which names no layer; the names are: {2}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor InputCycle = Make("CG0027",
+        "Layers read each other in a cycle",
+        "{0} depends on its own output: {1}; a layer can only read layers that do not read it back",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor UnusedOutput = Make("CG0028",
+        "Layer output never used",
+        "No layer reads the output of {0}, and only the last layer ({1}) is the network's output, so it is not computed; read it with Input, Add or Concat, or remove it",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor MergeShapeMismatch = Make("CG0029",
+        "Inputs of Add or Concat do not match",
+        "{0} needs inputs of {1}, but '{2}' is {3} ({4}) and '{5}' is {6} ({7})",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor DuplicateName = Make("CG0022",

@@ -1,3 +1,5 @@
+using System;
+using System.Linq;
 using ConvGen.Generators.Helpers;
 using ConvGen.Generators.Model;
 using ConvGen.Generators.Planning;
@@ -10,7 +12,10 @@ internal static class ElementwiseEmitter
     public static void Emit(SourceWriter w, Step step, string? scale = null, string? shift = null)
     {
         string I(int v) => Literal.Int(v);
-        using (w.Open($"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)"))
+        string parameters = step.Sources.Count == 1
+            ? "global::System.ReadOnlySpan<float> x"
+            : string.Join(", ", Enumerable.Range(0, step.Sources.Count).Select(k => $"global::System.ReadOnlySpan<float> x{k}"));
+        using (w.Open($"public static void {step.MethodName}({parameters}, global::System.Span<float> y)"))
         {
             int channels = step.In.C, plane = step.In.Spatial;
             switch (step.Kind)
@@ -49,13 +54,32 @@ internal static class ElementwiseEmitter
                         w.Line("y[i] = x[i] * scale[c] + shift[c];");
                     break;
                 case StepKind.Pad:
+                    Pad(w, step);
+                    break;
+                case StepKind.Add:
+                    using (w.Open($"for (int i = 0; i < {I(step.Out.Size)}; i++)"))
+                    {
+                        w.Line($"float v = {string.Join(" + ", Enumerable.Range(0, step.Sources.Count).Select(k => $"x{k}[i]"))};");
+                        w.Line($"y[i] = {ActivationCode.Apply(step.Activation, step.Alpha, "v")};");
+                    }
+                    break;
+                case StepKind.Concat:
                 {
-                    Window g = step.Layer!.Window!;
-                    int width = step.Out.W;
-                    w.Line("y.Slice(0, " + I(step.Out.Size) + ").Clear();");
-                    using (w.Open($"for (int c = 0; c < {I(channels)}; c++)"))
-                    using (w.Open($"for (int row = 0; row < {I(g.InH)}; row++)"))
-                        w.Line($"x.Slice((c * {I(g.InH)} + row) * {I(g.InW)}, {I(g.InW)}).CopyTo(y.Slice((c * {I(step.Out.H)} + row + {I(g.PadTop)}) * {I(width)} + {I(g.PadLeft)}));");
+                    // Channels first, a channel concat is the inputs end to end.
+                    int offset = 0;
+                    for (int k = 0; k < step.Inputs.Count; k++)
+                    {
+                        w.Line($"x{k}.Slice(0, {I(step.Inputs[k].Size)}).CopyTo(y.Slice({I(offset)}));");
+                        offset += step.Inputs[k].Size;
+                    }
+                    break;
+                }
+                case StepKind.ChannelShuffle:
+                {
+                    int groups = step.Layer!.Spec.Groups, perGroup = channels / groups;
+                    using (w.Open($"for (int g = 0; g < {I(groups)}; g++)"))
+                    using (w.Open($"for (int k = 0; k < {I(perGroup)}; k++)"))
+                        w.Line($"x.Slice((g * {I(perGroup)} + k) * {I(plane)}, {I(plane)}).CopyTo(y.Slice((k * {I(groups)} + g) * {I(plane)}));");
                     break;
                 }
                 case StepKind.ToChannelsLast:
@@ -74,4 +98,54 @@ internal static class ElementwiseEmitter
             }
         }
     }
+
+    /// <summary>
+    /// A bordered copy: input (y, x) lands at (y * StrideH + Top, x * StrideW + Left). Zeros everywhere else,
+    /// or (stride 1) the border PyTorch's padding mode reads: the mirror image, the edge, or the wrap-around.
+    /// </summary>
+    private static void Pad(SourceWriter w, Step step)
+    {
+        string I(int v) => Literal.Int(v);
+        PadGeometry p = step.Pad!;
+        int channels = step.In.C, inH = step.In.H, inW = step.In.W, outH = step.Out.H, outW = step.Out.W;
+        if (p.Mode != PaddingModeKind.Zeros)
+        {
+            string map = p.Mode switch
+            {
+                PaddingModeKind.Reflect => "i < 0 ? -i : i >= n ? 2 * n - 2 - i : i",
+                PaddingModeKind.Replicate => "i < 0 ? 0 : i >= n ? n - 1 : i",
+                _ => "i < 0 ? i + n : i >= n ? i - n : i", // Circular: shape inference keeps pads within one period
+            };
+            w.Line($"static int Source(int i, int n) => {map};");
+            using (w.Open($"for (int c = 0; c < {I(channels)}; c++)"))
+            using (w.Open($"for (int py = 0; py < {I(outH)}; py++)"))
+            {
+                w.Line($"int row = (c * {I(inH)} + Source(py - {I(p.Top)}, {I(inH)})) * {I(inW)};");
+                using (w.Open($"for (int px = 0; px < {I(outW)}; px++)"))
+                    w.Line($"y[(c * {I(outH)} + py) * {I(outW)} + px] = x[row + Source(px - {I(p.Left)}, {I(inW)})];");
+            }
+            return;
+        }
+
+        // The input rows and columns that land inside the output (negative pads crop).
+        int rowStart = Math.Max(0, CeilDiv(-p.Top, p.StrideH)), rowEnd = Math.Min(inH, FloorDiv(outH - 1 - p.Top, p.StrideH) + 1);
+        int colStart = Math.Max(0, CeilDiv(-p.Left, p.StrideW)), colEnd = Math.Min(inW, FloorDiv(outW - 1 - p.Left, p.StrideW) + 1);
+        w.Line($"y.Slice(0, {I(step.Out.Size)}).Clear();");
+        if (rowStart >= rowEnd || colStart >= colEnd)
+            return;
+        using (w.Open($"for (int c = 0; c < {I(channels)}; c++)"))
+        using (w.Open($"for (int row = {I(rowStart)}; row < {I(rowEnd)}; row++)"))
+        {
+            w.Line($"int from = (c * {I(inH)} + row) * {I(inW)}, to = (c * {I(outH)} + row * {I(p.StrideH)} + {I(p.Top)}) * {I(outW)} + {I(p.Left)};");
+            if (p.StrideW == 1)
+                w.Line($"x.Slice(from + {I(colStart)}, {I(colEnd - colStart)}).CopyTo(y.Slice(to + {I(colStart)}));");
+            else
+                using (w.Open($"for (int col = {I(colStart)}; col < {I(colEnd)}; col++)"))
+                    w.Line($"y[to + col * {I(p.StrideW)}] = x[from + col];");
+        }
+    }
+
+    private static int FloorDiv(int a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);
+
+    private static int CeilDiv(int a, int b) => -FloorDiv(-a, b);
 }

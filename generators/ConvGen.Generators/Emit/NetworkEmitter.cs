@@ -74,7 +74,7 @@ internal static class NetworkEmitter
             w.Line("if (output.Length != OutputLength) ConvGenKernels.ThrowLength(nameof(output), \"exactly\", OutputLength, output.Length);");
             w.Line("if (scratch.Length < ScratchLength) ConvGenKernels.ThrowLength(nameof(scratch), \"at least\", ScratchLength, scratch.Length);");
             foreach (Step step in plan.Steps)
-                w.Line($"ConvGenKernels.{step.MethodName}({Slice(step.Source)}, {Slice(step.Target)});");
+                w.Line($"ConvGenKernels.{step.MethodName}({string.Join(", ", step.Sources.Select(Slice))}, {Slice(step.Target)});");
         }
         w.Line();
 

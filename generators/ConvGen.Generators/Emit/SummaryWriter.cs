@@ -14,7 +14,10 @@ internal static class SummaryWriter
     {
         NetworkPlan network = plan.Network;
         LayoutKind layout = network.Spec.Layout;
-        var rows = new List<string[]> { new[] { "Layer (type)", "Output shape", "Params", "MACs" } };
+        // A graph gets Keras' "Connected to" column; a plain stack reads top to bottom without it.
+        bool graph = network.Layers.Select((l, i) => l.Inputs.Count != 1 || l.Inputs[0] != (i == 0 ? -1 : network.Layers[i - 1].Index)).Any(b => b);
+        var names = network.Layers.ToDictionary(l => l.Index, l => l.Name);
+        var rows = new List<string[]> { new[] { "Layer (type)", "Output shape", "Params", "MACs", "Connected to" } };
         foreach (LayerPlan layer in network.Layers)
         {
             rows.Add(new[]
@@ -23,12 +26,14 @@ internal static class SummaryWriter
                 layer.Out.Describe(layout),
                 Number(layer.Parameters),
                 Number(layer.MultiplyAccumulates),
+                string.Join(", ", layer.Inputs.Select(i => i < 0 ? "input" : names[i])),
             });
         }
+        int columns = graph ? 5 : 4;
 
-        int[] widths = Enumerable.Range(0, 4).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        int[] widths = Enumerable.Range(0, columns).Select(c => rows.Max(r => r[c].Length)).ToArray();
         var text = new StringBuilder();
-        string rule = new('-', widths.Sum() + 3 * 3);
+        string rule = new('-', widths.Sum() + 3 * (columns - 1));
         text.Append("Model: ").Append(network.Spec.ClassName).Append('\n');
         text.Append(rule.Replace('-', '=')).Append('\n');
         for (int r = 0; r < rows.Count; r++)
@@ -37,7 +42,10 @@ internal static class SummaryWriter
             text.Append(row[0].PadRight(widths[0])).Append("   ")
                 .Append(row[1].PadRight(widths[1])).Append("   ")
                 .Append(row[2].PadLeft(widths[2])).Append("   ")
-                .Append(row[3].PadLeft(widths[3])).Append('\n');
+                .Append(row[3].PadLeft(widths[3]));
+            if (graph)
+                text.Append("   ").Append(row[4]);
+            text.Append('\n');
             if (r == 0) text.Append(rule).Append('\n');
         }
         long parameters = network.Layers.Sum(l => l.Parameters);
@@ -46,7 +54,10 @@ internal static class SummaryWriter
         text.Append("Input: ").Append(network.Input.Describe(layout)).Append(", ").Append(LayoutName(layout)).Append('\n');
         text.Append("Total params: ").Append(Number(parameters)).Append(" (").Append(Bytes(parameters * 4)).Append(")\n");
         text.Append("Total MACs: ").Append(Number(macs)).Append('\n');
-        text.Append("Scratch: ").Append(Number(plan.ScratchLength)).Append(" floats (").Append(Bytes(plan.ScratchLength * 4L)).Append(")\n");
+        text.Append("Scratch: ").Append(Number(plan.ScratchLength)).Append(" floats (").Append(Bytes(plan.ScratchLength * 4L)).Append(')');
+        if (plan.Peak.Floats > 0)
+            text.Append("; peak alive at once ").Append(Number(plan.Peak.Floats)).Append(" floats, during ").Append(plan.Peak.Where);
+        text.Append("; all activations ").Append(Number(plan.ActivationTotal)).Append(" floats\n");
         return text.ToString();
     }
 

@@ -37,6 +37,9 @@ internal sealed record LayerPlan(int Index, LayerSpec Spec, Shape In, Shape Out)
 {
     public Window? Window { get; init; }
 
+    /// <summary>The layers whose outputs this layer reads, by declaration index; -1 is the network input.</summary>
+    public EquatableArray<int> Inputs { get; init; } = EquatableArray<int>.Empty;
+
     /// <summary>Weights in PyTorch layout: conv <c>[out, in/groups, kh, kw]</c>, dense <c>[out, in]</c>.</summary>
     public EquatableArray<float> Weights { get; init; } = EquatableArray<float>.Empty;
 
@@ -56,5 +59,5 @@ internal sealed record LayerPlan(int Index, LayerSpec Spec, Shape In, Shape Out)
     public string Name => Spec.Name ?? Spec.TypeName;
 }
 
-/// <summary>The network after shape inference: what the planner and the emitters work from.</summary>
+/// <summary>The network after shape inference, layers in the order they run: what the planner and the emitters work from.</summary>
 internal sealed record NetworkPlan(NetworkSpec Spec, Shape Input, Shape Output, EquatableArray<LayerPlan> Layers);

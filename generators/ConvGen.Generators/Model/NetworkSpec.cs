@@ -7,7 +7,9 @@ namespace ConvGen.Generators.Model;
 
 internal enum LayerKind
 {
+    /// <summary>Conv1D, Conv2D, and DepthwiseConv2D (a grouped conv once its input channels are known).</summary>
     Conv,
+    ConvTranspose,
     Dense,
     MaxPool,
     AvgPool,
@@ -18,6 +20,10 @@ internal enum LayerKind
     Softmax,
     Activation,
     BatchNorm,
+    Add,
+    Concat,
+    ZeroPad,
+    ChannelShuffle,
 }
 
 internal enum ActivationKind { None, ReLU, ReLU6, LeakyReLU, Sigmoid, Tanh, HardSwish, ELU, Softmax }
@@ -45,6 +51,9 @@ internal sealed record NetworkSpec(
     long MaxRamBytes,
     EquatableArray<LayerSpec> Layers)
 {
+    /// <summary>Indices of <see cref="Layers"/> in the order they run (inputs before the layers that read them).</summary>
+    public EquatableArray<int> Order { get; init; } = EquatableArray<int>.Empty;
+
     public string FullName => (Namespace is null ? "" : Namespace + ".")
         + string.Concat(System.Linq.Enumerable.Select(ContainingTypes, t => t.Name + ".")) + ClassName;
 }
@@ -56,9 +65,23 @@ internal sealed record NetworkSpec(
 internal sealed record LayerSpec(LayerKind Kind, string TypeName, int SpatialRank)
 {
     public string? Name { get; init; }
+
+    /// <summary>The Input argument as written (null when not given).</summary>
     public string? Input { get; init; }
 
-    /// <summary>Conv filters or Dense units.</summary>
+    /// <summary>
+    /// The names of the tensors the layer reads, resolved: Add/Concat's constructor names, else Input,
+    /// else the layer written above ("input" for the first layer).
+    /// </summary>
+    public EquatableArray<string> Inputs { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>DepthwiseConv2D's channel multiplier; 0 for every other layer.</summary>
+    public int DepthMultiplier { get; init; }
+
+    /// <summary>Conv2DTranspose's extra output rows and columns at the end, per axis.</summary>
+    public EquatableArray<int> OutputPadding { get; init; } = EquatableArray<int>.Empty;
+
+    /// <summary>Conv filters or Dense units; ChannelShuffle's groups are in <see cref="Groups"/>.</summary>
     public int Outputs { get; init; }
 
     /// <summary>Kernel or pool window per spatial axis.</summary>

@@ -39,6 +39,8 @@ internal sealed class LayerReader
     {
         "Conv1D" => (LayerKind.Conv, 1),
         "Conv2D" => (LayerKind.Conv, 2),
+        "DepthwiseConv2D" => (LayerKind.Conv, 2),
+        "Conv2DTranspose" => (LayerKind.ConvTranspose, 2),
         "Dense" => (LayerKind.Dense, 0),
         "MaxPool1D" => (LayerKind.MaxPool, 1),
         "MaxPool2D" => (LayerKind.MaxPool, 2),
@@ -51,6 +53,10 @@ internal sealed class LayerReader
         "Softmax" => (LayerKind.Softmax, 0),
         "Activation" => (LayerKind.Activation, 0),
         "BatchNorm" => (LayerKind.BatchNorm, 0),
+        "Add" => (LayerKind.Add, 0),
+        "Concat" => (LayerKind.Concat, 0),
+        "ZeroPad2D" => (LayerKind.ZeroPad, 2),
+        "ChannelShuffle" => (LayerKind.ChannelShuffle, 0),
         _ => ((LayerKind)(-1), 0),
     };
 
@@ -71,13 +77,17 @@ internal sealed class LayerReader
         switch (_layer.Kind)
         {
             case LayerKind.Conv:
-                _layer = _layer with { Outputs = Positive(0, "filters") };
+            case LayerKind.ConvTranspose:
+                bool depthwise = _layer.TypeName == "DepthwiseConv2D";
+                // A depthwise conv's filters and groups follow from its input channels (shape inference).
+                _layer = depthwise
+                    ? _layer with { DepthMultiplier = NamedPositive("DepthMultiplier", 1) }
+                    : _layer with { Outputs = Positive(0, "filters"), Groups = NamedPositive("Groups", 1) };
                 ReadKernel();
                 _layer = _layer with
                 {
                     Strides = PerAxis("Stride", "Strides", 1),
                     Dilations = PerAxis("Dilation", "Dilations", 1),
-                    Groups = NamedPositive("Groups", 1),
                     PaddingMode = (PaddingModeKind)(NamedInt("PaddingMode") ?? 0),
                 };
                 ReadPadding();
@@ -85,6 +95,10 @@ internal sealed class LayerReader
                 if (_layer.PaddingMode is not PaddingModeKind.Zeros and not PaddingModeKind.Reflect
                     and not PaddingModeKind.Replicate and not PaddingModeKind.Circular)
                     Problem(Descriptors.InvalidArgument, "PaddingMode", Who, FormattableString.Invariant($"PaddingMode {(int)_layer.PaddingMode} is not a PaddingMode value"));
+                else if (_layer.Kind == LayerKind.ConvTranspose && _layer.PaddingMode != PaddingModeKind.Zeros)
+                    Problem(Descriptors.InvalidArgument, "PaddingMode", Who, $"a transposed convolution pads with zeros only (as PyTorch's ConvTranspose2d), not PaddingMode.{_layer.PaddingMode}");
+                if (_layer.Kind == LayerKind.ConvTranspose)
+                    ReadOutputPadding();
                 break;
             case LayerKind.Dense:
                 _layer = _layer with { Outputs = Positive(0, "units") };
@@ -116,6 +130,21 @@ internal sealed class LayerReader
                     Variance = NamedFloats("Variance"),
                 };
                 break;
+            case LayerKind.Add:
+            case LayerKind.Concat:
+                string[] inputs = Values.Strings(_attribute.ConstructorArguments[0]) ?? Array.Empty<string>();
+                if (inputs.Length < 2)
+                    Problem(Descriptors.InvalidArgument, "inputs", Who, $"{_layer.TypeName} needs the names of at least two layers, such as [{_layer.TypeName}(\"conv2\", \"input\")]");
+                if (_layer.Input is not null)
+                    Problem(Descriptors.InvalidArgument, "Input", Who, $"{_layer.TypeName} reads the layers named in its constructor; remove Input");
+                _layer = _layer with { Inputs = inputs.ToEquatableArray() };
+                break;
+            case LayerKind.ZeroPad:
+                ReadZeroPads();
+                break;
+            case LayerKind.ChannelShuffle:
+                _layer = _layer with { Groups = Positive(0, "groups") };
+                break;
             case LayerKind.Activation:
                 // ReadActivation also sets Alpha, so it must run before _layer is copied.
                 var kind = ReadActivation(Values.Int(_attribute.ConstructorArguments[0]), "kind");
@@ -128,7 +157,7 @@ internal sealed class LayerReader
     private void ReadKernel()
     {
         // Constructor arguments after "filters" (conv) are the window sizes; a single value is square in 2-D.
-        int first = _layer.Kind == LayerKind.Conv ? 1 : 0;
+        int first = _layer.Kind is LayerKind.Conv or LayerKind.ConvTranspose && _layer.DepthMultiplier == 0 ? 1 : 0;
         var names = _attribute.AttributeConstructor!.Parameters.Select(p => p.Name).ToArray();
         var sizes = new List<int>();
         for (int i = first; i < _attribute.ConstructorArguments.Length; i++)
@@ -167,6 +196,54 @@ internal sealed class LayerReader
                 Problem(Descriptors.NegativePadding, argument, Who, argument == "Pads" ? $"Pads[{negative}]" : "Pad", pads[negative]);
             _layer = _layer with { Pads = pads.ToEquatableArray(), PadsWrittenAs = argument };
         }
+    }
+
+    /// <summary>OutputPadding / OutputPaddings: per axis, non-negative (shape inference checks them against stride and dilation).</summary>
+    private void ReadOutputPadding()
+    {
+        string argument = _named.TryGetValue("OutputPaddings", out var array) && !array.IsNull ? "OutputPaddings" : "OutputPadding";
+        int[] values;
+        if (argument == "OutputPaddings")
+        {
+            values = Values.Ints(array) ?? Array.Empty<int>();
+            if (values.Length != 2)
+            {
+                Problem(Descriptors.WrongAxisCount, argument, Who, argument, Wording.Count(2, "value"), "[rows, columns]", Wording.Given(values.Length));
+                values = new[] { 0, 0 };
+            }
+        }
+        else
+        {
+            values = Enumerable.Repeat(NamedInt("OutputPadding") ?? 0, 2).ToArray();
+        }
+        foreach (int v in values.Where(v => v < 0).Take(1))
+            Problem(Descriptors.NegativePadding, argument, Who, argument, v);
+        _layer = _layer with { OutputPadding = values.Select(v => Math.Max(v, 0)).ToEquatableArray() };
+    }
+
+    /// <summary>ZeroPad2D's one, two ([rows, columns]) or four ([top, left, bottom, right]) values, as four.</summary>
+    private void ReadZeroPads()
+    {
+        int[] given = Values.Ints(_attribute.ConstructorArguments[0]) ?? Array.Empty<int>();
+        int[]? pads = given.Length switch
+        {
+            1 => new[] { given[0], given[0], given[0], given[0] },
+            2 => new[] { given[0], given[1], given[0], given[1] },
+            4 => given,
+            _ => null,
+        };
+        if (pads is null)
+        {
+            Problem(Descriptors.WrongAxisCount, "pads", Who, "pads", "1, 2 or 4 values", "[all], [rows, columns] or [top, left, bottom, right]", Wording.Given(given.Length));
+            pads = new int[4];
+        }
+        int negative = Array.FindIndex(pads, p => p < 0);
+        if (negative >= 0)
+        {
+            Problem(Descriptors.NegativePadding, "pads", Who, "pads", pads[negative]);
+            pads = pads.Select(p => Math.Max(p, 0)).ToArray();
+        }
+        _layer = _layer with { Pads = pads.ToEquatableArray(), PadsWrittenAs = "pads" };
     }
 
     private void ReadWeighted()

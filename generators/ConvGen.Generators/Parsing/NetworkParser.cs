@@ -46,6 +46,10 @@ internal static class NetworkParser
         if (layers.Count == 0)
             problems.Add(NetProblem.Create(Descriptors.NoLayers, NetProblem.Class, null, type.Name));
         CheckNamesAndInputs(layers, problems);
+        // Unknown or ambiguous names leave the graph undefined: order and cycles only make sense without them.
+        int[] order = problems.Any(p => p.Id is "CG0021" or "CG0022")
+            ? Enumerable.Range(0, layers.Count).ToArray()
+            : ExecutionOrder(layers, problems);
 
         var containing = new List<ContainingType>();
         for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
@@ -61,7 +65,7 @@ internal static class NetworkParser
             weightLayout,
             weightsFile,
             maxRam,
-            layers.ToEquatableArray());
+            layers.ToEquatableArray()) { Order = order.ToEquatableArray() };
         return new ParseResult(spec, problems.ToEquatableArray());
     }
 
@@ -194,10 +198,15 @@ internal static class NetworkParser
         }).ToArray();
     }
 
-    /// <summary>Names are unique and not "input"; an Input names an earlier layer.</summary>
+    /// <summary>
+    /// Names are unique and not "input"; every layer's inputs are resolved (Add/Concat's names, else Input,
+    /// else the layer written above) and name a layer or "input".
+    /// </summary>
     private static void CheckNamesAndInputs(List<LayerSpec> layers, List<NetProblem> problems)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var all = new HashSet<string>(layers.Select(l => l.Name!), StringComparer.Ordinal) { "input" };
+        string known = string.Join(", ", new[] { "input" }.Concat(layers.Select(l => l.Name!)).Select(n => $"'{n}'"));
         for (int i = 0; i < layers.Count; i++)
         {
             LayerSpec layer = layers[i];
@@ -207,19 +216,76 @@ internal static class NetworkParser
                 problems.Add(NetProblem.Create(Descriptors.DuplicateName, i, "Name", Describe(layer),
                     name == "input" ? "the name 'input' is reserved for the network's input" : $"an earlier layer is already named '{name}'"));
             }
-
-            string previous = i == 0 ? "input" : layers[i - 1].Name!;
-            if (layer.Input is not null && layer.Input != previous)
-            {
-                if (layer.Input != "input" && !seen.Contains(layer.Input))
-                    problems.Add(NetProblem.Create(Descriptors.UnknownInput, i, "Input", Describe(layer), layer.Input,
-                        string.Join(", ", new[] { "input" }.Concat(layers.Take(i).Select(l => l.Name!)).Select(n => $"'{n}'"))));
-                else
-                    problems.Add(NetProblem.Create(Descriptors.Unsupported, i, "Input", Describe(layer),
-                        $"reading '{layer.Input}' instead of the layer written above ('{previous}')"));
-            }
             seen.Add(name);
+
+            bool merge = layer.Kind is LayerKind.Add or LayerKind.Concat;
+            if (!merge)
+                layers[i] = layer = layer with { Inputs = new[] { layer.Input ?? (i == 0 ? "input" : layers[i - 1].Name!) }.ToEquatableArray() };
+            for (int k = 0; k < layer.Inputs.Count; k++)
+            {
+                if (!all.Contains(layer.Inputs[k]))
+                    problems.Add(NetProblem.Create(Descriptors.UnknownInput, i, merge ? $"inputs[{k}]" : "Input", Describe(layer), layer.Inputs[k], known));
+            }
         }
+    }
+
+    /// <summary>
+    /// The order layers run in: declaration order, except that a layer waits for the layers it reads
+    /// (forward references are allowed). Reports cycles, and layers whose output nothing reads.
+    /// </summary>
+    private static int[] ExecutionOrder(List<LayerSpec> layers, List<NetProblem> problems)
+    {
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < layers.Count; i++)
+            index[layers[i].Name!] = i; // (a duplicate name is already an error)
+        int[][] reads = layers.Select(l => l.Inputs.Where(n => n != "input" && index.ContainsKey(n)).Select(n => index[n]).Distinct().ToArray()).ToArray();
+
+        var order = new List<int>();
+        var done = new bool[layers.Count];
+        bool progress = true;
+        while (progress)
+        {
+            progress = false;
+            for (int i = 0; i < layers.Count; i++)
+            {
+                if (!done[i] && reads[i].All(r => done[r]))
+                {
+                    done[i] = progress = true;
+                    order.Add(i);
+                    break; // restart from the top: declaration order wins among ready layers
+                }
+            }
+        }
+        int stuck = Array.IndexOf(done, false);
+        if (stuck >= 0)
+        {
+            // Follow unfinished inputs from the first stuck layer until a layer repeats: that is the cycle.
+            var path = new List<int> { stuck };
+            int at = stuck;
+            while (true)
+            {
+                at = reads[at].First(r => !done[r]);
+                int seenAt = path.IndexOf(at);
+                if (seenAt >= 0)
+                {
+                    var cycle = path.Skip(seenAt).Concat(new[] { at }).ToList();
+                    int first = cycle.Min();
+                    problems.Add(NetProblem.Create(Descriptors.InputCycle, first, layers[cycle[0]].Kind is LayerKind.Add or LayerKind.Concat ? null : "Input",
+                        Describe(layers[cycle[0]]), string.Join(" reads ", cycle.Select(c => $"'{layers[c].Name}'"))));
+                    break;
+                }
+                path.Add(at);
+            }
+            return order.ToArray();
+        }
+
+        var read = new HashSet<int>(reads.SelectMany(r => r));
+        for (int i = 0; i < layers.Count - 1; i++)
+        {
+            if (!read.Contains(i))
+                problems.Add(NetProblem.Create(Descriptors.UnusedOutput, i, null, Describe(layers[i]), Describe(layers[layers.Count - 1])));
+        }
+        return order.ToArray();
     }
 
     /// <summary>How messages name a layer: <c>Conv2D 'conv1'</c>.</summary>

@@ -27,6 +27,14 @@ internal static class Values
         return items.All(i => i.HasValue) ? items.Select(i => i!.Value).ToArray() : null;
     }
 
+    public static string[]? Strings(TypedConstant constant)
+    {
+        if (constant.Kind != TypedConstantKind.Array || constant.IsNull)
+            return null;
+        string?[] items = constant.Values.Select(String).ToArray();
+        return items.All(i => i is not null) ? items.Select(i => i!).ToArray() : null;
+    }
+
     public static float[]? Floats(TypedConstant constant)
     {
         if (constant.Kind != TypedConstantKind.Array || constant.IsNull)

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using ConvGen.Generators.Helpers;
 using ConvGen.Generators.Model;
+using ConvGen.Generators.Parsing;
 using ConvGen.Generators.Shapes;
 
 namespace ConvGen.Generators.Planning;
@@ -24,8 +25,14 @@ internal enum StepKind
     /// <summary>(S, C) to (C, S): a channels-last input.</summary>
     ToChannelsFirst,
     Copy,
-    /// <summary>Copies a conv's input into a zero-bordered buffer, so the conv itself never checks bounds.</summary>
+    /// <summary>
+    /// A bordered copy (<see cref="PadGeometry"/>): ZeroPad2D, the zero border that spares a conv its bounds
+    /// checks, a conv's Reflect/Replicate/Circular border, or a transposed conv's zero-interleaved input.
+    /// </summary>
     Pad,
+    Add,
+    Concat,
+    ChannelShuffle,
 }
 
 internal enum BufferKind { Input, Output, Scratch }
@@ -33,18 +40,33 @@ internal enum BufferKind { Input, Output, Scratch }
 /// <summary>Where a step reads or writes: the caller's input or output span, or a slice of scratch.</summary>
 internal sealed record Buffer(BufferKind Kind, int Offset, int Length);
 
+/// <summary>
+/// A Pad step's geometry: input element (y, x) goes to (y * StrideH + Top, x * StrideW + Left) of the output;
+/// the rest is zero, or filled by <see cref="Mode"/>. Negative pads crop.
+/// </summary>
+internal sealed record PadGeometry(int Top, int Left, int Bottom, int Right, int StrideH, int StrideW, PaddingModeKind Mode);
+
 /// <summary>One call in the generated Run: a kernel over a layer (or an implicit layout change).</summary>
-internal sealed record Step(StepKind Kind, LayerPlan? Layer, Shape In, Shape Out, Buffer Source, Buffer Target)
+internal sealed record Step(StepKind Kind, LayerPlan? Layer, Shape In, Shape Out, EquatableArray<Buffer> Sources, Buffer Target)
 {
+    public Buffer Source => Sources[0];
+
+    /// <summary>The shape of each source (Add and Concat have several).</summary>
+    public EquatableArray<Shape> Inputs { get; init; } = EquatableArray<Shape>.Empty;
+
     public ActivationKind Activation { get; init; }
     public float Alpha { get; init; }
+    public PadGeometry? Pad { get; init; }
 
     /// <summary>A name for the step's method, unique within the network.</summary>
     public string MethodName { get; init; } = "";
 }
 
+/// <summary>The largest total of activations alive at once, and the step where it happens.</summary>
+internal sealed record MemoryPeak(long Floats, string Where);
+
 /// <summary>The steps of Run with their buffers, and the scratch size they need.</summary>
-internal sealed record ExecutionPlan(NetworkPlan Network, EquatableArray<Step> Steps, int ScratchLength)
+internal sealed record ExecutionPlan(NetworkPlan Network, EquatableArray<Step> Steps, int ScratchLength, MemoryPeak Peak)
 {
     /// <summary>
     /// Plans with zero-bordered input copies for padded convs (faster: no bounds checks anywhere) when they
@@ -56,17 +78,22 @@ internal sealed record ExecutionPlan(NetworkPlan Network, EquatableArray<Step> S
         ExecutionPlan plain = Planner.Plan(network, padConvInputs: false);
         return padded.ScratchLength <= plain.ScratchLength ? padded : plain;
     }
+
+    /// <summary>The sum of every activation the network computes (what a planner without reuse would need).</summary>
+    public long ActivationTotal => Network.Layers.Where(l => Steps.Any(s => s.Layer?.Index == l.Index)).Sum(l => (long)l.Out.Size);
 }
 
 /// <summary>
-/// Lowers layers to steps and places every intermediate tensor in scratch. Element-wise steps run in
-/// place; Flatten (channels first) and Dropout are views and cost nothing. Offsets are assigned greedily,
-/// largest tensor first, at the lowest offset free for its whole lifetime (as TensorFlow Lite Micro's
-/// greedy planner), so ScratchLength is close to the peak of simultaneously live activations.
+/// Lowers the layer graph to steps and places every intermediate tensor in scratch. Layers nothing reads
+/// are dropped; Flatten (channels first), Dropout and folded BatchNorms are views that cost nothing; an
+/// activation merges into the Conv, Dense or Add that feeds only it; element-wise steps run in place on
+/// an input that nothing reads afterwards. Offsets are assigned greedily, largest tensor first, at the
+/// lowest offset free for its whole lifetime (as TensorFlow Lite Micro's greedy planner), so ScratchLength
+/// is close to the peak of simultaneously live activations.
 /// </summary>
 internal static class Planner
 {
-    /// <summary>A value produced by a step; in-place steps extend the value they update.</summary>
+    /// <summary>A tensor produced by a step; in-place steps and fused activations reuse the value they update.</summary>
     private sealed class Value
     {
         public int Size;
@@ -76,119 +103,282 @@ internal static class Planner
         public int Offset;
     }
 
-    private sealed record PendingStep(StepKind Kind, LayerPlan? Layer, Shape In, Shape Out, Value Source, Value Target, ActivationKind Activation, float Alpha);
+    private sealed class PendingStep
+    {
+        public StepKind Kind;
+        public LayerPlan? Layer;
+        public Shape In = null!;
+        public Shape Out = null!;
+        public List<Value> Sources = new();
+        public List<Shape> Inputs = new();
+        public Value Target = null!;
+        public ActivationKind Activation;
+        public float Alpha;
+        public PadGeometry? Pad;
+    }
+
+    private readonly record struct Tensor(Value Value, Shape Shape);
 
     public static ExecutionPlan Plan(NetworkPlan network, bool padConvInputs)
     {
         network = FoldBatchNorms(network);
         var layout = network.Spec.Layout;
-        var inputValue = new Value { Size = network.Input.Size, Kind = BufferKind.Input, FirstStep = -1 };
         var steps = new List<PendingStep>();
-        Value current = inputValue;
-        Shape shape = network.Input;
 
-        void Add(StepKind kind, LayerPlan? layer, Shape outShape, bool inPlace, ActivationKind activation = ActivationKind.None, float alpha = 0)
+        Tensor Emit(StepKind kind, LayerPlan? layer, IReadOnlyList<Tensor> sources, Shape outShape, ActivationKind activation = ActivationKind.None, float alpha = 0, PadGeometry? pad = null)
         {
-            Value target = inPlace && current.Kind != BufferKind.Input ? current : new Value { Size = outShape.Size, FirstStep = steps.Count };
-            current.LastStep = steps.Count;
-            steps.Add(new PendingStep(kind, layer, shape, outShape, current, target, activation, alpha));
-            current = target;
-            shape = outShape;
-        }
-
-        // A padded conv reads a zero-bordered copy of its input: every window then lies inside, so the
-        // unrolled kernel runs everywhere, with no branch per output.
-        LayerPlan PadFirst(LayerPlan conv)
-        {
-            Window g = conv.Window!;
-            if (!padConvInputs || g.PadTop + g.PadLeft + g.PadBottom + g.PadRight == 0)
-                return conv;
-            long paddedHeight = (long)g.InH + g.PadTop + g.PadBottom, paddedWidth = (long)g.InW + g.PadLeft + g.PadRight;
-            if (shape.C * paddedHeight * paddedWidth > Shapes.ShapeInference.MaxElements)
-                return conv; // absurd padding: keep the bounds-checked border path rather than a huge copy
-            int height = (int)paddedHeight, width = (int)paddedWidth;
-            Add(StepKind.Pad, conv, shape with { H = height, W = width }, false);
-            return conv with { Window = g with { PadTop = 0, PadLeft = 0, PadBottom = 0, PadRight = 0, InH = height, InW = width } };
+            var target = new Value { Size = outShape.Size };
+            steps.Add(new PendingStep
+            {
+                Kind = kind, Layer = layer, In = sources[0].Shape, Out = outShape,
+                Sources = sources.Select(t => t.Value).ToList(), Inputs = sources.Select(t => t.Shape).ToList(),
+                Target = target, Activation = activation, Alpha = alpha, Pad = pad,
+            });
+            return new Tensor(target, outShape);
         }
 
         bool NeedsTranspose(Shape s) => layout == LayoutKind.ChannelsLast && s.Rank > 1 && s.C > 1 && s.Spatial > 1;
 
-        if (NeedsTranspose(shape))
-            Add(StepKind.ToChannelsFirst, null, shape, inPlace: false);
-
-        foreach (LayerPlan layer in network.Layers)
+        // A padded conv reads a bordered copy of its input: every window then lies inside, so the unrolled
+        // kernel runs everywhere with no branch per output. Reflect/Replicate/Circular borders always do.
+        (Tensor, LayerPlan) PadFirst(Tensor x, LayerPlan conv)
         {
-            LayerSpec spec = layer.Spec;
-            // Softmax as a fused activation is a pass of its own over the finished output.
-            var fused = spec.Activation == ActivationKind.Softmax ? ActivationKind.None : spec.Activation;
-            switch (spec.Kind)
-            {
-                case LayerKind.Conv:
-                    Add(StepKind.Conv, PadFirst(layer), layer.Out, false, fused, spec.Alpha);
-                    break;
-                case LayerKind.Dense: Add(StepKind.Dense, layer, layer.Out, false, fused, spec.Alpha); break;
-                case LayerKind.MaxPool: Add(StepKind.MaxPool, layer, layer.Out, false); break;
-                case LayerKind.AvgPool: Add(StepKind.AvgPool, layer, layer.Out, false); break;
-                case LayerKind.GlobalAvgPool: Add(StepKind.GlobalAvgPool, layer, layer.Out, false); break;
-                case LayerKind.GlobalMaxPool: Add(StepKind.GlobalMaxPool, layer, layer.Out, false); break;
-                case LayerKind.Softmax: Add(StepKind.Softmax, layer, layer.Out, true); break;
-                case LayerKind.Activation when spec.Activation == ActivationKind.Softmax: Add(StepKind.Softmax, layer, layer.Out, true); break;
-                case LayerKind.Activation when spec.Activation != ActivationKind.None:
-                    // Conv or Dense, then an activation layer (as after a folded BatchNorm): one step, activation fused.
-                    if (steps.Count > 0 && steps[steps.Count - 1] is { Kind: StepKind.Conv or StepKind.Dense, Activation: ActivationKind.None } last
-                        && last.Target == current && current.Kind != BufferKind.Input)
-                        steps[steps.Count - 1] = last with { Activation = spec.Activation, Alpha = spec.Alpha };
-                    else
-                        Add(StepKind.Activation, layer, layer.Out, true, spec.Activation, spec.Alpha);
-                    break;
-                case LayerKind.BatchNorm when layer.FoldedInto is null:
-                    Add(StepKind.BatchNorm, layer, layer.Out, true);
-                    break;
-                case LayerKind.Flatten:
-                    if (NeedsTranspose(shape)) Add(StepKind.ToChannelsLast, layer, layer.Out, false);
-                    else shape = layer.Out; // a view: same memory, new shape
-                    break;
-                case LayerKind.Dropout:
-                    break;
-            }
-            if ((spec.Kind is LayerKind.Conv or LayerKind.Dense) && spec.Activation == ActivationKind.Softmax)
-                Add(StepKind.Softmax, layer, layer.Out, true);
+            Window g = conv.Window!;
+            bool modeBorder = conv.Spec.PaddingMode != PaddingModeKind.Zeros;
+            if (g.PadTop + g.PadLeft + g.PadBottom + g.PadRight == 0 || !(padConvInputs || modeBorder))
+                return (x, conv);
+            long paddedHeight = (long)g.InH + g.PadTop + g.PadBottom, paddedWidth = (long)g.InW + g.PadLeft + g.PadRight;
+            if (!modeBorder && x.Shape.C * paddedHeight * paddedWidth > ShapeInference.MaxElements)
+                return (x, conv); // absurd padding: keep the bounds-checked border path rather than a huge copy
+            int height = (int)paddedHeight, width = (int)paddedWidth;
+            Tensor padded = Emit(StepKind.Pad, conv, new[] { x }, x.Shape with { H = height, W = width },
+                pad: new PadGeometry(g.PadTop, g.PadLeft, g.PadBottom, g.PadRight, 1, 1, conv.Spec.PaddingMode));
+            return (padded, conv with { Window = g with { PadTop = 0, PadLeft = 0, PadBottom = 0, PadRight = 0, InH = height, InW = width } });
         }
 
-        if (NeedsTranspose(shape))
-            Add(StepKind.ToChannelsLast, null, shape, false);
-        if (current.Kind == BufferKind.Input)
-            Add(StepKind.Copy, null, shape, false);
+        var live = LiveLayers(network);
+        var tensors = new Dictionary<int, Tensor>();
+        var input = new Tensor(new Value { Size = network.Input.Size, Kind = BufferKind.Input }, network.Input);
+        tensors[-1] = NeedsTranspose(input.Shape) ? Emit(StepKind.ToChannelsFirst, null, new[] { input }, input.Shape) : input;
 
+        foreach (LayerPlan layer in network.Layers.Where(l => live.Contains(l.Index)))
+        {
+            LayerSpec spec = layer.Spec;
+            var ins = layer.Inputs.Select(i => tensors[i]).ToList();
+            Tensor x = ins[0];
+            // Softmax as a fused activation is a pass of its own over the finished output.
+            var fused = spec.Activation == ActivationKind.Softmax ? ActivationKind.None : spec.Activation;
+            Tensor result = spec.Kind switch
+            {
+                LayerKind.Conv => Conv(x, layer),
+                LayerKind.ConvTranspose => Conv(Emit(StepKind.Pad, layer, new[] { x }, TransposeInput(layer, out PadGeometry geometry), pad: geometry), LowerTranspose(layer)),
+                LayerKind.Dense => Emit(StepKind.Dense, layer, ins, layer.Out, fused, spec.Alpha),
+                LayerKind.MaxPool => Emit(StepKind.MaxPool, layer, ins, layer.Out),
+                LayerKind.AvgPool => Emit(StepKind.AvgPool, layer, ins, layer.Out),
+                LayerKind.GlobalAvgPool => Emit(StepKind.GlobalAvgPool, layer, ins, layer.Out),
+                LayerKind.GlobalMaxPool => Emit(StepKind.GlobalMaxPool, layer, ins, layer.Out),
+                LayerKind.Softmax => Emit(StepKind.Softmax, layer, ins, layer.Out),
+                LayerKind.Activation when spec.Activation == ActivationKind.Softmax => Emit(StepKind.Softmax, layer, ins, layer.Out),
+                LayerKind.Activation when spec.Activation != ActivationKind.None => Emit(StepKind.Activation, layer, ins, layer.Out, spec.Activation, spec.Alpha),
+                LayerKind.BatchNorm when layer.FoldedInto is null => Emit(StepKind.BatchNorm, layer, ins, layer.Out),
+                LayerKind.Flatten when NeedsTranspose(x.Shape) => Emit(StepKind.ToChannelsLast, layer, ins, layer.Out),
+                LayerKind.Add => Emit(StepKind.Add, layer, ins, layer.Out),
+                LayerKind.Concat => Emit(StepKind.Concat, layer, ins, layer.Out),
+                LayerKind.ZeroPad => Emit(StepKind.Pad, layer, ins, layer.Out,
+                    pad: new PadGeometry(spec.Pads[0], spec.Pads[1], spec.Pads[2], spec.Pads[3], 1, 1, PaddingModeKind.Zeros)),
+                LayerKind.ChannelShuffle => Emit(StepKind.ChannelShuffle, layer, ins, layer.Out),
+                _ => new Tensor(x.Value, layer.Out), // Flatten (channels first), Dropout, a folded BatchNorm: views
+            };
+            if (spec.Kind is LayerKind.Conv or LayerKind.ConvTranspose or LayerKind.Dense && spec.Activation == ActivationKind.Softmax)
+                result = Emit(StepKind.Softmax, layer, new[] { result }, layer.Out);
+            tensors[layer.Index] = result;
+
+            Tensor Conv(Tensor source, LayerPlan conv)
+            {
+                var (padded, lowered) = PadFirst(source, conv);
+                return Emit(StepKind.Conv, lowered, new[] { padded }, layer.Out, fused, spec.Alpha);
+            }
+        }
+
+        Tensor output = tensors[network.Spec.Layers.Count - 1];
+        if (NeedsTranspose(output.Shape))
+            output = Emit(StepKind.ToChannelsLast, null, new[] { output }, output.Shape);
+        else if (output.Value.Kind == BufferKind.Input)
+            output = Emit(StepKind.Copy, null, new[] { output }, output.Shape);
+
+        FuseActivations(steps);
+        RunInPlace(steps);
         // The last value is the caller's output span; everything else lives in scratch.
-        current.Kind = BufferKind.Output;
-        var scratchValues = steps.SelectMany(s => new[] { s.Source, s.Target })
-            .Where(v => v.Kind == BufferKind.Scratch).Distinct().ToList();
+        steps[steps.Count - 1].Target.Kind = BufferKind.Output;
+
+        var scratchValues = SetLifetimes(steps);
         int scratchLength = AssignOffsets(scratchValues);
+        var peak = Peak(steps, scratchValues);
 
         var names = new HashSet<string>(StringComparer.Ordinal);
-        var result = steps.Select((s, i) => new Step(s.Kind, s.Layer, s.In, s.Out, BufferOf(s.Source), BufferOf(s.Target))
+        var planned = steps.Select(s => new Step(s.Kind, s.Layer, s.In, s.Out, s.Sources.Select(BufferOf).ToEquatableArray(), BufferOf(s.Target))
         {
+            Inputs = s.Inputs.ToEquatableArray(),
             Activation = s.Activation,
             Alpha = s.Alpha,
+            Pad = s.Pad,
             MethodName = UniqueName(names, s.Kind, s.Layer),
         });
-        return new ExecutionPlan(network, result.ToEquatableArray(), scratchLength);
+        return new ExecutionPlan(network, planned.ToEquatableArray(), scratchLength, peak);
+    }
+
+    /// <summary>The layers the output depends on; the others (reported as unused) are not computed.</summary>
+    private static HashSet<int> LiveLayers(NetworkPlan network)
+    {
+        var byIndex = network.Layers.ToDictionary(l => l.Index);
+        var live = new HashSet<int>();
+        var pending = new Stack<int>(new[] { network.Spec.Layers.Count - 1 });
+        while (pending.Count > 0)
+        {
+            int index = pending.Pop();
+            if (index >= 0 && live.Add(index))
+                foreach (int input in byIndex[index].Inputs)
+                    pending.Push(input);
+        }
+        return live;
     }
 
     /// <summary>
-    /// Folds each BatchNorm into the Conv or Dense right before it when that layer has no activation:
-    /// <c>W' = W * scale</c>, <c>b' = b * scale + shift</c> per output channel, at build time. The folded
-    /// layer keeps its declared parameter count for Summary; the BatchNorm is marked as folded.
+    /// A transposed conv is a stride-1 conv over its input with (stride - 1) zeros between elements and a
+    /// border of <c>dilation * (k - 1) - pad</c> (plus the output padding at the end): this is that input's shape.
+    /// </summary>
+    private static Shape TransposeInput(LayerPlan layer, out PadGeometry geometry)
+    {
+        Window t = layer.Window!;
+        int spanH = t.DilationH * (t.KernelH - 1), spanW = t.DilationW * (t.KernelW - 1);
+        int outputPadH = t.OutH - ((t.InH - 1) * t.StrideH - t.PadTop - t.PadBottom + spanH + 1);
+        int outputPadW = t.OutW - ((t.InW - 1) * t.StrideW - t.PadLeft - t.PadRight + spanW + 1);
+        geometry = new PadGeometry(spanH - t.PadTop, spanW - t.PadLeft, spanH - t.PadBottom + outputPadH, spanW - t.PadRight + outputPadW,
+            t.StrideH, t.StrideW, PaddingModeKind.Zeros);
+        return layer.In with { H = t.OutH + spanH, W = t.OutW + spanW };
+    }
+
+    /// <summary>The stride-1 conv a transposed conv becomes: weights <c>[in, out/g, kh, kw]</c> to <c>[out, in/g, kh, kw]</c>, flipped in space.</summary>
+    private static LayerPlan LowerTranspose(LayerPlan layer)
+    {
+        Window t = layer.Window!;
+        int groups = layer.Spec.Groups, inC = layer.In.C, outC = layer.Out.C;
+        int inPerGroup = inC / groups, outPerGroup = outC / groups, taps = t.Taps;
+        var weights = new float[layer.Weights.Count];
+        for (int i = 0; i < inC; i++)
+            for (int o = 0; o < outPerGroup; o++)
+                for (int tap = 0; tap < taps; tap++)
+                {
+                    int g = i / inPerGroup;
+                    weights[((g * outPerGroup + o) * inPerGroup + i % inPerGroup) * taps + (taps - 1 - tap)] = layer.Weights[(i * outPerGroup + o) * taps + tap];
+                }
+        int spanH = t.DilationH * (t.KernelH - 1), spanW = t.DilationW * (t.KernelW - 1);
+        return layer with
+        {
+            Spec = layer.Spec with { Kind = LayerKind.Conv, Strides = new[] { 1, 1 }.ToEquatableArray(), Pads = EquatableArray<int>.Empty, Padding = PaddingKind.Valid },
+            Window = new Window(t.KernelH, t.KernelW, 1, 1, t.DilationH, t.DilationW, 0, 0, 0, 0, t.OutH + spanH, t.OutW + spanW, t.OutH, t.OutW),
+            Weights = weights.ToEquatableArray(),
+        };
+    }
+
+    /// <summary>An activation whose input only it reads is applied by the Conv, Dense or Add that made the input.</summary>
+    private static void FuseActivations(List<PendingStep> steps)
+    {
+        foreach (PendingStep step in steps.Where(s => s.Kind == StepKind.Activation).ToList())
+        {
+            Value input = step.Sources[0];
+            PendingStep? producer = steps.FirstOrDefault(s => s.Target == input);
+            if (producer is not { Kind: StepKind.Conv or StepKind.Dense or StepKind.Add, Activation: ActivationKind.None }
+                || steps.Count(s => s.Sources.Contains(input)) != 1)
+                continue;
+            producer.Activation = step.Activation;
+            producer.Alpha = step.Alpha;
+            steps.Remove(step);
+            Replace(steps, step.Target, input);
+        }
+    }
+
+    /// <summary>Element-wise steps write over an input that no later step reads (never the caller's input).</summary>
+    private static void RunInPlace(List<PendingStep> steps)
+    {
+        for (int i = 0; i < steps.Count; i++)
+        {
+            PendingStep step = steps[i];
+            if (step.Kind is not (StepKind.Activation or StepKind.Softmax or StepKind.BatchNorm or StepKind.Add))
+                continue;
+            Value? reusable = step.Sources.FirstOrDefault(v => v.Kind == BufferKind.Scratch && v.Size == step.Target.Size
+                && !steps.Skip(i + 1).Any(later => later.Sources.Contains(v)));
+            if (reusable is not null)
+                Replace(steps, step.Target, reusable);
+        }
+    }
+
+    private static void Replace(List<PendingStep> steps, Value old, Value replacement)
+    {
+        foreach (PendingStep s in steps)
+        {
+            if (s.Target == old)
+                s.Target = replacement;
+            for (int k = 0; k < s.Sources.Count; k++)
+                if (s.Sources[k] == old)
+                    s.Sources[k] = replacement;
+        }
+    }
+
+    /// <summary>Each scratch value lives from the first step that writes it to the last step that touches it.</summary>
+    private static List<Value> SetLifetimes(List<PendingStep> steps)
+    {
+        var values = new List<Value>();
+        for (int i = 0; i < steps.Count; i++)
+        {
+            foreach (Value v in steps[i].Sources.Append(steps[i].Target).Where(v => v.Kind == BufferKind.Scratch))
+            {
+                if (!values.Contains(v))
+                {
+                    values.Add(v);
+                    v.FirstStep = i;
+                }
+                v.LastStep = i;
+            }
+        }
+        return values;
+    }
+
+    /// <summary>The most scratch floats alive during one step, and that step's layer.</summary>
+    private static MemoryPeak Peak(List<PendingStep> steps, List<Value> values)
+    {
+        long best = 0;
+        string where = "";
+        for (int i = 0; i < steps.Count; i++)
+        {
+            long alive = values.Where(v => v.FirstStep <= i && i <= v.LastStep).Sum(v => (long)v.Size);
+            if (alive > best)
+            {
+                best = alive;
+                where = steps[i].Layer is { } layer ? NetworkParser.Describe(layer.Spec) : steps[i].Kind.ToString();
+            }
+        }
+        return new MemoryPeak(best, where);
+    }
+
+    /// <summary>
+    /// Folds each BatchNorm into the Conv or Dense it reads when that layer has no activation and nothing
+    /// else reads it: <c>W' = W * scale</c>, <c>b' = b * scale + shift</c> per output channel, at build time.
+    /// The folded layer keeps its declared parameter count for Summary; the BatchNorm is marked as folded.
     /// </summary>
     private static NetworkPlan FoldBatchNorms(NetworkPlan network)
     {
         var layers = network.Layers.ToList();
-        for (int i = 1; i < layers.Count; i++)
+        int Position(int index) => layers.FindIndex(l => l.Index == index);
+        for (int i = 0; i < layers.Count; i++)
         {
-            LayerPlan norm = layers[i], before = layers[i - 1];
-            if (norm.Spec.Kind != LayerKind.BatchNorm || norm.Weights.Count == 0
-                || before.Spec.Kind is not (LayerKind.Conv or LayerKind.Dense) || before.Spec.Activation != ActivationKind.None)
+            LayerPlan norm = layers[i];
+            if (norm.Spec.Kind != LayerKind.BatchNorm || norm.Weights.Count == 0 || norm.Inputs[0] < 0)
+                continue;
+            int at = Position(norm.Inputs[0]);
+            LayerPlan before = layers[at];
+            if (before.Spec.Kind is not (LayerKind.Conv or LayerKind.Dense) || before.Spec.Activation != ActivationKind.None
+                || layers.Count(l => l.Inputs.Contains(before.Index)) != 1)
                 continue;
             int channels = before.Out.C, perChannel = before.Weights.Count / channels;
             var weights = before.Weights.ToArray();
@@ -200,7 +390,7 @@ internal static class Planner
                     weights[c * perChannel + k] *= scale;
                 bias[c] = (before.Bias.Count > 0 ? before.Bias[c] : 0f) * scale + norm.Bias[c];
             }
-            layers[i - 1] = before with { Weights = weights.ToEquatableArray(), Bias = bias.ToEquatableArray(), ParameterCount = before.Parameters };
+            layers[at] = before with { Weights = weights.ToEquatableArray(), Bias = bias.ToEquatableArray(), ParameterCount = before.Parameters };
             layers[i] = norm with { FoldedInto = before.Name };
         }
         return network with { Layers = layers.ToEquatableArray() };

@@ -31,43 +31,62 @@ internal static class ShapeInference
             return new InferenceResult(null, problems.ToEquatableArray());
 
         Shape input = Shape.FromDeclared(spec.InputShape.ToArray());
-        Shape current = input;
-        string source = "the network input";
+        // Every tensor by name: its shape, where it comes from (for messages) and its layer (-1: the input).
+        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal) { ["input"] = new Tensor(input, "the network input", -1) };
         var layers = new List<LayerPlan>();
-        for (int i = 0; i < spec.Layers.Count; i++)
+        bool failed = false;
+        foreach (int i in spec.Order)
         {
             LayerSpec layer = spec.Layers[i];
-            var context = new LayerContext(spec, layer, i, current, source, problems, parameters);
-            LayerPlan? plan = context.Infer();
+            var inputs = new List<(string Name, Tensor Tensor)>();
+            foreach (string name in layer.Inputs)
+            {
+                if (tensors.TryGetValue(name, out Tensor? tensor))
+                    inputs.Add((name, tensor));
+            }
+            // An input whose shape is unknown (its own error is reported) leaves this layer unknown too.
+            LayerPlan? plan = inputs.Count == layer.Inputs.Count && inputs.Count > 0
+                ? new LayerContext(spec, layer, i, inputs, problems, parameters).Infer()
+                : null;
             if (plan is null)
-                return new InferenceResult(null, problems.ToEquatableArray());
+            {
+                failed = true;
+                continue;
+            }
             layers.Add(plan);
-            current = plan.Out;
-            source = layer.Kind == LayerKind.Flatten
+            string source = layer.Kind == LayerKind.Flatten
                 ? $"after {NetworkParser.Describe(layer)} of {plan.In.Describe(spec.Layout)}"
                 : $"after {NetworkParser.Describe(layer)}";
+            tensors[layer.Name!] = new Tensor(plan.Out, source, i);
         }
-        var result = new NetworkPlan(spec, input, current, layers.ToEquatableArray());
+        if (failed || spec.Layers.Count == 0 || spec.Order.Count != spec.Layers.Count)
+            return new InferenceResult(null, problems.ToEquatableArray());
+        var result = new NetworkPlan(spec, input, tensors[spec.Layers[spec.Layers.Count - 1].Name!].Shape, layers.ToEquatableArray());
         return new InferenceResult(problems.Any(p => p.IsError) ? null : result, problems.ToEquatableArray());
     }
+
+    /// <summary>A named tensor during inference: its shape, how messages describe its origin, its layer (-1: the network input).</summary>
+    private sealed record Tensor(Shape Shape, string Source, int Layer);
 
     private sealed class LayerContext
     {
         private readonly NetworkSpec _network;
-        private readonly LayerSpec _layer;
+        private LayerSpec _layer; // a DepthwiseConv2D becomes the grouped conv it is once its input is known
         private readonly int _index;
         private readonly Shape _in;
         private readonly string _source;
+        private readonly List<(string Name, Tensor Tensor)> _inputs;
         private readonly List<NetProblem> _problems;
         private readonly ParameterSource _parameters;
 
-        public LayerContext(NetworkSpec network, LayerSpec layer, int index, Shape input, string source, List<NetProblem> problems, ParameterSource parameters)
+        public LayerContext(NetworkSpec network, LayerSpec layer, int index, List<(string Name, Tensor Tensor)> inputs, List<NetProblem> problems, ParameterSource parameters)
         {
             _network = network;
             _layer = layer;
             _index = index;
-            _in = input;
-            _source = source;
+            _inputs = inputs;
+            _in = inputs[0].Tensor.Shape;
+            _source = inputs[0].Tensor.Source;
             _problems = problems;
             _parameters = parameters;
         }
@@ -82,9 +101,18 @@ internal static class ShapeInference
         private void Problem(NetProblem problem) => _problems.Add(problem);
 
         /// <summary>The layer's plan; null only when its output shape is unknown (other errors still let later layers be checked).</summary>
-        public LayerPlan? Infer() => _layer.Kind switch
+        public LayerPlan? Infer() => Infer(_layer.Kind) is { } plan
+            ? plan with { Inputs = _inputs.Select(i => i.Tensor.Layer).ToEquatableArray() }
+            : null;
+
+        private LayerPlan? Infer(LayerKind kind) => kind switch
         {
+            LayerKind.Conv when _layer.DepthMultiplier > 0 => Depthwise(),
             LayerKind.Conv => Conv(),
+            LayerKind.ConvTranspose => ConvTranspose(),
+            LayerKind.Add or LayerKind.Concat => Merge(),
+            LayerKind.ZeroPad => ZeroPad(),
+            LayerKind.ChannelShuffle => ChannelShuffle(),
             LayerKind.Dense => Dense(),
             LayerKind.MaxPool or LayerKind.AvgPool => Pool(),
             LayerKind.GlobalAvgPool or LayerKind.GlobalMaxPool => GlobalPool(),
@@ -113,42 +141,53 @@ internal static class ShapeInference
             return false;
         }
 
+        /// <summary>A depthwise conv is a conv with one group per input channel and DepthMultiplier filters per group.</summary>
+        private LayerPlan? Depthwise()
+        {
+            if (!RequireSpatialRank() || TooLarge((long)_in.C * _layer.DepthMultiplier, "its output channels"))
+                return null;
+            _layer = _layer with { Groups = _in.C, Outputs = _in.C * _layer.DepthMultiplier };
+            return Conv();
+        }
+
+        private bool GroupsDivide(int inC, int outC)
+        {
+            int groups = _layer.Groups;
+            if (inC % groups == 0 && outC % groups == 0)
+                return true;
+            string which = (inC % groups, outC % groups) switch
+            {
+                (not 0, not 0) => $"its {Wording.Count(inC, "input channel")} or its {Wording.Count(outC, "filter")}",
+                (not 0, _) => $"its {Wording.Count(inC, "input channel")}",
+                _ => $"its {Wording.Count(outC, "filter")}",
+            };
+            Problem(Descriptors.GroupsDoNotDivide, "Groups", Who, groups, which);
+            return false;
+        }
+
         private LayerPlan? Conv()
         {
             if (!RequireSpatialRank())
                 return null;
             int groups = _layer.Groups, outC = _layer.Outputs;
-            if (_in.C % groups != 0 || outC % groups != 0)
-            {
-                string which = (_in.C % groups, outC % groups) switch
-                {
-                    (not 0, not 0) => $"its {Wording.Count(_in.C, "input channel")} or its {Wording.Count(outC, "filter")}",
-                    (not 0, _) => $"its {Wording.Count(_in.C, "input channel")}",
-                    _ => $"its {Wording.Count(outC, "filter")}",
-                };
-                Problem(Descriptors.GroupsDoNotDivide, "Groups", Who, groups, which);
+            if (!GroupsDivide(_in.C, outC))
                 return null;
-            }
-            // A padding mode only matters where there is padding.
-            if (_layer.PaddingMode != PaddingModeKind.Zeros && (_layer.Padding == PaddingKind.Same || _layer.Pads.Any(p => p > 0)))
-            {
-                Problem(Descriptors.Unsupported, "PaddingMode", Who, $"PaddingMode.{_layer.PaddingMode}");
-                return null;
-            }
             Window? window = ResolveWindow(isPool: false, outC);
-            if (window is null)
+            if (window is null || !PaddingModeFits(window))
                 return null;
 
             int inPerGroup = _in.C / groups;
             int taps = window.Taps;
             if (TooLarge((long)outC * inPerGroup * taps, "its weights"))
                 return null;
-            string kernelText = _layer.SpatialRank == 2 ? $"{window.KernelH}x{window.KernelW}" : $"{window.KernelW}";
+            string kernelText = KernelText(window);
             string perGroup = groups > 1 ? " per group" : "";
             bool keras = _network.WeightLayout == WeightLayoutKind.Keras;
             long[] kernelShape = _layer.SpatialRank == 2 ? new long[] { window.KernelH, window.KernelW } : new long[] { window.KernelW };
+            // Keras stores a depthwise kernel [kh, kw, channels, multiplier]: the same order as [kh, kw, 1, channels * multiplier].
+            long[] kerasTail = _layer.DepthMultiplier > 0 ? new long[] { _in.C, _layer.DepthMultiplier } : new long[] { inPerGroup, outC };
             var weights = ResolveWeights(outC * inPerGroup * taps,
-                keras ? kernelShape.Concat(new long[] { inPerGroup, outC }).ToArray() : new long[] { outC, inPerGroup }.Concat(kernelShape).ToArray(),
+                keras ? kernelShape.Concat(kerasTail).ToArray() : new long[] { outC, inPerGroup }.Concat(kernelShape).ToArray(),
                 keras
                     ? $"{kernelText} x {Wording.Count(inPerGroup, "input channel")}{perGroup} x {Wording.Count(outC, "filter")}, Keras order"
                     : $"{Wording.Count(outC, "filter")} x {Wording.Count(inPerGroup, "input channel")}{perGroup} x {kernelText}",
@@ -163,6 +202,156 @@ internal static class ShapeInference
                 Bias = bias,
                 MultiplyAccumulates = (long)output.Size * inPerGroup * taps,
             };
+        }
+
+        private string KernelText(Window window) => _layer.SpatialRank == 2 ? $"{window.KernelH}x{window.KernelW}" : $"{window.KernelW}";
+
+        /// <summary>PyTorch's limits: a reflected border must be narrower than the input, a circular one no wider.</summary>
+        private bool PaddingModeFits(Window g)
+        {
+            if (_layer.PaddingMode is not (PaddingModeKind.Reflect or PaddingModeKind.Circular))
+                return true;
+            bool reflect = _layer.PaddingMode == PaddingModeKind.Reflect;
+            var axes = new[] { (Math.Max(g.PadTop, g.PadBottom), g.InH, "rows"), (Math.Max(g.PadLeft, g.PadRight), g.InW, "columns") };
+            foreach (var (pad, size, what) in axes.Skip(_layer.SpatialRank == 1 ? 1 : 0))
+            {
+                if (reflect ? pad < size : pad <= size)
+                    continue;
+                string noun = _layer.SpatialRank == 1 ? "elements" : what;
+                Problem(Descriptors.InvalidArgument, "PaddingMode", Who, reflect
+                    ? $"PaddingMode.Reflect pads {pad} {noun} from a mirror image of the input, so the input needs more than {pad} {noun}, but it ({InputText}) has {size}"
+                    : $"PaddingMode.Circular pads {pad} {noun} by wrapping the input around, so the input needs at least {pad} {noun}, but it ({InputText}) has {size}");
+                return false;
+            }
+            return true;
+        }
+
+        /// <summary>
+        /// A transposed convolution: output <c>(in - 1) * stride - padBegin - padEnd + dilation * (k - 1) + outputPadding + 1</c>
+        /// per axis; Same (Keras) makes it <c>in * stride</c>. The window keeps the transpose's own pads and sizes.
+        /// </summary>
+        private LayerPlan? ConvTranspose()
+        {
+            if (!RequireSpatialRank())
+                return null;
+            int groups = _layer.Groups, outC = _layer.Outputs;
+            if (!GroupsDivide(_in.C, outC))
+                return null;
+            int[] kernel = _layer.Kernel.ToArray(), stride = _layer.Strides.ToArray(), dilation = _layer.Dilations.ToArray();
+            int[] inSize = { _in.H, _in.W };
+            var begin = new long[2];
+            var end = new long[2];
+            var outputPadding = new long[2];
+            var outSize = new long[2];
+            string[] axisNames = { "rows", "columns" };
+            for (int a = 0; a < 2; a++)
+            {
+                long span = (kernel[a] - 1L) * dilation[a] + 1;
+                outputPadding[a] = _layer.OutputPadding.Count == 2 ? _layer.OutputPadding[a] : 0;
+                if (outputPadding[a] >= stride[a] && outputPadding[a] >= dilation[a])
+                {
+                    Problem(Descriptors.InvalidArgument, _layer.OutputPadding.Count == 2 ? "OutputPadding" : null, Who,
+                        $"an output padding of {outputPadding[a]} {axisNames[a]} must be smaller than the stride ({stride[a]}) or the dilation ({dilation[a]}), as in PyTorch");
+                    return null;
+                }
+                if (_layer.Pads.Count > 0)
+                {
+                    begin[a] = _layer.Pads[a];
+                    end[a] = _layer.Pads[2 + a];
+                }
+                else if (_layer.Padding == PaddingKind.Same)
+                {
+                    // Keras: the transpose of a Same conv, with output padding to reach in * stride when the kernel is shorter than the stride.
+                    long total = span - stride[a];
+                    if (total >= 0)
+                    {
+                        begin[a] = total / 2;
+                        end[a] = total - begin[a];
+                    }
+                    else
+                    {
+                        outputPadding[a] += -total;
+                    }
+                }
+                outSize[a] = (inSize[a] - 1L) * stride[a] - begin[a] - end[a] + span - 1 + outputPadding[a] + 1;
+                if (outSize[a] < 1)
+                {
+                    Problem(Descriptors.InvalidArgument, _layer.PadsWrittenAs, Who,
+                        $"padding of {begin[a]} + {end[a]} {axisNames[a]} leaves no output: the transposed convolution of {inSize[a]} {axisNames[a]} ({InputText}) spans only {(inSize[a] - 1L) * stride[a] + span + outputPadding[a]}");
+                    return null;
+                }
+            }
+            if (TooLarge(outC * outSize[0] * outSize[1], "its output") || TooLarge(kernel[0] * (long)kernel[1], "its window"))
+                return null;
+            int outH = (int)outSize[0], outW = (int)outSize[1];
+            var window = new Window(kernel[0], kernel[1], stride[0], stride[1], dilation[0], dilation[1],
+                (int)begin[0], (int)begin[1], (int)end[0], (int)end[1], _in.H, _in.W, outH, outW);
+
+            int outPerGroup = outC / groups, taps = window.Taps;
+            if (TooLarge((long)_in.C * outPerGroup * taps, "its weights"))
+                return null;
+            string kernelText = KernelText(window);
+            string perGroup = groups > 1 ? " per group" : "";
+            bool keras = _network.WeightLayout == WeightLayoutKind.Keras;
+            var weights = ResolveWeights(_in.C * outPerGroup * taps,
+                keras ? new long[] { kernel[0], kernel[1], outPerGroup, _in.C } : new long[] { _in.C, outPerGroup, kernel[0], kernel[1] },
+                keras
+                    ? $"{kernelText} x {Wording.Count(outPerGroup, "filter")}{perGroup} x {Wording.Count(_in.C, "input channel")}, Keras order"
+                    : $"{Wording.Count(_in.C, "input channel")} x {Wording.Count(outPerGroup, "filter")}{perGroup} x {kernelText}",
+                w => keras ? KerasConvTransposeToPyTorch(w, _in.C, outPerGroup, taps) : w);
+            var bias = ResolveBias(outC, "filter");
+            return new LayerPlan(_index, _layer, _in, new Shape(3, outC, outH, outW))
+            {
+                Window = window,
+                Weights = weights,
+                Bias = bias,
+                MultiplyAccumulates = (long)_in.Size * outPerGroup * taps,
+            };
+        }
+
+        /// <summary>Add needs equal shapes; Concat equal ranks and spatial sizes (channels add up).</summary>
+        private LayerPlan? Merge()
+        {
+            bool add = _layer.Kind == LayerKind.Add;
+            for (int k = 1; k < _inputs.Count; k++)
+            {
+                Shape other = _inputs[k].Tensor.Shape;
+                bool fits = add ? other == _in : other.Rank == _in.Rank && (other.Rank == 1 || (other.H == _in.H && other.W == _in.W));
+                if (fits)
+                    continue;
+                string need = add ? "the same shape" : other.Rank != _in.Rank ? "the same rank" : "the same spatial size";
+                Problem(Descriptors.MergeShapeMismatch, $"inputs[{k}]", Who, need,
+                    _inputs[0].Name, _in.Describe(_network.Layout), _inputs[0].Tensor.Source,
+                    _inputs[k].Name, other.Describe(_network.Layout), _inputs[k].Tensor.Source);
+                return null;
+            }
+            if (add)
+                return new LayerPlan(_index, _layer, _in, _in);
+            long channels = _inputs.Sum(i => (long)i.Tensor.Shape.C);
+            if (TooLarge(channels * _in.Spatial, "its output"))
+                return null;
+            return new LayerPlan(_index, _layer, _in, _in with { C = (int)channels });
+        }
+
+        private LayerPlan? ZeroPad()
+        {
+            if (!RequireSpatialRank())
+                return null;
+            int[] p = _layer.Pads.ToArray();
+            long height = (long)_in.H + p[0] + p[2], width = (long)_in.W + p[1] + p[3];
+            if (TooLarge(_in.C * height * width, "its output"))
+                return null;
+            return new LayerPlan(_index, _layer, _in, _in with { H = (int)height, W = (int)width });
+        }
+
+        private LayerPlan? ChannelShuffle()
+        {
+            if (_in.C % _layer.Groups != 0)
+            {
+                Problem(Descriptors.GroupsDoNotDivide, "groups", Who, _layer.Groups, $"its {Wording.Count(_in.C, "input channel")}");
+                return null;
+            }
+            return new LayerPlan(_index, _layer, _in, _in);
         }
 
         private LayerPlan? Dense()
@@ -427,6 +616,17 @@ internal static class ShapeInference
                 for (int i = 0; i < inPerGroup; i++)
                     for (int o = 0; o < outC; o++)
                         result[(o * inPerGroup + i) * taps + t] = keras[(t * inPerGroup + i) * outC + o];
+            return result;
+        }
+
+        /// <summary>Keras <c>[kh, kw, out/groups, in]</c> to PyTorch <c>[in, out/groups, kh, kw]</c>.</summary>
+        private static float[] KerasConvTransposeToPyTorch(float[] keras, int inC, int outPerGroup, int taps)
+        {
+            var result = new float[keras.Length];
+            for (int t = 0; t < taps; t++)
+                for (int o = 0; o < outPerGroup; o++)
+                    for (int i = 0; i < inC; i++)
+                        result[(i * outPerGroup + o) * taps + t] = keras[(t * outPerGroup + o) * inC + i];
             return result;
         }
 

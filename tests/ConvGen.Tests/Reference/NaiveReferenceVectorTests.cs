@@ -29,14 +29,18 @@ public sealed class NaiveReferenceVectorTests
         return doc.RootElement.GetProperty("cases").EnumerateArray().ToArray();
     }
 
-    /// <summary>One row per case, shown as its index, op and scalar parameters.</summary>
+    /// <summary>One row per single-op case, shown as its index, op and scalar parameters.</summary>
     public static TheoryData<VectorCase> AllCases()
     {
         var data = new TheoryData<VectorCase>();
         JsonElement[] cases = Cases.Value;
         for (int i = 0; i < cases.Length; i++)
         {
-            data.Add(new VectorCase(i, Describe(i, cases[i])));
+            // Whole networks are run by ReferenceNetworkDagTests (their declarations live there).
+            if (Str(cases[i], "op") != "network")
+            {
+                data.Add(new VectorCase(i, Describe(i, cases[i])));
+            }
         }
         return data;
     }
@@ -102,9 +106,16 @@ public sealed class NaiveReferenceVectorTests
         [
             "conv2d", "conv1d", "max_pool2d", "max_pool1d", "avg_pool2d", "avg_pool1d", "linear",
             "global_avg_pool", "global_max_pool", "softmax", "activation",
+            "conv_transpose2d", "pad2d", "pad_conv2d", "pad_conv1d", "channel_shuffle", "add", "concat",
         ];
         Assert.Empty(required.Except(ops));
         Assert.True(cases.Count(c => c.TryGetProperty("keras_weight", out _)) >= 4, "too few Keras-layout cases");
+        Assert.True(cases.Count(c => Str(c, "op") == "conv_transpose2d") >= 20, "too few conv_transpose2d cases");
+        foreach (string mode in new[] { "Reflect", "Replicate", "Circular" })
+        {
+            Assert.Contains(cases, c => Str(c, "op") == "pad_conv2d" && Str(c, "mode") == mode);
+            Assert.Contains(cases, c => Str(c, "op") == "pad_conv1d" && Str(c, "mode") == mode);
+        }
     }
 
     [Theory]
@@ -135,6 +146,8 @@ public sealed class NaiveReferenceVectorTests
             "conv2d" => NaiveReference.KerasConv2DToPyTorch(keras, kerasShape[3], kerasShape[2], kerasShape[0], kerasShape[1]),
             "conv1d" => NaiveReference.KerasConv1DToPyTorch(keras, kerasShape[2], kerasShape[1], kerasShape[0]),
             "linear" => NaiveReference.KerasDenseToPyTorch(keras, kerasShape[0], kerasShape[1]),
+            // Keras Conv2DTranspose [kh, kw, out, in] -> PyTorch [in, out, kh, kw]: ReferenceNetwork's converter.
+            "conv_transpose2d" => ReferenceNetwork.KerasConvTranspose2DToPyTorch(keras, kerasShape[3], kerasShape[2], kerasShape[0], kerasShape[1]),
             string op => throw new InvalidOperationException($"{vectorCase.Name}: no Keras converter for '{op}'"),
         };
         // A permutation must reproduce the PyTorch weights bit for bit.
@@ -326,6 +339,70 @@ public sealed class NaiveReferenceVectorTests
                 var kind = Enum.Parse<Activation>(Str(c, "kind"));
                 return (NaiveReference.Activate(x, kind, (float)c.GetProperty("alpha").GetDouble()), [x.Length]);
             }
+            case "conv_transpose2d":
+            {
+                int ch = Int(c, "c"), h = Int(c, "h"), w = Int(c, "w"), oc = Int(c, "oc"), kh = Int(c, "kh"), kw = Int(c, "kw");
+                float[] y = NaiveReference.ConvTranspose2D(x, ch, h, w, Floats(c, "weight"), OptionalFloats(c, "bias"), oc, kh, kw,
+                    Int(c, "sh"), Int(c, "sw"), Int(c, "dh"), Int(c, "dw"),
+                    Int(c, "pad_top"), Int(c, "pad_left"), Int(c, "pad_bottom"), Int(c, "pad_right"),
+                    Int(c, "out_pad_h"), Int(c, "out_pad_w"), Int(c, "groups"), out int oh, out int ow);
+                return (y, [oc, oh, ow]);
+            }
+            case "pad2d":
+            {
+                int ch = Int(c, "c");
+                float[] y = NaiveReference.Pad2D(x, ch, Int(c, "h"), Int(c, "w"),
+                    Int(c, "pad_top"), Int(c, "pad_left"), Int(c, "pad_bottom"), Int(c, "pad_right"),
+                    Enum.Parse<PaddingMode>(Str(c, "mode")), out int oh, out int ow);
+                return (y, [ch, oh, ow]);
+            }
+            case "pad_conv2d":
+            {
+                // padding_mode: pad with the mode, then convolve with zero pads.
+                int ch = Int(c, "c"), h = Int(c, "h"), w = Int(c, "w"), oc = Int(c, "oc"), kh = Int(c, "kh"), kw = Int(c, "kw");
+                int sh = Int(c, "sh"), sw = Int(c, "sw"), dh = Int(c, "dh"), dw = Int(c, "dw");
+                int pt = Int(c, "pad_top"), pl = Int(c, "pad_left"), pb = Int(c, "pad_bottom"), pr = Int(c, "pad_right");
+                if (Bool(c, "same"))
+                {
+                    Assert.Equal((pt, pb), NaiveReference.SamePads(h, kh, sh, dh));
+                    Assert.Equal((pl, pr), NaiveReference.SamePads(w, kw, sw, dw));
+                }
+                float[] padded = NaiveReference.Pad2D(x, ch, h, w, pt, pl, pb, pr, Enum.Parse<PaddingMode>(Str(c, "mode")), out int ph, out int pw);
+                float[] y = NaiveReference.Conv2D(padded, ch, ph, pw, Floats(c, "weight"), OptionalFloats(c, "bias"), oc, kh, kw,
+                    sh, sw, dh, dw, 0, 0, 0, 0, Int(c, "groups"), out int oh, out int ow);
+                return (y, [oc, oh, ow]);
+            }
+            case "pad_conv1d":
+            {
+                int ch = Int(c, "c"), l = Int(c, "l"), oc = Int(c, "oc"), k = Int(c, "k"), s = Int(c, "s"), d = Int(c, "d");
+                int pl = Int(c, "pad_left"), pr = Int(c, "pad_right");
+                if (Bool(c, "same"))
+                {
+                    Assert.Equal((pl, pr), NaiveReference.SamePads(l, k, s, d));
+                }
+                // 1-D is h = 1 with no top/bottom pads.
+                float[] padded = NaiveReference.Pad2D(x, ch, 1, l, 0, pl, 0, pr, Enum.Parse<PaddingMode>(Str(c, "mode")), out int ph, out int pw);
+                Assert.Equal(1, ph);
+                float[] y = NaiveReference.Conv1D(padded, ch, pw, Floats(c, "weight"), OptionalFloats(c, "bias"), oc, k,
+                    s, d, 0, 0, Int(c, "groups"), out int ol);
+                return (y, [oc, ol]);
+            }
+            case "channel_shuffle":
+                return (NaiveReference.ChannelShuffle(x, Int(c, "c"), Int(c, "spatial"), Int(c, "groups")), Shape(c, "input_shape"));
+            case "add":
+            {
+                float[][] inputs = [x, .. Others(c)];
+                Assert.Equal(Int(c, "n"), inputs.Length);
+                return (NaiveReference.Add(inputs), Shape(c, "input_shape"));
+            }
+            case "concat":
+            {
+                float[][] inputs = [x, .. Others(c)];
+                Assert.Equal(Int(c, "n"), inputs.Length);
+                int[] shape = Shape(c, "input_shape");
+                shape[0] = Shape(c, "expected_shape")[0]; // channels (or the vector length) add up
+                return (NaiveReference.Concat(inputs), shape);
+            }
             default:
                 throw new InvalidOperationException($"Unknown op '{op}' in pytorch_vectors.json");
         }
@@ -393,6 +470,9 @@ public sealed class NaiveReferenceVectorTests
     // Parsed as double, then rounded to float: the same two steps numpy took when the script built its float32 tensors.
     private static float[] Floats(JsonElement c, string name) =>
         c.GetProperty(name).EnumerateArray().Select(e => (float)e.GetDouble()).ToArray();
+
+    private static float[][] Others(JsonElement c) =>
+        c.GetProperty("others").EnumerateArray().Select(t => t.EnumerateArray().Select(e => (float)e.GetDouble()).ToArray()).ToArray();
 
     private static float[]? OptionalFloats(JsonElement c, string name) =>
         c.TryGetProperty(name, out JsonElement v) && v.ValueKind != JsonValueKind.Null ? Floats(c, name) : null;

@@ -16,7 +16,7 @@ namespace Showcase
     /// Input: (1, 8), channels first
     /// Total params: 4 (16 B)
     /// Total MACs: 18
-    /// Scratch: 0 floats (0 B)
+    /// Scratch: 0 floats (0 B); all activations 6 floats
     /// </code>
     /// </summary>
     static partial class BumpDetector
@@ -32,7 +32,7 @@ namespace Showcase
         /// <summary>The output shape in memory order.</summary>
         public static global::System.ReadOnlySpan<int> OutputShape => ConvGenKernels.OutputShape;
         /// <summary>A Keras-style table of the layers: output shapes, parameters and multiply-accumulates.</summary>
-        public static string Summary => "Model: BumpDetector\n==============================================\nLayer (type)      Output shape   Params   MACs\n----------------------------------------------\nconv1d (Conv1D)   (1, 6)              4     18\n==============================================\nInput: (1, 8), channels first\nTotal params: 4 (16 B)\nTotal MACs: 18\nScratch: 0 floats (0 B)\n";
+        public static string Summary => "Model: BumpDetector\n==============================================\nLayer (type)      Output shape   Params   MACs\n----------------------------------------------\nconv1d (Conv1D)   (1, 6)              4     18\n==============================================\nInput: (1, 8), channels first\nTotal params: 4 (16 B)\nTotal MACs: 18\nScratch: 0 floats (0 B); all activations 6 floats\n";
 
         /// <summary>Runs the network on <paramref name="input"/> and writes the result to <paramref name="output"/>, using <paramref name="scratch"/> as working memory. Allocates nothing.</summary>
         /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs.</exception>

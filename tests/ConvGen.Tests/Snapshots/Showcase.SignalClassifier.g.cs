@@ -22,7 +22,7 @@ namespace Showcase
     /// Input: (2, 16), channels first
     /// Total params: 41 (164 B)
     /// Total MACs: 486
-    /// Scratch: 72 floats (288 B)
+    /// Scratch: 72 floats (288 B); peak alive at once 72 floats, during MaxPool1D 'maxpool1d'; all activations 103 floats
     /// </code>
     /// </summary>
     static partial class SignalClassifier
@@ -38,7 +38,7 @@ namespace Showcase
         /// <summary>The output shape in memory order.</summary>
         public static global::System.ReadOnlySpan<int> OutputShape => ConvGenKernels.OutputShape;
         /// <summary>A Keras-style table of the layers: output shapes, parameters and multiply-accumulates.</summary>
-        public static string Summary => "Model: SignalClassifier\n===============================================================\nLayer (type)                       Output shape   Params   MACs\n---------------------------------------------------------------\nconv1d (Conv1D, ReLU6)             (3, 16)            33    480\nmaxpool1d (MaxPool1D)              (3, 8)              0      0\nactivation (Activation: Sigmoid)   (3, 8)              0      0\nglobalmaxpool (GlobalMaxPool)      (3)                 0      0\ndropout (Dropout)                  (3)                 0      0\ndense (Dense)                      (2)                 8      6\nsoftmax (Softmax)                  (2)                 0      0\n===============================================================\nInput: (2, 16), channels first\nTotal params: 41 (164 B)\nTotal MACs: 486\nScratch: 72 floats (288 B)\n";
+        public static string Summary => "Model: SignalClassifier\n===============================================================\nLayer (type)                       Output shape   Params   MACs\n---------------------------------------------------------------\nconv1d (Conv1D, ReLU6)             (3, 16)            33    480\nmaxpool1d (MaxPool1D)              (3, 8)              0      0\nactivation (Activation: Sigmoid)   (3, 8)              0      0\nglobalmaxpool (GlobalMaxPool)      (3)                 0      0\ndropout (Dropout)                  (3)                 0      0\ndense (Dense)                      (2)                 8      6\nsoftmax (Softmax)                  (2)                 0      0\n===============================================================\nInput: (2, 16), channels first\nTotal params: 41 (164 B)\nTotal MACs: 486\nScratch: 72 floats (288 B); peak alive at once 72 floats, during MaxPool1D 'maxpool1d'; all activations 103 floats\n";
 
         /// <summary>Runs the network on <paramref name="input"/> and writes the result to <paramref name="output"/>, using <paramref name="scratch"/> as working memory. Allocates nothing.</summary>
         /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs.</exception>

@@ -21,7 +21,7 @@ namespace Showcase
     /// Input: (1, 12, 12), channels first
     /// Total params: 87 (348 B)
     /// Total MACs: 2,868
-    /// Scratch: 360 floats (1.41 KiB)
+    /// Scratch: 360 floats (1.41 KiB); peak alive at once 360 floats, during MaxPool2D 'pool1'; all activations 415 floats
     /// </code>
     /// </summary>
     partial class SmallLeNet
@@ -37,7 +37,7 @@ namespace Showcase
         /// <summary>The output shape in memory order.</summary>
         public static global::System.ReadOnlySpan<int> OutputShape => ConvGenKernels.OutputShape;
         /// <summary>A Keras-style table of the layers: output shapes, parameters and multiply-accumulates.</summary>
-        public static string Summary => "Model: SmallLeNet\n=========================================================\nLayer (type)                Output shape   Params    MACs\n---------------------------------------------------------\nconv1 (Conv2D, ReLU)        (2, 12, 12)        20   2,592\npool1 (MaxPool2D)           (2, 6, 6)           0       0\nconv2 (Conv2D, LeakyReLU)   (4, 5, 2)          28     240\npool2 (AvgPool2D)           (4, 3, 1)           0       0\nflatten (Flatten)           (12)                0       0\nfc (Dense, Softmax)         (3)                39      36\n=========================================================\nInput: (1, 12, 12), channels first\nTotal params: 87 (348 B)\nTotal MACs: 2,868\nScratch: 360 floats (1.41 KiB)\n";
+        public static string Summary => "Model: SmallLeNet\n=========================================================\nLayer (type)                Output shape   Params    MACs\n---------------------------------------------------------\nconv1 (Conv2D, ReLU)        (2, 12, 12)        20   2,592\npool1 (MaxPool2D)           (2, 6, 6)           0       0\nconv2 (Conv2D, LeakyReLU)   (4, 5, 2)          28     240\npool2 (AvgPool2D)           (4, 3, 1)           0       0\nflatten (Flatten)           (12)                0       0\nfc (Dense, Softmax)         (3)                39      36\n=========================================================\nInput: (1, 12, 12), channels first\nTotal params: 87 (348 B)\nTotal MACs: 2,868\nScratch: 360 floats (1.41 KiB); peak alive at once 360 floats, during MaxPool2D 'pool1'; all activations 415 floats\n";
 
         /// <summary>Runs the network on <paramref name="input"/> and writes the result to <paramref name="output"/>, using <paramref name="scratch"/> as working memory. Allocates nothing.</summary>
         /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs.</exception>

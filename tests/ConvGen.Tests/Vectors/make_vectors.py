@@ -506,6 +506,347 @@ activation("ELU", lambda t: F.elu(t, 1.0), 1.0)
 activation("ELU", lambda t: F.elu(t, 0.5), 0.5)
 
 
+# ------------------------------------------------------------------ beyond sequential (issue 5)
+# Drawn after every case above, so the older cases keep their exact values.
+
+def conv_transpose2d(c, h, w, oc, kh, kw, s=(1, 1), d=(1, 1), pads=(0, 0, 0, 0), out_pad=(0, 0), groups=1,
+                     has_bias=True, keras=False):
+    """pads = (top, left, bottom, right). PyTorch pads symmetrically only, so asymmetric pads are
+    computed with padding 0 and the output cropped (padding only removes output rows/columns)."""
+    sh, sw = s
+    dh, dw = d
+    pt, pl, pb, pr = pads
+    x = rand(c, h, w)
+    wt = rand(c, oc // groups, kh, kw, scale=0.5)
+    b = rand(oc) if has_bias else None
+    xb = x.unsqueeze(0)
+    if pt == pb and pl == pr:
+        y = F.conv_transpose2d(xb, wt, b, stride=s, padding=(pt, pl), output_padding=out_pad, groups=groups, dilation=d)[0]
+    else:
+        full = F.conv_transpose2d(xb, wt, b, stride=s, padding=0, output_padding=out_pad, groups=groups, dilation=d)[0]
+        y = full[:, pt:full.shape[1] - pb, pl:full.shape[2] - pr]
+    assert y.shape[1] == (h - 1) * sh - pt - pb + dh * (kh - 1) + out_pad[0] + 1
+    assert y.shape[2] == (w - 1) * sw - pl - pr + dw * (kw - 1) + out_pad[1] + 1
+    params = dict(c=c, h=h, w=w, oc=oc, kh=kh, kw=kw, sh=sh, sw=sw, dh=dh, dw=dw,
+                  pad_top=pt, pad_left=pl, pad_bottom=pb, pad_right=pr, out_pad_h=out_pad[0], out_pad_w=out_pad[1],
+                  groups=groups, has_bias=has_bias)
+    # Keras Conv2DTranspose kernel layout [kh, kw, out, in] (groups 1).
+    kw_keras = wt.permute(2, 3, 1, 0).contiguous() if keras else None
+    add("conv_transpose2d", params, x, y, wt, b, kw_keras)
+
+
+conv_transpose2d(1, 3, 3, 1, 3, 3)
+conv_transpose2d(2, 3, 4, 3, 3, 3, s=(2, 2))
+conv_transpose2d(2, 4, 4, 2, 2, 2, s=(2, 2))  # the classic 2x upsampler: no overlap
+conv_transpose2d(3, 3, 3, 2, 3, 3, s=(3, 3), has_bias=False)
+conv_transpose2d(2, 3, 4, 2, 3, 2, s=(1, 2))
+conv_transpose2d(2, 4, 3, 3, 2, 3, s=(3, 1))
+conv_transpose2d(2, 4, 4, 2, 3, 3, pads=(1, 1, 1, 1))
+conv_transpose2d(2, 4, 5, 2, 5, 5, s=(2, 2), pads=(2, 2, 2, 2))
+conv_transpose2d(2, 3, 3, 3, 4, 4, s=(2, 2), pads=(1, 1, 1, 1))  # DCGAN-style k4 s2 p1: exactly 2x
+conv_transpose2d(2, 4, 4, 2, 3, 3, s=(2, 2), pads=(1, 1, 1, 1), out_pad=(1, 1))  # k3 s2 p1 op1: exactly 2x
+conv_transpose2d(2, 3, 4, 2, 3, 3, s=(3, 2), pads=(1, 0, 1, 0), out_pad=(2, 1))
+conv_transpose2d(1, 3, 3, 2, 3, 3, s=(2, 3), out_pad=(1, 0), has_bias=False)  # padding 0 + output padding
+conv_transpose2d(2, 3, 3, 2, 3, 3, d=(2, 2))
+conv_transpose2d(2, 3, 4, 2, 2, 3, d=(3, 2), pads=(1, 2, 1, 2))
+conv_transpose2d(2, 3, 3, 2, 3, 3, d=(2, 3), out_pad=(1, 2))  # output padding < dilation, stride 1
+conv_transpose2d(2, 4, 4, 2, 3, 3, s=(2, 2), d=(2, 2), pads=(1, 1, 1, 1), out_pad=(1, 1))
+conv_transpose2d(4, 3, 3, 4, 3, 3, s=(2, 2), groups=2)
+conv_transpose2d(4, 3, 3, 6, 3, 3, groups=2, pads=(1, 1, 1, 1), has_bias=False)
+conv_transpose2d(6, 3, 4, 3, 2, 2, s=(2, 2), groups=3)  # in 2 per group, out 1 per group
+conv_transpose2d(3, 4, 4, 3, 3, 3, s=(2, 2), pads=(1, 1, 1, 1), out_pad=(1, 1), groups=3)  # depthwise-like
+conv_transpose2d(3, 3, 3, 6, 3, 3, groups=3)  # depthwise-like, multiplier 2
+conv_transpose2d(2, 1, 1, 3, 3, 3)  # 1x1 input: output is the kernel (times x) plus bias
+conv_transpose2d(2, 1, 1, 2, 2, 3, s=(2, 2), out_pad=(1, 1))  # 1x1 input, output padding only bias
+conv_transpose2d(3, 2, 3, 2, 1, 1)  # 1x1 kernel
+conv_transpose2d(2, 3, 3, 2, 1, 1, s=(2, 2))  # 1x1 kernel, stride 2: gaps hold the bias
+# Asymmetric pads (crop of the padding-0 output), as Keras SAME gives them.
+conv_transpose2d(2, 3, 3, 2, 3, 3, s=(2, 2), pads=(0, 0, 1, 1))
+conv_transpose2d(2, 3, 4, 2, 4, 4, s=(2, 2), pads=(1, 1, 1, 1))  # Keras SAME k4 s2 = symmetric
+conv_transpose2d(2, 4, 3, 2, 4, 3, s=(3, 2), pads=(0, 0, 1, 1))
+conv_transpose2d(2, 3, 3, 3, 3, 3, pads=(2, 0, 0, 1), has_bias=False)
+conv_transpose2d(2, 3, 3, 2, 5, 4, s=(2, 3), d=(1, 2), pads=(1, 2, 2, 3), out_pad=(1, 0))
+# Keras layout: weights also given as [kh, kw, out, in].
+conv_transpose2d(3, 3, 3, 2, 3, 3, s=(2, 2), pads=(0, 0, 1, 1), keras=True)
+conv_transpose2d(2, 3, 4, 4, 2, 3, s=(2, 1), keras=True)
+
+n_convt_random = 0
+while n_convt_random < 16:
+    groups = int(rng.choice([1, 1, 2, 3]))
+    c = groups * int(rng.integers(1, 3))
+    oc = groups * int(rng.integers(1, 3))
+    kh, kw = int(rng.integers(1, 5)), int(rng.integers(1, 5))
+    sh, sw = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    dh, dw = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    h, w = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+    pads = tuple(int(p) for p in rng.integers(0, 3, size=4))
+    if rng.random() < 0.4:
+        pads = (pads[0], pads[1], pads[0], pads[1])
+    oph = int(rng.integers(0, max(sh, dh)))
+    opw = int(rng.integers(0, max(sw, dw)))
+    oh = (h - 1) * sh - pads[0] - pads[2] + dh * (kh - 1) + oph + 1
+    ow = (w - 1) * sw - pads[1] - pads[3] + dw * (kw - 1) + opw + 1
+    if oh < 1 or ow < 1:
+        continue
+    conv_transpose2d(c, h, w, oc, kh, kw, s=(sh, sw), d=(dh, dw), pads=pads, out_pad=(oph, opw), groups=groups,
+                     has_bias=bool(rng.random() < 0.7))
+    n_convt_random += 1
+
+
+MODES = {"Zeros": "constant", "Reflect": "reflect", "Replicate": "replicate", "Circular": "circular"}
+
+
+def pad2d(c, h, w, pads, mode):
+    """F.pad(x, (left, right, top, bottom), mode): NaiveReference.Pad2D alone (mode Zeros = ZeroPad2d)."""
+    pt, pl, pb, pr = pads
+    x = rand(c, h, w)
+    if mode == "Zeros":
+        y = torch.nn.ZeroPad2d((pl, pr, pt, pb))(x.unsqueeze(0))[0]
+    else:
+        y = F.pad(x.unsqueeze(0), (pl, pr, pt, pb), mode=MODES[mode])[0]
+    add("pad2d", dict(c=c, h=h, w=w, pad_top=pt, pad_left=pl, pad_bottom=pb, pad_right=pr, mode=mode), x, y)
+
+
+for mode in ("Zeros", "Reflect", "Replicate", "Circular"):
+    pad2d(2, 4, 5, (1, 1, 1, 1), mode)
+    pad2d(2, 4, 5, (0, 2, 3, 1), mode)  # asymmetric
+pad2d(1, 3, 4, (2, 3, 2, 3), "Reflect")  # pads = input - 1
+pad2d(1, 3, 4, (3, 4, 3, 4), "Circular")  # pads = input size
+pad2d(2, 3, 3, (3, 0, 1, 3), "Circular")
+pad2d(1, 1, 1, (2, 3, 1, 4), "Replicate")  # 1x1 input
+pad2d(1, 1, 4, (0, 3, 0, 2), "Reflect")  # 1-D (h = 1)
+pad2d(1, 1, 1, (0, 1, 2, 0), "Zeros")
+pad2d(2, 3, 3, (2, 0, 0, 0), "Zeros")
+
+
+def pad_conv2d(c, h, w, oc, kh, kw, pads, mode, s=(1, 1), d=(1, 1), groups=1, has_bias=True, same=False):
+    """Conv2d with padding_mode: NaiveReference.Pad2D(mode) then Conv2D with zero pads."""
+    sh, sw = s
+    dh, dw = d
+    if same:
+        pt, pb = same_pads(h, kh, sh, dh)
+        pl, pr = same_pads(w, kw, sw, dw)
+    else:
+        pt, pl, pb, pr = pads
+    x = rand(c, h, w)
+    wt = rand(oc, c // groups, kh, kw, scale=0.5)
+    b = rand(oc) if has_bias else None
+    xb = x.unsqueeze(0)
+    if pt == pb and pl == pr and (pt or pl):
+        conv = torch.nn.Conv2d(c, oc, (kh, kw), stride=s, padding=(pt, pl), dilation=d, groups=groups,
+                               bias=has_bias, padding_mode=MODES[mode] if mode != "Zeros" else "zeros")
+        with torch.no_grad():
+            conv.weight.copy_(wt)
+            if has_bias:
+                conv.bias.copy_(b)
+            y = conv(xb)[0]
+    else:
+        y = F.conv2d(F.pad(xb, (pl, pr, pt, pb), mode=MODES[mode]), wt, b, stride=s, dilation=d, groups=groups)[0]
+    add("pad_conv2d", dict(c=c, h=h, w=w, oc=oc, kh=kh, kw=kw, sh=sh, sw=sw, dh=dh, dw=dw,
+                           pad_top=pt, pad_left=pl, pad_bottom=pb, pad_right=pr, mode=mode, groups=groups,
+                           has_bias=has_bias, same=same), x, y, wt, b)
+
+
+for mode in ("Reflect", "Replicate", "Circular"):
+    pad_conv2d(2, 5, 6, 3, 3, 3, (1, 1, 1, 1), mode)
+    pad_conv2d(2, 6, 5, 2, 5, 3, (2, 1, 2, 1), mode, s=(2, 1))
+    pad_conv2d(2, 5, 5, 2, 3, 3, (0, 1, 2, 0), mode)  # asymmetric (F.pad)
+    pad_conv2d(2, 7, 6, 2, 3, 3, None, mode, s=(2, 2), same=True)  # Keras SAME pads (asymmetric)
+    pad_conv2d(3, 5, 5, 3, 3, 3, (2, 2, 2, 2), mode, d=(2, 2), groups=3)  # dilated depthwise
+pad_conv2d(1, 3, 4, 2, 3, 3, (2, 3, 2, 3), "Reflect")  # pads = input - 1
+pad_conv2d(1, 3, 4, 2, 3, 3, (3, 4, 3, 4), "Circular")  # pads = input size
+pad_conv2d(2, 2, 3, 2, 2, 2, (2, 3, 1, 0), "Circular", s=(2, 2))
+pad_conv2d(1, 1, 1, 2, 3, 3, (1, 1, 1, 1), "Replicate")  # 1x1 input
+pad_conv2d(2, 1, 5, 2, 1, 3, (0, 2, 0, 2), "Reflect")  # 1-D as h = 1
+pad_conv2d(4, 5, 5, 4, 3, 3, (1, 1, 1, 1), "Reflect", groups=2, has_bias=False)
+pad_conv2d(2, 6, 6, 4, 4, 4, (1, 1, 2, 2), "Replicate", s=(2, 2))
+pad_conv2d(2, 5, 5, 2, 3, 3, (1, 1, 1, 1), "Zeros")
+
+
+def pad_conv1d(c, l, oc, k, pads, mode, s=1, d=1, groups=1, has_bias=True, same=False):
+    """Conv1d with padding_mode: NaiveReference.Pad2D(mode) with h = 1, then Conv1D with zero pads."""
+    pl, pr = same_pads(l, k, s, d) if same else pads
+    x = rand(c, l)
+    wt = rand(oc, c // groups, k, scale=0.5)
+    b = rand(oc) if has_bias else None
+    xb = x.unsqueeze(0)
+    if pl == pr and pl:
+        conv = torch.nn.Conv1d(c, oc, k, stride=s, padding=pl, dilation=d, groups=groups, bias=has_bias,
+                               padding_mode=MODES[mode] if mode != "Zeros" else "zeros")
+        with torch.no_grad():
+            conv.weight.copy_(wt)
+            if has_bias:
+                conv.bias.copy_(b)
+            y = conv(xb)[0]
+    else:
+        y = F.conv1d(F.pad(xb, (pl, pr), mode=MODES[mode]), wt, b, stride=s, dilation=d, groups=groups)[0]
+    add("pad_conv1d", dict(c=c, l=l, oc=oc, k=k, s=s, d=d, pad_left=pl, pad_right=pr, mode=mode, groups=groups,
+                           has_bias=has_bias, same=same), x, y, wt, b)
+
+
+for mode in ("Reflect", "Replicate", "Circular"):
+    pad_conv1d(2, 8, 3, 3, (1, 1), mode)
+    pad_conv1d(2, 9, 2, 5, (2, 2), mode, s=2)
+    pad_conv1d(2, 7, 2, 3, (0, 2), mode)  # asymmetric
+    pad_conv1d(2, 10, 2, 4, None, mode, same=True)  # even kernel: the extra pad at the end
+    pad_conv1d(3, 8, 3, 3, (2, 2), mode, d=2, groups=3, has_bias=False)
+pad_conv1d(1, 4, 2, 3, (3, 3), "Reflect")  # pads = input - 1
+pad_conv1d(1, 4, 2, 3, (4, 4), "Circular")  # pads = input size
+pad_conv1d(1, 3, 1, 2, (3, 1), "Circular")
+pad_conv1d(1, 1, 2, 3, (1, 1), "Replicate")  # length-1 input
+
+
+def channel_shuffle(c, spatial_shape, groups):
+    x = rand(c, *spatial_shape)
+    y = torch.nn.ChannelShuffle(groups)(x.unsqueeze(0))[0]
+    # The definition: view as [groups, c/groups, ...], swap the two channel axes, flatten back.
+    by_definition = x.reshape(groups, c // groups, *spatial_shape).transpose(0, 1).reshape(x.shape)
+    assert torch.equal(y, by_definition)
+    add("channel_shuffle", dict(c=c, spatial=int(np.prod(spatial_shape)), groups=groups), x, y)
+
+
+channel_shuffle(6, (2, 3), 2)
+channel_shuffle(6, (2, 2), 3)
+channel_shuffle(12, (1, 2), 4)
+channel_shuffle(8, (3, 1), 2)
+channel_shuffle(4, (2, 2), 4)  # groups = channels: identity... of a transpose of a [4, 1] grid
+channel_shuffle(4, (3,), 1)  # one group: identity
+channel_shuffle(10, (1, 1), 5)
+
+
+def add_tensors(*shape, n=2):
+    xs = [rand(*shape) for _ in range(n)]
+    y = xs[0].clone()
+    for t in xs[1:]:
+        y = torch.add(y, t)
+    case_inputs = [flat_in(t) for t in xs[1:]]
+    add("add", dict(n=n), xs[0], y)
+    cases[-1]["others"] = case_inputs
+
+
+def concat_tensors(shapes):
+    xs = [rand(*s) for s in shapes]
+    y = torch.cat([t.unsqueeze(0) for t in xs], dim=1)[0] if len(shapes[0]) > 1 else torch.cat(xs)
+    add("concat", dict(n=len(shapes)), xs[0], y)
+    cases[-1]["others"] = [flat_in(t) for t in xs[1:]]
+
+
+add_tensors(3, 2, 3)
+add_tensors(4, 5, n=3)
+concat_tensors([(2, 3, 3), (1, 3, 3), (3, 3, 3)])
+concat_tensors([(2, 5), (3, 5)])
+concat_tensors([(4,), (2,)])
+
+# Depthwise with a depth multiplier (groups = in channels, out = in * multiplier) through the Conv2D oracle;
+# the Keras cases carry DepthwiseConv2D's [kh, kw, in, multiplier] kernel (= [kh, kw, 1, in*mult] memory).
+conv2d(3, 6, 6, 9, 3, 3, groups=3, pads=(1, 1, 1, 1))  # multiplier 3
+conv2d(2, 7, 5, 8, 3, 2, groups=2, s=(2, 1), same=True, keras=True)  # multiplier 4, non-square
+conv2d(4, 5, 5, 8, 3, 3, groups=4, d=(2, 2), same=True, has_bias=False, keras=True)  # multiplier 2, dilated
+conv2d(1, 6, 6, 3, 3, 3, groups=1, s=(2, 2), same=True, keras=True)  # one channel: depthwise = plain conv
+conv2d(5, 4, 4, 10, 1, 1, groups=5)  # 1x1 depthwise, multiplier 2
+
+
+# ------------------------------------------------------------------ whole networks (graphs)
+# Small DAG networks declared as C# classes in Reference/ReferenceNetworkDagTests.cs, whose inline weights
+# are these literals (the test checks that they match "params"). PyTorch computes the expected outputs
+# straight from the layer definitions; ReferenceNetwork must reproduce them by reflecting over the attributes.
+
+def t(values, *shape):
+    return torch.tensor(values, dtype=torch.float32).reshape(*shape)
+
+
+def network(name, x, y, params, layout="ChannelsFirst"):
+    """x and y in the network's memory layout; params: {layer: {"weight": [...], "bias": [...]}}."""
+    add("network", dict(network=name, layout=layout), x, y)
+    cases[-1]["params"] = params
+
+
+def keras_same_transpose(x, w_pt, b, stride, out_size, kernel):
+    """Keras/TF Conv2DTranspose(padding='same') by its definition: the gradient of a SAME conv2d whose input
+    is out_size (= in * stride), stride and kernel w.r.t. that input; w_pt is [in, out, kh, kw]."""
+    pt, pb = same_pads(out_size[0], kernel[0], stride, 1)
+    pl, pr = same_pads(out_size[1], kernel[1], stride, 1)
+    u = torch.zeros(1, w_pt.shape[1], *out_size, requires_grad=True)
+    z = F.conv2d(F.pad(u, (pl, pr, pt, pb)), w_pt, stride=stride)  # [1, in, in_h, in_w]
+    assert z.shape[1:] == x.shape
+    (grad,) = torch.autograd.grad(z, u, grad_outputs=x.unsqueeze(0))
+    return grad[0] + b.reshape(-1, 1, 1)
+
+
+# DagResidualNet: y = x + conv1x1(relu(conv3x3(x))), the 1x1 conv found by its default name "conv2d".
+w_a = [0.61, 0.62, 0.03, -0.43, -0.89, -0.23, -0.18, -0.91, -0.9, 1, 0.3, -0.53, -0.13, 0.95, 0.8, 0.69, -0.22, -0.01,
+       0.35, -0.88, 0.11, -0.46, 0.76, -0.87, 0.36, 0.74, -0.55, 0.79, 0.74, -0.96, 0.41, -1, 0.01, -0.13, -0.59, -0.35]
+b_a = [0.61, -0.37]
+w_b, b_b = [-0.7, 0.4, -0.1, 0.6], [-0.53, -0.36]
+x = rand(2, 3, 3)
+a = F.relu(F.conv2d(x.unsqueeze(0), t(w_a, 2, 2, 3, 3), t(b_a, 2), padding=1))
+y = x + F.conv2d(a, t(w_b, 2, 2, 1, 1), t(b_b, 2))[0]
+network("DagResidualNet", x, y, {"conv_a": {"weight": w_a, "bias": b_a}, "conv2d": {"weight": w_b, "bias": b_b}})
+
+# DagConcatShuffleNet: two branches off the input, concatenated (right first), then shuffled.
+w_l, b_l = [0.6, 0.01, 0.01, -0.53], [-0.97, 0.87]
+w_r = [-0.83, 0.69, -0.26, 0.9, -0.2, 0.87, 0.11, -0.52, 0.48, 0.35, 0.37, -0.07, -0.56, 0.28, -0.79, 0.38, 0.27, -0.25,
+       0.6, -0.61, -0.22, 0.6, -0.24, 0.43, 0.23, 0.88, 0.98, 0.45, 0.62, -0.69, 0.43, 0.7, -0.2, 0.11, -0.04, 0.92]
+x = rand(2, 4, 4)
+left = F.conv2d(x.unsqueeze(0), t(w_l, 2, 2, 1, 1), t(b_l, 2))
+right = F.conv2d(x.unsqueeze(0), t(w_r, 2, 2, 3, 3), None, padding=1)
+y = torch.nn.ChannelShuffle(2)(torch.cat([right, left], dim=1))[0]
+network("DagConcatShuffleNet", x, y, {"left": {"weight": w_l, "bias": b_l}, "right": {"weight": w_r, "bias": None}})
+
+# DagForwardRefNet: a depthwise conv (reflect padding, Same) reading a ZeroPad2D written after it, plus a
+# Keras-Same transposed conv of the input: 2x2 -> 4x4 both ways, then added.
+w_dw = [-0.37, -0.2, -1, -0.16, 0.26, 0.87, 0.85, -0.35, 0.98, -0.62, 0.65, -0.69, -0.19, -0.85, 0.72, 0.66, -0.72, 0.05]
+b_dw = [-0.48, -0.02]
+w_up = [0.11, -0.79, 0.73, -0.44, -0.11, -0.89, -0.99, -0.61, -0.32, 0.86, 0.78, -0.04, -0.09, 0.33, 0.72, -0.33, 0.59, -0.2,
+        0.19, 0.47, 0, 0.38, 0.39, -0.99, -0.92, -0.7, -0.57, -0.59, -0.9, -0.57, 0.2, 0.77, -0.3, -0.27, -0.17, 0.36]
+b_up = [0.57, 0.88]
+x = rand(2, 2, 2)
+padded = torch.nn.ZeroPad2d(1)(x.unsqueeze(0))
+dw = F.conv2d(F.pad(padded, (1, 1, 1, 1), mode="reflect"), t(w_dw, 2, 1, 3, 3), t(b_dw, 2), groups=2)[0]
+up = keras_same_transpose(x, t(w_up, 2, 2, 3, 3), t(b_up, 2), 2, (4, 4), (3, 3))
+network("DagForwardRefNet", x, dw + up, {"dw": {"weight": w_dw, "bias": b_dw}, "up": {"weight": w_up, "bias": b_up}})
+
+# DagKerasTransposeNet: channels-last input and Keras weight layouts. A depthwise conv with multiplier 2
+# (kernel [3, 3, 2, 2]), a 1x1 stride-2 Conv2DTranspose after it (Same: span 1 < stride, so an output
+# padding) and a 3x3 stride-2 one off the input (kernels [kh, kw, out, in]), concatenated.
+k_dw = [-0.25, 0.41, -0.32, 0.65, -0.54, 0.74, 0.01, 0.45, 0.07, -0.37, -0.01, -0.9, -0.91, 0.06, -0.05, 0.67, -0.96, 0.11,
+        -0.02, 0.2, 0.46, 0.05, 0.13, -0.02, 0.23, -0.5, 0.11, 0.34, -0.62, 0.98, 0.49, 0.91, -0.41, -0.11, -0.48, -0.91]
+b_kdw = [-0.97, -0.51, 0.72, -0.67]
+k_up = [0.38, -0.5, -0.87, -0.62, 0.36, 0, 0.1, -0.09]
+b_kup = [-0.45, -0.02]
+k_up2 = [0.84, -0.6, 0.47, -0.5, -0.61, -0.35, -0.81, 0.87, -0.27, -0.65, -1, -0.88, -0.57, -0.16, 0.2, 0.96, 0.78, -0.52,
+         0.22, 0.84, -0.8, 0.71, -0.21, 0.56, -0.35, 0.25, 0.01, -0.79, 0.52, 0.65, -0.03, -0.22, 0.89, -0.25, 0.76, -0.16]
+b_kup2 = [-0.25, -0.28]
+x_hwc = rand(3, 3, 2)
+x = x_hwc.permute(2, 0, 1)
+# Keras depthwise [kh, kw, C, mult] -> PyTorch [C*mult, 1, kh, kw], output channel c*mult + m.
+w_kdw = t(k_dw, 3, 3, 2, 2).permute(2, 3, 0, 1).reshape(4, 1, 3, 3)
+dw = F.conv2d(x.unsqueeze(0), w_kdw, t(b_kdw, 4), padding=1, groups=2)[0]
+# Keras Conv2DTranspose [kh, kw, out, in] -> PyTorch [in, out, kh, kw].
+up = keras_same_transpose(dw, t(k_up, 1, 1, 2, 4).permute(3, 2, 0, 1), t(b_kup, 2), 2, (6, 6), (1, 1))
+up2 = keras_same_transpose(x, t(k_up2, 3, 3, 2, 2).permute(3, 2, 0, 1), t(b_kup2, 2), 2, (6, 6), (3, 3))
+y = torch.cat([up, up2], dim=0).permute(1, 2, 0)
+network("DagKerasTransposeNet", x_hwc, y, {"dw": {"weight": k_dw, "bias": b_kdw}, "up": {"weight": k_up, "bias": b_kup},
+                                            "up2": {"weight": k_up2, "bias": b_kup2}}, layout="ChannelsLast")
+
+# Dag1DPaddingModeNet: Conv1D circular Same, then Conv1D replicate pad 1, summed with the first.
+w_c1, b_c1 = [-0.88, -0.45, -0.54, -0.88, 0.08, -0.12, -0.95, -0.69, 0.84, -0.73, -0.25, 0.9], [-0.77, -0.18]
+w_c2, b_c2 = [0.6, -0.96, -0.86, 0.86, 0.37, -0.48, -0.04, -0.5, 0.78, 0.9, -0.86, 0.05], [-0.63, -0.19]
+x = rand(2, 6)
+c1 = F.conv1d(F.pad(x.unsqueeze(0), (1, 1), mode="circular"), t(w_c1, 2, 2, 3), t(b_c1, 2))
+c2 = F.conv1d(F.pad(c1, (1, 1), mode="replicate"), t(w_c2, 2, 2, 3), t(b_c2, 2))
+network("Dag1DPaddingModeNet", x, (c1 + c2)[0], {"c1": {"weight": w_c1, "bias": b_c1}, "c2": {"weight": w_c2, "bias": b_c2}})
+
+# DagDenseConcatNet: two Dense branches off a vector input, concatenated end to end, then Dense.
+w_d1, b_d1 = [0.48, 0.43, -0.62, -0.34, -0.15, -0.23, 0.36, 0.58, -0.33, -0.12, -0.87, -0.27], [0.89, 0, 0.11]
+w_d2, b_d2 = [0.21, 0.13, 0.61, -0.48, -0.37, 0.77, 0, 0.92], [-0.72, 0.57]
+w_d3, b_d3 = [-0.05, -0.05, 0.76, -0.74, 0.03, -0.5, -0.31, 0.63, -0.2, 0.57], [-0.97, 1]
+x = rand(4)
+cat = torch.cat([F.linear(x, t(w_d1, 3, 4), t(b_d1, 3)), F.linear(x, t(w_d2, 2, 4), t(b_d2, 2))])
+network("DagDenseConcatNet", x, F.linear(cat, t(w_d3, 2, 5), t(b_d3, 2)),
+        {"d1": {"weight": w_d1, "bias": b_d1}, "d2": {"weight": w_d2, "bias": b_d2}, "dense": {"weight": w_d3, "bias": b_d3}})
+
+
 # ------------------------------------------------------------------ write
 
 out_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pytorch_vectors.json")
