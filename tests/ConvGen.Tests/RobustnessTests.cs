@@ -44,7 +44,8 @@ public class RobustnessTests
         ["Stride"] = Int, ["Dilation"] = Int, ["Pad"] = Int, ["Groups"] = Int,
         ["Strides"] = IntArray, ["Dilations"] = IntArray, ["Pads"] = IntArray,
         ["Padding"] = Gen.OneOf("Padding.Valid", "Padding.Same", "Padding.Same", "(Padding)(-1)", "(Padding)3"),
-        ["PaddingMode"] = Gen.OneOf("PaddingMode.Zeros", "PaddingMode.Zeros", "PaddingMode.Reflect", "(PaddingMode)(-1)"),
+        ["PaddingMode"] = Gen.OneOf("PaddingMode.Zeros", "PaddingMode.Zeros", "PaddingMode.Reflect", "PaddingMode.Replicate", "PaddingMode.Circular", "(PaddingMode)(-1)"),
+        ["DepthMultiplier"] = Int, ["OutputPadding"] = Int, ["OutputPaddings"] = IntArray,
         ["Activation"] = Gen.OneOf(Gen.Int[0, 8].Select(i => $"(Activation){i}"), Gen.Int[0, 8].Select(i => $"(Activation){i}"), Gen.OneOf("(Activation)(-1)", "(Activation)42")),
         ["UseBias"] = Gen.OneOf("true", "false"), ["CeilMode"] = Gen.OneOf("true", "false"), ["CountIncludePad"] = Gen.OneOf("true", "false"),
         ["Alpha"] = Gen.OneOf("0.1f", "-1f", "0.2f", "float.NaN"),
@@ -53,6 +54,8 @@ public class RobustnessTests
     };
 
     private static readonly string[] ConvOptions = { "Stride", "Strides", "Dilation", "Dilations", "Padding", "Pad", "Pads", "PaddingMode", "Groups", "UseBias", "Activation", "Alpha", "Weights", "Bias", "Name", "Input" };
+    private static readonly string[] DepthwiseOptions = ConvOptions.Where(o => o != "Groups").Append("DepthMultiplier").ToArray();
+    private static readonly string[] TransposeOptions = ConvOptions.Append("OutputPadding").Append("OutputPaddings").ToArray();
     private static readonly string[] DenseOptions = { "UseBias", "Activation", "Alpha", "Weights", "Bias", "Name", "Input" };
     private static readonly string[] MaxPoolOptions = { "Stride", "Strides", "Padding", "Pad", "Pads", "CeilMode", "Dilation", "Dilations", "Name", "Input" };
     private static readonly string[] AvgPoolOptions = { "Stride", "Strides", "Padding", "Pad", "Pads", "CeilMode", "CountIncludePad", "Name", "Input" };
@@ -86,7 +89,13 @@ public class RobustnessTests
         Layer("Flatten", Gen.Const(""), PlainOptions),
         Layer("Softmax", Gen.Const(""), PlainOptions),
         Layer("Dropout", Gen.OneOf("", "0.5f", "-1f"), PlainOptions),
-        Layer("Activation", Gen.Int[-1, 10].Select(i => $"(Activation)({i})"), new[] { "Alpha", "Name", "Input" }));
+        Layer("Activation", Gen.Int[-1, 10].Select(i => $"(Activation)({i})"), new[] { "Alpha", "Name", "Input" }),
+        Layer("DepthwiseConv2D", Gen.OneOf(Int, Gen.Select(Int, Int, (h, w) => $"{h}, {w}")), DepthwiseOptions),
+        Layer("Conv2DTranspose", Gen.OneOf(Gen.Select(Int, Int, (f, k) => $"{f}, {k}"), Gen.Select(Int, Int, Int, (f, h, w) => $"{f}, {h}, {w}")), TransposeOptions),
+        Layer("Add", Gen.OneOf(Name.Array[0, 3], Gen.Const(new[] { "\"input\"", "\"a\"" })).Select(names => string.Join(", ", names)), PlainOptions),
+        Layer("Concat", Gen.OneOf(Name.Array[0, 3], Gen.Const(new[] { "\"a\"", "\"input\"" })).Select(names => string.Join(", ", names)), PlainOptions),
+        Layer("ZeroPad2D", Gen.OneOf(Int.Array[0, 5].Select(a => string.Join(", ", a)), Gen.OneOf("null", "new int[] { 1, 2 }")), PlainOptions),
+        Layer("ChannelShuffle", Int, PlainOptions));
 
     private static readonly Gen<string> ConvNet = Gen.Select(
         Gen.OneOf(Gen.Int[1, 4].Array[1, 3].Select(a => string.Join(", ", a)), Gen.Int[1, 9].Array[1, 3].Select(a => string.Join(", ", a)),
