@@ -18,4 +18,13 @@ internal static class ActivationCode
         ActivationKind.ELU => $"({v} > 0f ? {v} : {Literal.Float(alpha)} * (global::System.MathF.Exp({v}) - 1f))",
         _ => throw new System.ArgumentOutOfRangeException(nameof(kind), kind, "Softmax is a step of its own"),
     };
+
+    /// <summary>The activation on a <c>Vector&lt;float&gt;</c>, or null when it has no cheap vector form (then it runs per element).</summary>
+    public static string? ApplyVector(ActivationKind kind, string v) => kind switch
+    {
+        ActivationKind.None => v,
+        ActivationKind.ReLU => $"global::System.Numerics.Vector.Max({v}, {CodeText.FloatVector}.Zero)",
+        ActivationKind.ReLU6 => $"global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max({v}, {CodeText.FloatVector}.Zero), new {CodeText.FloatVector}(6f))",
+        _ => null,
+    };
 }

@@ -45,7 +45,190 @@ internal static class ConvEmitter
         return packed;
     }
 
-    public static void Emit(SourceWriter w, Step step, string packedWeights, string? bias)
+    /// <summary>The weights as the chosen kernel reads them.</summary>
+    public static float[] WeightsFor(Step step) => UsesRowKernel(step) ? step.Layer!.Weights.ToArray() : PackForChannels(step);
+
+    public static void Emit(SourceWriter w, Step step, string weights, string? bias)
+    {
+        if (UsesRowKernel(step))
+            EmitRowKernel(w, step, weights, bias);
+        else
+            EmitChannelKernel(w, step, weights, bias);
+    }
+
+    // ------------------------------------------------------------------ row kernel
+
+    /// <summary>Below this many contiguous outputs a row kernel would run mostly its scalar tail (8 = an AVX2 vector).</summary>
+    private const int MinRowWidth = 8;
+
+    /// <summary>Above this many taps the row kernel keeps a tap loop instead of unrolling.</summary>
+    private const int MaxRowUnrolledTaps = 25;
+
+    /// <summary>
+    /// A 1x1, stride-1 conv reads its input plane in the order it writes its output plane: the whole plane is one row.
+    /// </summary>
+    private static bool IsPlaneContiguous(Window g) => g.Taps == 1 && g.StrideH == 1 && g.StrideW == 1 && g.AllInterior && g.InW == g.OutW && g.InH == g.OutH;
+
+    /// <summary>
+    /// The row kernel needs every window inside the input (a padded conv reads its bordered copy) and
+    /// horizontally adjacent outputs reading adjacent inputs (stride 1 across), over rows long enough to fill vectors.
+    /// </summary>
+    public static bool UsesRowKernel(Step step)
+    {
+        Window g = step.Layer!.Window!;
+        if (!g.AllInterior || g.StrideW != 1)
+            return false;
+        return (IsPlaneContiguous(g) ? g.OutH * g.OutW : g.OutW) >= MinRowWidth;
+    }
+
+    /// <summary>
+    /// Vectorized along the output row: a register block of up to 4 output channels x 2 vectors of adjacent
+    /// positions (8 accumulators) per pass, so each input vector loaded feeds 4 fused multiply-adds and each
+    /// broadcast weight 2; depthwise convs (1 output channel per group) take 4 vectors instead. Weights stay
+    /// in PyTorch's <c>[out, in/groups, kh, kw]</c> order (each is broadcast). Stores are whole vectors into the
+    /// channels-first output; positions left over at a row's end take a scalar loop.
+    /// </summary>
+    private static void EmitRowKernel(SourceWriter w, Step step, string weights, string? bias)
+    {
+        LayerPlan layer = step.Layer!;
+        Window g = layer.Window!;
+        int groups = layer.Spec.Groups, inPerGroup = step.In.C / groups, outPerGroup = step.Out.C / groups;
+        int inPlane = g.InH * g.InW, outPlane = g.OutH * g.OutW, taps = g.Taps;
+        bool contiguous = IsPlaneContiguous(g);
+        int channelBlock = Math.Min(4, outPerGroup);
+        int vectors = channelBlock == 1 ? 4 : 2;
+        string V = CodeText.FloatVector;
+        string I(int v) => Literal.Int(v);
+
+        using (w.Open($"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)"))
+        {
+            w.Line($"global::System.ReadOnlySpan<float> w = {CodeText.Floats(weights)};");
+            if (bias is not null)
+                w.Line($"global::System.ReadOnlySpan<float> b = {CodeText.Floats(bias)};");
+            // Every access below stays within these lengths by construction; checking them once keeps it memory safe.
+            w.Line($"_ = x[{I(step.In.C * inPlane - 1)}];");
+            w.Line($"_ = y[{I(step.Out.Size - 1)}];");
+            w.Line($"ref float xr = ref {CodeText.Ref("x")};");
+            w.Line($"ref float yr = ref {CodeText.Ref("y")};");
+            w.Line($"ref float wr = ref {CodeText.Ref("w")};");
+            using (w.Open($"for (int g = 0; g < {I(groups)}; g++)"))
+            {
+                if (outPerGroup >= channelBlock)
+                {
+                    using (w.Open($"for (int oc = 0; oc <= {I(outPerGroup - channelBlock)}; oc += {I(channelBlock)})"))
+                        ChannelBlock(channelBlock);
+                }
+                if (outPerGroup % channelBlock != 0)
+                {
+                    using (w.Open(""))
+                    {
+                        w.Line($"const int oc = {I(outPerGroup - outPerGroup % channelBlock)};");
+                        ChannelBlock(outPerGroup % channelBlock);
+                    }
+                }
+            }
+        }
+
+        void ChannelBlock(int channels)
+        {
+            w.Line($"int channel = g * {I(outPerGroup)} + oc;");
+            w.Line($"int wo = channel * {I(inPerGroup * taps)}, yo = channel * {I(outPlane)}, xg = g * {I(inPerGroup * inPlane)};");
+            if (contiguous)
+            {
+                w.Line("const int rowX = 0, rowY = 0;");
+                Positions(channels, outPlane);
+            }
+            else
+            {
+                using (w.Open($"for (int oy = 0; oy < {I(g.OutH)}; oy++)"))
+                {
+                    w.Line($"int rowX = oy * {I(g.StrideH * g.InW)}, rowY = oy * {I(g.OutW)};");
+                    Positions(channels, g.OutW);
+                }
+            }
+        }
+
+        void Positions(int channels, int width)
+        {
+            w.Line("int ox = 0;");
+            using (w.Open($"for (; ox <= {I(width)} - {I(vectors)} * {V}.Count; ox += {I(vectors)} * {V}.Count)"))
+                VectorBlock(channels, vectors);
+            if (vectors > 1)
+                using (w.Open($"for (; ox <= {I(width)} - {V}.Count; ox += {V}.Count)"))
+                    VectorBlock(channels, 1);
+            using (w.Open($"for (; ox < {I(width)}; ox++)"))
+                ScalarPosition(channels);
+        }
+
+        string TapOffset(int t) => I(t / g.KernelW * g.DilationH * g.InW + t % g.KernelW * g.DilationW);
+
+        void VectorBlock(int channels, int count)
+        {
+            for (int m = 0; m < channels; m++)
+            {
+                string init = bias is not null ? $"new {V}(b[channel + {I(m)}])" : $"{V}.Zero";
+                w.Line(string.Join(" ", Enumerable.Range(0, count).Select(v => $"{V} a{m}_{v} = {init};")));
+            }
+            w.Line("int xi = xg + rowX + ox, wi = wo;");
+            using (w.Open($"for (int ic = 0; ic < {I(inPerGroup)}; ic++, xi += {I(inPlane)}, wi += {I(taps)})"))
+            {
+                w.Line($"{V} {string.Join(", ", Enumerable.Range(0, count).Select(v => $"x{v}").Concat(Enumerable.Range(0, channels).Select(m => $"w{m}")))};");
+                if (taps <= MaxRowUnrolledTaps)
+                {
+                    for (int t = 0; t < taps; t++)
+                        Tap(TapOffset(t), I(t));
+                }
+                else
+                {
+                    using (w.Open($"for (int ky = 0; ky < {I(g.KernelH)}; ky++)"))
+                    using (w.Open($"for (int kx = 0; kx < {I(g.KernelW)}; kx++)"))
+                        Tap($"ky * {I(g.DilationH * g.InW)} + kx * {I(g.DilationW)}", $"ky * {I(g.KernelW)} + kx");
+                }
+            }
+            for (int m = 0; m < channels; m++)
+            {
+                for (int v = 0; v < count; v++)
+                {
+                    string at = $"yo + {I(m * outPlane)} + rowY + ox + {I(v)} * {V}.Count";
+                    string? activated = ActivationCode.ApplyVector(step.Activation, $"a{m}_{v}");
+                    w.Line(CodeText.Store(activated ?? $"a{m}_{v}", "yr", at));
+                    if (activated is null)
+                        using (w.Open($"for (int j = {at}; j < {at} + {V}.Count; j++)"))
+                            w.Line($"y[j] = {ActivationCode.Apply(step.Activation, step.Alpha, "y[j]")};");
+                }
+            }
+
+            void Tap(string offset, string tap)
+            {
+                for (int v = 0; v < count; v++)
+                    w.Line($"x{v} = {CodeText.Load("xr", $"xi + {offset} + {I(v)} * {V}.Count")};");
+                for (int m = 0; m < channels; m++)
+                {
+                    w.Line($"w{m} = new {V}({CodeText.At("wr", $"wi + {I(m * inPerGroup * taps)} + {tap}")});");
+                    for (int v = 0; v < count; v++)
+                        w.Line($"a{m}_{v} = MulAdd(x{v}, w{m}, a{m}_{v});");
+                }
+            }
+        }
+
+        void ScalarPosition(int channels)
+        {
+            using (w.Open($"for (int m = 0; m < {I(channels)}; m++)"))
+            {
+                w.Line(bias is not null ? "float sum = b[channel + m];" : "float sum = 0f;");
+                w.Line($"int xi = xg + rowX + ox, wi = wo + m * {I(inPerGroup * taps)};");
+                using (w.Open($"for (int ic = 0; ic < {I(inPerGroup)}; ic++, xi += {I(inPlane)}, wi += {I(taps)})"))
+                using (w.Open($"for (int ky = 0; ky < {I(g.KernelH)}; ky++)"))
+                using (w.Open($"for (int kx = 0; kx < {I(g.KernelW)}; kx++)"))
+                    w.Line($"sum += {CodeText.At("xr", $"xi + ky * {I(g.DilationH * g.InW)} + kx * {I(g.DilationW)}")} * {CodeText.At("wr", $"wi + ky * {I(g.KernelW)} + kx")};");
+                w.Line($"y[yo + m * {I(outPlane)} + rowY + ox] = {ActivationCode.Apply(step.Activation, step.Alpha, "sum")};");
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ channel kernel
+
+    private static void EmitChannelKernel(SourceWriter w, Step step, string packedWeights, string? bias)
     {
         LayerPlan layer = step.Layer!;
         Window g = layer.Window!;

@@ -119,6 +119,20 @@ internal static class NetworkEmitter
             w.Line();
             using (w.Open("public static void ThrowLength(string name, string rule, int expected, int actual)"))
                 w.Line("throw new global::System.ArgumentException($\"{name} must hold {rule} {expected} floats but holds {actual}.\", name);");
+            if (plan.Steps.Any(s => s.Kind == StepKind.Conv && ConvEmitter.UsesRowKernel(s)))
+            {
+                w.Line();
+                w.Line("/// <summary>a * b + c, fused (one rounding) where the hardware has it.</summary>");
+                w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
+                using (w.Open($"public static {CodeText.FloatVector} MulAdd({CodeText.FloatVector} a, {CodeText.FloatVector} b, {CodeText.FloatVector} c)"))
+                {
+                    w.Line("#if NET9_0_OR_GREATER");
+                    w.Line("if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported || global::System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported)");
+                    w.Line("    return global::System.Numerics.Vector.FusedMultiplyAdd(a, b, c);");
+                    w.Line("#endif");
+                    w.Line("return a * b + c;");
+                }
+            }
 
             var weightsWritten = new HashSet<int>();
             foreach (Step step in plan.Steps)
@@ -132,8 +146,9 @@ internal static class NetworkEmitter
                     bool packed = step.Kind == StepKind.Conv;
                     if (weightsWritten.Add(layer.Index))
                     {
-                        WriteData(w, weights, packed ? ConvEmitter.PackForChannels(step).ToEquatableArray() : layer.Weights, step.Kind switch
+                        WriteData(w, weights, packed ? ConvEmitter.WeightsFor(step).ToEquatableArray() : layer.Weights, step.Kind switch
                         {
+                            StepKind.Conv when ConvEmitter.UsesRowKernel(step) => $"{layer.Name}: {layer.Weights.Count} weights, [out, in/groups, kh, kw]",
                             StepKind.Conv => $"{layer.Name}: {layer.Weights.Count} weights, packed [groups, in/groups, kh, kw, out/groups]",
                             StepKind.Dense => $"{layer.Name}: {layer.Weights.Count} weights, [out, in]",
                             _ => $"{layer.Name}: scale per channel, gamma / sqrt(variance + epsilon)",

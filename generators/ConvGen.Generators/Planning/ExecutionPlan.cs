@@ -69,14 +69,17 @@ internal sealed record MemoryPeak(long Floats, string Where);
 internal sealed record ExecutionPlan(NetworkPlan Network, EquatableArray<Step> Steps, int ScratchLength, MemoryPeak Peak)
 {
     /// <summary>
-    /// Plans with zero-bordered input copies for padded convs (faster: no bounds checks anywhere) when they
-    /// cost no extra scratch, else without them: memory is what small devices run out of first.
+    /// Plans with zero-bordered input copies for padded convs (faster: the conv then runs the vectorized
+    /// row kernel with no bounds checks) unless they cost more than half as much scratch again, or push a
+    /// network with a <c>MaxRamBytes</c> budget over it: memory is what small devices run out of first.
     /// </summary>
     public static ExecutionPlan Create(NetworkPlan network)
     {
         ExecutionPlan padded = Planner.Plan(network, padConvInputs: true);
         ExecutionPlan plain = Planner.Plan(network, padConvInputs: false);
-        return padded.ScratchLength <= plain.ScratchLength ? padded : plain;
+        long budget = network.Spec.MaxRamBytes, fixedBytes = 4L * (network.Input.Size + network.Output.Size);
+        bool overBudget = budget > 0 && fixedBytes + 4L * padded.ScratchLength > budget && fixedBytes + 4L * plain.ScratchLength <= budget;
+        return padded.ScratchLength <= plain.ScratchLength * 3L / 2 && !overBudget ? padded : plain;
     }
 
     /// <summary>The sum of every activation the network computes (what a planner without reuse would need).</summary>

@@ -32,6 +32,11 @@ public sealed class GeneratedMatchesReferenceTests
         => Property(NetGen.Single(NetGen.Image(6, 1, 10), s => Gen.Frequency((6, NetGen.Conv(s)), (1, NetGen.Conv(s, maxKernel: 10)))),
             perBatch: 40, samples: 6);
 
+    /// <summary>Rows of 8 to 20 outputs and up to 12 filters: the vectorized row kernel's channel blocks, remainders and row tails.</summary>
+    [Fact]
+    public void Wide_Conv2D_matches_reference()
+        => Property(NetGen.Single(NetGen.Image(6, 8, 20), s => NetGen.Conv(s, maxKernel: 5, maxFilters: 12)), perBatch: 30, samples: 4);
+
     [Fact]
     public void Conv1D_matches_reference()
         => Property(NetGen.Single(NetGen.Signal(6, 1, 24), s => NetGen.Conv(s)), perBatch: 40, samples: 4);
@@ -102,6 +107,27 @@ public sealed class GeneratedMatchesReferenceTests
                 anyLayout, Keras))),
             perBatch: 30, samples: 4);
     }
+    private static readonly Gen<Layout?> AnyLayout = Gen.OneOf<Layout?>(null, Layout.ChannelsFirst, Layout.ChannelsLast);
+
+    private static readonly Gen<WeightLayout?> AnyWeightLayout = Gen.OneOf<WeightLayout?>(null, WeightLayout.PyTorch, WeightLayout.Keras);
+
+    /// <summary>
+    /// DepthwiseConv2D (DepthMultiplier), Conv2DTranspose (Stride(s), Pad(s), Same, OutputPadding(s),
+    /// Dilation(s), Groups), Conv1D/Conv2D/DepthwiseConv2D with Reflect/Replicate/Circular padding,
+    /// ZeroPad2D, ChannelShuffle and BatchNorm, one layer each, in every layout and weight layout.
+    /// </summary>
+    [Fact]
+    public void New_operators_match_reference()
+        => Property(GraphOracleTests.NewOperatorNets(AnyLayout, AnyWeightLayout), perBatch: 40, samples: 4);
+
+    /// <summary>
+    /// Graphs: residual blocks (Add of 2-3 tensors, the network input among them now and then), Concat of
+    /// 2-3 branches reading earlier tensors by Input (vectors too), the new operators between them, a head
+    /// of Dense blocks; some written in a shuffled order (forward references). Every layout and weight layout.
+    /// </summary>
+    [Fact]
+    public void Graphs_match_reference()
+        => Property(NetGen.GraphNet(AnyLayout, AnyWeightLayout), perBatch: 24, samples: 5);
 }
 
 /// <summary>The numeric properties each use every core (CsCheck runs samples in parallel), so they run one at a time.</summary>

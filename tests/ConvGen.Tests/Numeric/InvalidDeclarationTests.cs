@@ -21,7 +21,9 @@ public sealed class InvalidDeclarationTests
     {
         Gen<(NetDecl Net, bool Valid)> item = Gen.Frequency(
             (4, InvalidNets.Any.Select(n => (n, false))),
-            (1, Gen.OneOf(NetGen.Stack(), InvalidNets.Prefix.Where(n => n.Layers.Length > 0)).Select(n => (n, true))));
+            (1, Gen.OneOf(NetGen.Stack(), InvalidNets.Prefix.Where(n => n.Layers.Length > 0)).Select(n => (n, true))),
+            // An unused output is only a warning (CG0028): the network still gets code.
+            (1, InvalidNets.WithUnusedOutput.Select(n => (n, true))));
         item.Array[30, 60].Sample(Check, iter: NumericCheck.Iterations(8), print: batch => DeclWriter.Summary(batch.Select(b => b.Net).ToList()));
     }
 
@@ -71,6 +73,11 @@ internal static class InvalidNets
                  select layers);
 
     public static readonly Gen<NetDecl> Any = Gen.Frequency(
+        (8, from prefix in Prefix
+            let shape = ReferenceModel.Shapes(prefix)[^1]
+            from seed in Gen.Int
+            from suffix in BrokenGraph(shape, TensorShape.FromDeclared(prefix.InputShape))
+            select Finish(prefix, suffix, seed)),
         (20, from prefix in Prefix
              let shape = ReferenceModel.Shapes(prefix)[^1]
              from broken in Broken(shape)
@@ -81,6 +88,142 @@ internal static class InvalidNets
             select prefix with { InputShape = shape }))
         .Where(net => ReferenceModel.Problem(net) is not null);
 
+    /// <summary>"p" names the prefix's last layer (the suffix's references use it); parameters filled as a valid net's.</summary>
+    private static NetDecl Finish(NetDecl prefix, LayerDecl[] suffix, int seed)
+    {
+        LayerDecl[] layers = prefix.Layers.Length == 0 ? suffix.Select(l => Rename(l, "p", "input")).ToArray()
+            : prefix.Layers.Take(prefix.Layers.Length - 1).Append(prefix.Layers[^1] with { Name = "p" }).Concat(suffix).ToArray();
+        return FillParameters(prefix with { Layers = layers }, seed);
+    }
+
+    private static LayerDecl Rename(LayerDecl l, string from, string to) => l with
+    {
+        Input = l.Input == from ? to : l.Input,
+        Inputs = l.Inputs.Select(r => r == from ? to : r).ToArray(),
+    };
+
+    /// <summary>Weights and BatchNorm statistics for the layers whose input shape can be told; the rest keep what they have.</summary>
+    private static NetDecl FillParameters(NetDecl net, int seed)
+    {
+        var layers = net.Layers.ToArray();
+        if (ReferenceModel.Resolve(net, out ReferenceModel.Graph? graph) is not null)
+            return net;
+        var shapes = new TensorShape?[layers.Length + 1];
+        shapes[0] = TensorShape.FromDeclared(net.InputShape);
+        foreach (int i in graph!.Order)
+        {
+            TensorShape?[] inputs = graph.Sources[i].Select(j => shapes[j + 1]).ToArray();
+            if (inputs.Any(t => t is null))
+                continue;
+            TensorShape s = inputs[0]!.Value;
+            if (layers[i].HasWeights && layers[i].Weights is null)
+                layers[i] = WithWeights(layers[i], s);
+            else if (layers[i].Op == LayerOp.BatchNorm && layers[i].Gamma is null)
+                layers[i] = layers[i] with { Gamma = Values(s.C), Beta = Values(s.C), Mean = Values(s.C), Variance = Values(s.C) };
+            string? problem = layers[i].IsMerge
+                ? ReferenceModel.Merge(inputs.Select(t => t!.Value).ToArray(), layers[i], out TensorShape next)
+                : ReferenceModel.Next(s, layers[i], out next);
+            shapes[i + 1] = problem is null ? next : null;
+        }
+        return net with { Layers = layers };
+    }
+
+    /// <summary>A valid network with one layer whose output nothing reads (a warning, not an error).</summary>
+    public static readonly Gen<NetDecl> WithUnusedOutput =
+        from prefix in Prefix
+        from kind in Gen.OneOf(Activation.ReLU, Activation.Tanh)
+        from seed in Gen.Int
+        select Finish(prefix, new[]
+        {
+            new LayerDecl { Op = LayerOp.Activation, Activation = kind, Name = "unused" },
+            new LayerDecl { Op = LayerOp.Activation, Activation = Activation.Sigmoid, Input = "p" },
+        }, seed);
+
+    private static LayerDecl Act(string? name = null, string? input = null)
+        => new() { Op = LayerOp.Activation, Activation = Activation.ReLU, Name = name, Input = input };
+
+    /// <summary>
+    /// Layers after a valid prefix (whose last layer is "p") that break the graph or a new operator: an unknown
+    /// input, a cycle, a duplicate name, an Add/Concat of fewer than 2 or of mismatched shapes, an
+    /// OutputPadding not below the stride or dilation, a Reflect/Circular pad too large, a non-zero
+    /// PaddingMode on Conv2DTranspose, a ZeroPad2D of 3 values or on a non-image, a ChannelShuffle whose
+    /// groups do not divide.
+    /// </summary>
+    private static Gen<LayerDecl[]> BrokenGraph(TensorShape s, TensorShape input)
+    {
+        var options = new List<(int, IGen<LayerDecl[]>)>
+        {
+            (3, Gen.OneOf(
+                new[] { Act(input: "nope") },
+                new[] { new LayerDecl { Op = LayerOp.Add, Inputs = new[] { "p", "missing" } } },
+                new[] { new LayerDecl { Op = LayerOp.Concat, Inputs = new[] { "q", "p" } } })),
+            // Cycles: a reads b, b reads a (forward references are allowed, but not round trips); a self-loop.
+            (3, Gen.OneOf(
+                new[] { Act("a", "b"), Act("b") },
+                new[] { Act("a", "c"), Act("b"), Act("c") },
+                new[] { Act("a"), new LayerDecl { Op = LayerOp.Add, Name = "b", Inputs = new[] { "a", "b" } }, Act() },
+                new[] { Act("self", "self") })),
+            (1, Gen.Const(new[] { Act("twin"), Act("twin") })),
+            (2, Gen.OneOf(
+                new[] { new LayerDecl { Op = LayerOp.Add, Inputs = new[] { "p" } } },
+                new[] { new LayerDecl { Op = LayerOp.Concat, Inputs = new[] { "p" } } },
+                new[] { new LayerDecl { Op = LayerOp.Add } })),
+        };
+        // Add of two shapes: the prefix's output and a layer that changes it.
+        LayerDecl changer = s.Rank == 1
+            ? new LayerDecl { Op = LayerOp.Dense, Outputs = s.C + 1, Name = "m" }
+            : new LayerDecl { Op = LayerOp.Conv, Rank = s.SpatialRank, Outputs = s.C + 1, Kernel = new[] { 1 }, Name = "m" };
+        options.Add((3, Gen.OneOf(
+            new[] { changer, new LayerDecl { Op = LayerOp.Add, Inputs = new[] { "p", "m" } } },
+            new[] { new LayerDecl { Op = LayerOp.Flatten, Name = "m" }, new LayerDecl { Op = LayerOp.Add, Inputs = new[] { "m", "p" } } })
+            .Where(x => s.Rank > 1 || x[0].Op != LayerOp.Flatten)));
+        if (s.Rank > 1)
+        {
+            // Concat of different ranks, or of different spatial sizes.
+            options.Add((2, Gen.Const(new[] { new LayerDecl { Op = LayerOp.GlobalAvgPool, Name = "m" }, new LayerDecl { Op = LayerOp.Concat, Inputs = new[] { "p", "m" } } })));
+            if (s.W > 1)
+                options.Add((2, Gen.Const(new[]
+                {
+                    new LayerDecl { Op = LayerOp.MaxPool, Rank = s.SpatialRank, Kernel = s.Rank == 3 ? new[] { 1, 2 } : new[] { 2 }, Name = "m" },
+                    new LayerDecl { Op = LayerOp.Concat, Inputs = new[] { "m", "p" } },
+                })));
+            // A Reflect pad not smaller than the input, a Circular pad larger than it.
+            int smallest = s.SpatialSizes.Min();
+            options.Add((3, from mode in Gen.OneOf(PaddingMode.Reflect, PaddingMode.Circular)
+                            from extra in Gen.Int[0, 2]
+                            let pad = mode == PaddingMode.Reflect ? smallest + extra : smallest + 1 + extra
+                            select new[] { new LayerDecl { Op = LayerOp.Conv, Rank = s.SpatialRank, Outputs = 2, Kernel = new[] { 1 }, Pad = pad, PaddingMode = mode } }));
+            options.Add((1, Gen.Int[0, 10].Select(extra => new[] { new LayerDecl { Op = LayerOp.ChannelShuffle, ShuffleGroups = s.C + 1 + extra } })
+                .Where(x => s.C % x[0].ShuffleGroups != 0)));
+        }
+        if (s.Rank == 3)
+        {
+            options.Add((3, from stride in Gen.Int[1, 3]
+                            from dilation in Gen.Int[1, 2]
+                            from extra in Gen.Int[0, 1]
+                            from perAxis in Gen.Bool
+                            let outPad = Math.Max(stride, dilation) + extra
+                            select new[]
+                            {
+                                new LayerDecl
+                                {
+                                    Op = LayerOp.ConvTranspose, Rank = 2, Outputs = 2, Kernel = new[] { 2 }, Stride = stride, Dilation = dilation,
+                                    OutputPadding = perAxis ? null : outPad, OutputPaddings = perAxis ? new[] { 0, outPad } : null,
+                                },
+                            }));
+            options.Add((1, Gen.OneOf(PaddingMode.Reflect, PaddingMode.Replicate, PaddingMode.Circular).Select(mode => new[]
+                { new LayerDecl { Op = LayerOp.ConvTranspose, Rank = 2, Outputs = 2, Kernel = new[] { 1 }, Pad = 0, PaddingMode = mode } })));
+            options.Add((1, Gen.OneOf(new[] { 1, 1, 1 }, new[] { 1, -1 }, new[] { -1 }, new[] { 1, 2, 3, 4, 5 })
+                .Select(p => new[] { new LayerDecl { Op = LayerOp.ZeroPad, PadValues = p } })));
+        }
+        else
+        {
+            options.Add((1, Gen.Const(new[] { new LayerDecl { Op = LayerOp.ZeroPad, PadValues = new[] { 1 } } })));
+            options.Add((1, Gen.Const(new[] { new LayerDecl { Op = LayerOp.DepthwiseConv, Rank = 2, Kernel = new[] { 1 } } })));
+        }
+        return Gen.Frequency(options.ToArray());
+    }
+
     private static float[] Values(int n) => Enumerable.Repeat(0.5f, Math.Max(n, 0)).ToArray();
 
     /// <summary>Weights and bias of the length the layer's own (possibly broken) arguments imply.</summary>
@@ -89,10 +232,16 @@ internal static class InvalidNets
         if (!l.HasWeights)
             return l;
         int groups = Math.Max(1, l.Groups ?? 1);
-        int count = l.Op == LayerOp.Dense
-            ? l.Outputs * s.Size
-            : l.Outputs * (s.C / groups) * l.KernelPerAxis.Aggregate(1, (p, k) => p * Math.Max(k, 0));
-        return l with { Weights = Values(count), Bias = (l.UseBias ?? true) ? Values(l.Outputs) : null };
+        int taps = l.KernelPerAxis.Aggregate(1, (p, k) => p * Math.Max(k, 0));
+        int outputs = l.Op == LayerOp.DepthwiseConv ? s.C * (l.DepthMultiplier ?? 1) : l.Outputs;
+        int count = l.Op switch
+        {
+            LayerOp.Dense => l.Outputs * s.Size,
+            LayerOp.DepthwiseConv => outputs * taps,
+            LayerOp.ConvTranspose => s.C * (l.Outputs / groups) * taps,
+            _ => l.Outputs * (s.C / groups) * taps,
+        };
+        return l with { Weights = Values(count), Bias = (l.UseBias ?? true) ? Values(outputs) : null };
     }
 
     private static int[] Set(int[] values, int index, int value)

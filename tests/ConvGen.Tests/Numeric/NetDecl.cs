@@ -19,6 +19,15 @@ public enum LayerOp
     Dropout,
     Softmax,
     Activation,
+    BatchNorm,
+    /// <summary>DepthwiseConv2D: groups = channels, filters = channels * DepthMultiplier.</summary>
+    DepthwiseConv,
+    /// <summary>Conv2DTranspose.</summary>
+    ConvTranspose,
+    ZeroPad,
+    ChannelShuffle,
+    Add,
+    Concat,
 }
 
 /// <summary>
@@ -97,10 +106,41 @@ public sealed record LayerDecl
 
     public float[]? Bias { get; init; }
 
+    /// <summary>The layer's Name, written when set (references use it).</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The Input named argument: a layer's Name or "input"; null reads the layer written just above.</summary>
+    public string? Input { get; init; }
+
+    /// <summary>The constructor names of an Add or Concat.</summary>
+    public string[] Inputs { get; init; } = Array.Empty<string>();
+
+    public int? DepthMultiplier { get; init; }
+    public int? OutputPadding { get; init; }
+    public int[]? OutputPaddings { get; init; }
+    public PaddingMode? PaddingMode { get; init; }
+
+    /// <summary>The constructor values of a ZeroPad2D (1, 2 or 4 of them).</summary>
+    public int[] PadValues { get; init; } = Array.Empty<int>();
+
+    /// <summary>The constructor groups of a ChannelShuffle.</summary>
+    public int ShuffleGroups { get; init; }
+
+    public float? Epsilon { get; init; }
+    public float[]? Gamma { get; init; }
+    public float[]? Beta { get; init; }
+    public float[]? Mean { get; init; }
+    public float[]? Variance { get; init; }
+
     /// <summary>The window size per spatial axis.</summary>
     public int[] KernelPerAxis => Rank == 2 && Kernel.Length == 1 ? new[] { Kernel[0], Kernel[0] } : Kernel;
 
-    public bool HasWeights => Op is LayerOp.Conv or LayerOp.Dense;
+    public bool HasWeights => Op is LayerOp.Conv or LayerOp.Dense or LayerOp.DepthwiseConv or LayerOp.ConvTranspose;
+
+    /// <summary>A layer with parameters the config generators fill last (weights, or BatchNorm statistics).</summary>
+    public bool HasParameters => HasWeights || Op == LayerOp.BatchNorm;
+
+    public bool IsMerge => Op is LayerOp.Add or LayerOp.Concat;
 }
 
 /// <summary>A whole <c>[ConvNet]</c> declaration plus the input it is run on (channels first).</summary>
@@ -123,6 +163,8 @@ public sealed record NetDecl
 public static class DeclWriter
 {
     public static string Float(float v) => v.ToString("R", CultureInfo.InvariantCulture) + "f";
+
+    private static string Str(string v) => "\"" + v + "\"";
 
     private static string Ints(int[] values) => "new[] { " + string.Join(", ", values) + " }";
 
@@ -166,6 +208,28 @@ public static class DeclWriter
                 args.Add(l.Outputs.ToString(CultureInfo.InvariantCulture));
                 args.AddRange(l.Kernel.Select(k => k.ToString(CultureInfo.InvariantCulture)));
                 break;
+            case LayerOp.ConvTranspose:
+                name = "Conv2DTranspose";
+                args.Add(l.Outputs.ToString(CultureInfo.InvariantCulture));
+                args.AddRange(l.Kernel.Select(k => k.ToString(CultureInfo.InvariantCulture)));
+                break;
+            case LayerOp.DepthwiseConv:
+                name = "DepthwiseConv2D";
+                args.AddRange(l.Kernel.Select(k => k.ToString(CultureInfo.InvariantCulture)));
+                break;
+            case LayerOp.ZeroPad:
+                name = "ZeroPad2D";
+                args.AddRange(l.PadValues.Select(k => k.ToString(CultureInfo.InvariantCulture)));
+                break;
+            case LayerOp.ChannelShuffle:
+                name = "ChannelShuffle";
+                args.Add(l.ShuffleGroups.ToString(CultureInfo.InvariantCulture));
+                break;
+            case LayerOp.Add:
+            case LayerOp.Concat:
+                name = l.Op.ToString();
+                args.AddRange(l.Inputs.Select(Str));
+                break;
             case LayerOp.MaxPool:
             case LayerOp.AvgPool:
                 name = (l.Op == LayerOp.MaxPool ? "MaxPool" : "AvgPool") + (l.Rank == 2 ? "2D" : "1D");
@@ -195,6 +259,9 @@ public static class DeclWriter
                 args.Add(key + " = " + value);
         }
 
+        Named("Name", l.Name is null ? null : Str(l.Name));
+        Named("Input", l.Input is null ? null : Str(l.Input));
+        Named("DepthMultiplier", l.DepthMultiplier?.ToString(CultureInfo.InvariantCulture));
         Named("Stride", l.Stride?.ToString(CultureInfo.InvariantCulture));
         Named("Strides", l.Strides is null ? null : Ints(l.Strides));
         Named("Dilation", l.Dilation?.ToString(CultureInfo.InvariantCulture));
@@ -202,6 +269,9 @@ public static class DeclWriter
         Named("Padding", l.Padding is null ? null : "Padding." + l.Padding);
         Named("Pad", l.Pad?.ToString(CultureInfo.InvariantCulture));
         Named("Pads", l.Pads is null ? null : Ints(l.Pads));
+        Named("PaddingMode", l.PaddingMode is null ? null : "PaddingMode." + l.PaddingMode);
+        Named("OutputPadding", l.OutputPadding?.ToString(CultureInfo.InvariantCulture));
+        Named("OutputPaddings", l.OutputPaddings is null ? null : Ints(l.OutputPaddings));
         Named("CeilMode", l.CeilMode is null ? null : l.CeilMode.Value ? "true" : "false");
         Named("CountIncludePad", l.CountIncludePad is null ? null : l.CountIncludePad.Value ? "true" : "false");
         Named("Groups", l.Groups?.ToString(CultureInfo.InvariantCulture));
@@ -211,6 +281,11 @@ public static class DeclWriter
         Named("Alpha", l.Alpha is null ? null : Float(l.Alpha.Value));
         Named("Weights", l.Weights is null ? null : Floats(l.Weights, withData));
         Named("Bias", l.Bias is null ? null : Floats(l.Bias, withData));
+        Named("Epsilon", l.Epsilon is null ? null : Float(l.Epsilon.Value));
+        Named("Gamma", l.Gamma is null ? null : Floats(l.Gamma, withData));
+        Named("Beta", l.Beta is null ? null : Floats(l.Beta, withData));
+        Named("Mean", l.Mean is null ? null : Floats(l.Mean, withData));
+        Named("Variance", l.Variance is null ? null : Floats(l.Variance, withData));
         return args.Count == 0 ? name : name + "(" + string.Join(", ", args) + ")";
     }
 

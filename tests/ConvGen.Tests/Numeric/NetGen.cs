@@ -11,7 +11,7 @@ namespace ConvGen.Tests.Numeric;
 /// never produced (rather than skipped at run time). Weights, biases and inputs come last, from a
 /// generated seed, so the structure shrinks independently of the values.
 /// </summary>
-public static class NetGen
+public static partial class NetGen
 {
     private static readonly Activation[] AllActivations = Enum.GetValues<Activation>();
 
@@ -252,7 +252,12 @@ public static class NetGen
         from l in layout ?? Gen.Const(default(Layout?))
         from wl in weightLayout ?? Gen.Const(default(WeightLayout?))
         from seed in Gen.Int
-        select Finalize(new NetDecl { InputShape = Declared(shape), Layout = l, WeightLayout = wl, Layers = body }, seed);
+        select Finalize(new NetDecl { InputShape = Declared(shape), Layout = l, WeightLayout = wl, Layers = ForWeightLayout(body, wl) }, seed);
+
+    /// <summary>Keras has no grouped Conv2DTranspose, so its groups go (the shapes do not depend on them).</summary>
+    private static LayerDecl[] ForWeightLayout(LayerDecl[] layers, WeightLayout? weightLayout) => weightLayout == ConvGen.WeightLayout.Keras
+        ? layers.Select(l => l.Op == LayerOp.ConvTranspose ? l with { Groups = null } : l).ToArray()
+        : layers;
 
     /// <summary>A network of a single layer.</summary>
     public static Gen<NetDecl> Single(Gen<TensorShape> input, Func<TensorShape, Gen<LayerDecl>> layer,
@@ -305,26 +310,50 @@ public static class NetGen
         var random = new Random(seed);
         float Uniform(double bound) => (float)((random.NextDouble() * 2 - 1) * bound);
         float[] Fill(int n, double bound) => Enumerable.Range(0, n).Select(_ => Uniform(bound)).ToArray();
+        float[] Between(int n, double low, double high) => Enumerable.Range(0, n).Select(_ => (float)(low + random.NextDouble() * (high - low))).ToArray();
 
-        TensorShape s = TensorShape.FromDeclared(net.InputShape);
+        if (net.Layers.Length == 0)
+            return net with { Input = Fill(net.InputShape.Aggregate(1, (p, d) => p * d), 3.0) }; // a prefix for broken declarations
+        TensorShape[] inputs;
+        try
+        {
+            inputs = ReferenceModel.InputShapes(net, checkWeights: false);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidOperationException($"The config generator made an invalid network ({e.Message}): {DeclWriter.Summary(new[] { net })}");
+        }
         var layers = new LayerDecl[net.Layers.Length];
         for (int i = 0; i < layers.Length; i++)
         {
             LayerDecl l = net.Layers[i];
+            TensorShape s = inputs[i];
             if (l.HasWeights && l.Weights is null)
             {
-                int fanIn = l.Op == LayerOp.Dense ? s.C : s.C / (l.Groups ?? 1) * l.KernelPerAxis.Aggregate(1, (p, k) => p * k);
+                int taps = l.KernelPerAxis.Aggregate(1, (p, k) => p * k);
+                (int count, int fanIn, int outputs) = l.Op switch
+                {
+                    LayerOp.Dense => (l.Outputs * s.C, s.C, l.Outputs),
+                    LayerOp.DepthwiseConv => (s.C * (l.DepthMultiplier ?? 1) * taps, taps, s.C * (l.DepthMultiplier ?? 1)),
+                    LayerOp.ConvTranspose => (s.C * (l.Outputs / (l.Groups ?? 1)) * taps, s.C / (l.Groups ?? 1) * taps, l.Outputs),
+                    _ => (l.Outputs * (s.C / (l.Groups ?? 1)) * taps, s.C / (l.Groups ?? 1) * taps, l.Outputs),
+                };
                 l = l with
                 {
-                    Weights = Fill(l.Outputs * fanIn, 1.5 / Math.Sqrt(fanIn)),
-                    Bias = (l.UseBias ?? true) ? Fill(l.Outputs, 0.5) : null,
+                    Weights = Fill(count, 1.5 / Math.Sqrt(fanIn)),
+                    Bias = (l.UseBias ?? true) ? Fill(outputs, 0.5) : null,
                 };
             }
+            else if (l.Op == LayerOp.BatchNorm && l.Gamma is null)
+            {
+                l = l with { Gamma = Between(s.C, 0.5, 1.5), Beta = Fill(s.C, 0.5), Mean = Fill(s.C, 1.0), Variance = Between(s.C, 0.2, 2.0) };
+            }
             layers[i] = l;
-            if (ReferenceModel.Next(s, l, out s) is { } problem)
-                throw new InvalidOperationException($"The config generator made an invalid layer {i} ({problem}): {DeclWriter.Layer(l, withData: false)}");
         }
         int inputSize = net.InputShape.Aggregate(1, (p, d) => p * d);
-        return net with { Layers = layers, Input = Fill(inputSize, 3.0) };
+        NetDecl result = net with { Layers = layers, Input = Fill(inputSize, 3.0) };
+        if (ReferenceModel.Problem(result) is { } problem)
+            throw new InvalidOperationException($"The config generator made an invalid network ({problem}): {DeclWriter.Summary(new[] { result })}");
+        return result;
     }
 }

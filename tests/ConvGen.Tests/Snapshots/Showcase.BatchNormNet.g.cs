@@ -73,6 +73,17 @@ namespace Showcase
                 throw new global::System.ArgumentException($"{name} must hold {rule} {expected} floats but holds {actual}.", name);
             }
 
+            /// <summary>a * b + c, fused (one rounding) where the hardware has it.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Numerics.Vector<float> MulAdd(global::System.Numerics.Vector<float> a, global::System.Numerics.Vector<float> b, global::System.Numerics.Vector<float> c)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported || global::System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported)
+                    return global::System.Numerics.Vector.FusedMultiplyAdd(a, b, c);
+                #endif
+                return a * b + c;
+            }
+
             /// <summary>conv1: 54 weights, packed [groups, in/groups, kh, kw, out/groups], as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Weights_Conv_conv1 => "\u30da\u3db0\u90fb\ube83\uc670\u3d6e\udbb6\ubd47\u4a3d\ubdfc\u9a21\u3db0\u012a\ubd0e\u5758\ube46\u9a76\ubd8b\ub77e\u3bb0\u6a07\ubd75\u286a\u3d4a\u5e25\u3d95\u78d4\u3e76\ufb72\ubd55\ud697\ubd99\ue31e\u3db4\u5fa9\u3d5e\ufd89\ubda1\u404b\u3aa9\ue402\ubdb2\u608a\ubb52\u19f4\u3e4b\u488d\ubd96\u4d3b\ubaa8\u1137\ube6f\u877f\ubd42\ud951\u3d8a\u1a72\u3d8b\ua1d6\ubd48\ub260\u3e02\u7951\u3e36\u2aa7\ubc77\ub177\u3d07\uedcb\ube27\u7531\ubd2f\udf57\ubcb3\u5758\u3e46\ufd64\u3d8f\u6b19\u3de2\u5f98\ube62\u6aec\u3b8f\ua08e\ubd9a\udebf\u3cc6\u7487\ubd79\ub090\u3d8c\u06c9\ubcdc\u1859\u3d64\ub090\u3d8c\u13e4\u3da6\u584a\ubda1\u9e6b\u3df0\u2b6e\u3c03\ucdda\ubd93";
             /// <summary>conv1: 3 biases, as IEEE 754 bits in UTF-16 code units.</summary>
@@ -105,45 +116,152 @@ namespace Showcase
                 }
             }
 
-            /// <summary>conv2: 12 weights, packed [groups, in/groups, kh, kw, out/groups], as IEEE 754 bits in UTF-16 code units.</summary>
-            private static global::System.ReadOnlySpan<char> Weights_Conv_conv2 => "\ud917\u3dce\u3b64\u3e5f\u9581\ubf23\u9fbe\u3f5a\uf3b6\u3efd\u6c8b\u3de7\uf5c3\ubf28\u2f1b\ube9d\u5604\ubf0e\ue148\u3e7a\ua5e3\ube9b\ua7f0\u3e46";
+            /// <summary>conv2: 12 weights, [out, in/groups, kh, kw], as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Weights_Conv_conv2 => "\ud917\u3dce\uf3b6\u3efd\u5604\ubf0e\u3b64\u3e5f\u6c8b\u3de7\ue148\u3e7a\u9581\ubf23\uf5c3\ubf28\ua5e3\ube9b\u9fbe\u3f5a\u2f1b\ube9d\ua7f0\u3e46";
             /// <summary>conv2: 4 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_conv2 => "\u24dd\ubec6\u020c\ubf4b\u76c9\ubf5e\u8312\u3f20";
             public static void Conv_conv2(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv2);
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv2);
-                for (int oy = 0; oy < 4; oy++)
+                _ = x[47];
+                _ = y[63];
+                ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+                ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
+                for (int g = 0; g < 1; g++)
                 {
-                    for (int ox = 0; ox < 4; ox++)
+                    for (int oc = 0; oc <= 0; oc += 4)
                     {
-                        int yo = oy * 4 + ox;
-                        int xo = (oy * 1 - 0) * 4 + ox * 1 - 0;
-                        const int g = 0;
-                        int oc = 0;
-                        for (; oc <= 4 - global::System.Numerics.Vector<float>.Count; oc += global::System.Numerics.Vector<float>.Count)
+                        int channel = g * 4 + oc;
+                        int wo = channel * 3, yo = channel * 16, xg = g * 48;
+                        const int rowX = 0, rowY = 0;
+                        int ox = 0;
+                        for (; ox <= 16 - 2 * global::System.Numerics.Vector<float>.Count; ox += 2 * global::System.Numerics.Vector<float>.Count)
                         {
-                            global::System.Numerics.Vector<float> acc = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc));
-                            int xi = g * 48 + xo, wi = g * 12 + oc;
-                            for (int ic = 0; ic < 3; ic++, xi += 16, wi += 4)
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b[channel + 0]);
+                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_1 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                            global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]); global::System.Numerics.Vector<float> a2_1 = new global::System.Numerics.Vector<float>(b[channel + 2]);
+                            global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b[channel + 3]); global::System.Numerics.Vector<float> a3_1 = new global::System.Numerics.Vector<float>(b[channel + 3]);
+                            int xi = xg + rowX + ox, wi = wo;
+                            for (int ic = 0; ic < 3; ic++, xi += 16, wi += 1)
                             {
-                                acc += new global::System.Numerics.Vector<float>(x[xi + 0]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 0));
+                                global::System.Numerics.Vector<float> x0, x1, w0, w1, w2, w3;
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 1 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 3 + 0));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 6 + 0));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_1 = MulAdd(x1, w2, a2_1);
+                                w3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 0));
+                                a3_0 = MulAdd(x0, w3, a3_0);
+                                a3_1 = MulAdd(x1, w3, a3_1);
                             }
-                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
                             {
-                                float v = acc[j];
-                                y[(g * 4 + oc + j) * 16 + yo] = global::System.MathF.Tanh(v);
+                                y[j] = global::System.MathF.Tanh(y[j]);
+                            }
+                            global::System.Numerics.Vector.StoreUnsafe(a0_1, ref yr, (nuint)(yo + 0 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 0 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count; j < yo + 0 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                y[j] = global::System.MathF.Tanh(y[j]);
+                            }
+                            global::System.Numerics.Vector.StoreUnsafe(a1_0, ref yr, (nuint)(yo + 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                y[j] = global::System.MathF.Tanh(y[j]);
+                            }
+                            global::System.Numerics.Vector.StoreUnsafe(a1_1, ref yr, (nuint)(yo + 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count; j < yo + 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                y[j] = global::System.MathF.Tanh(y[j]);
+                            }
+                            global::System.Numerics.Vector.StoreUnsafe(a2_0, ref yr, (nuint)(yo + 32 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 32 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 32 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                y[j] = global::System.MathF.Tanh(y[j]);
+                            }
+                            global::System.Numerics.Vector.StoreUnsafe(a2_1, ref yr, (nuint)(yo + 32 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 32 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count; j < yo + 32 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                y[j] = global::System.MathF.Tanh(y[j]);
+                            }
+                            global::System.Numerics.Vector.StoreUnsafe(a3_0, ref yr, (nuint)(yo + 48 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 48 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 48 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                y[j] = global::System.MathF.Tanh(y[j]);
+                            }
+                            global::System.Numerics.Vector.StoreUnsafe(a3_1, ref yr, (nuint)(yo + 48 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 48 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count; j < yo + 48 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                y[j] = global::System.MathF.Tanh(y[j]);
                             }
                         }
-                        for (; oc < 4; oc++)
+                        for (; ox <= 16 - global::System.Numerics.Vector<float>.Count; ox += global::System.Numerics.Vector<float>.Count)
                         {
-                            float acc = b[g * 4 + oc];
-                            int xi = g * 48 + xo, wi = g * 12 + oc;
-                            for (int ic = 0; ic < 3; ic++, xi += 16, wi += 4)
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
+                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                            global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]);
+                            global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b[channel + 3]);
+                            int xi = xg + rowX + ox, wi = wo;
+                            for (int ic = 0; ic < 3; ic++, xi += 16, wi += 1)
                             {
-                                acc += x[xi + 0] * w[wi + 0];
+                                global::System.Numerics.Vector<float> x0, w0, w1, w2, w3;
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 3 + 0));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 6 + 0));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                w3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 0));
+                                a3_0 = MulAdd(x0, w3, a3_0);
                             }
-                            y[(g * 4 + oc) * 16 + yo] = global::System.MathF.Tanh(acc);
+                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                y[j] = global::System.MathF.Tanh(y[j]);
+                            }
+                            global::System.Numerics.Vector.StoreUnsafe(a1_0, ref yr, (nuint)(yo + 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                y[j] = global::System.MathF.Tanh(y[j]);
+                            }
+                            global::System.Numerics.Vector.StoreUnsafe(a2_0, ref yr, (nuint)(yo + 32 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 32 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 32 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                y[j] = global::System.MathF.Tanh(y[j]);
+                            }
+                            global::System.Numerics.Vector.StoreUnsafe(a3_0, ref yr, (nuint)(yo + 48 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 48 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 48 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                y[j] = global::System.MathF.Tanh(y[j]);
+                            }
+                        }
+                        for (; ox < 16; ox++)
+                        {
+                            for (int m = 0; m < 4; m++)
+                            {
+                                float sum = b[channel + m];
+                                int xi = xg + rowX + ox, wi = wo + m * 3;
+                                for (int ic = 0; ic < 3; ic++, xi += 16, wi += 1)
+                                {
+                                    for (int ky = 0; ky < 1; ky++)
+                                    {
+                                        for (int kx = 0; kx < 1; kx++)
+                                        {
+                                            sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 4 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + ky * 1 + kx);
+                                        }
+                                    }
+                                }
+                                y[yo + m * 16 + rowY + ox] = global::System.MathF.Tanh(sum);
+                            }
                         }
                     }
                 }

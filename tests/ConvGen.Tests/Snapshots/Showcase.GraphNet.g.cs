@@ -15,7 +15,7 @@ namespace Showcase
     /// dw (DepthwiseConv2D)              (8, 6, 6)          80   2,592   stem
     /// pw (Conv2D)                       (4, 6, 6)          36   1,152   dw
     /// residual (Add)                    (4, 6, 6)           0       0   pw, stem
-    /// pad (ZeroPad2D)                   (2, 8, 8)           0       0   input
+    /// pad (ZeroPad2D)                   (2, 7, 7)           0       0   input
     /// down (Conv2D, ReLU6)              (4, 3, 3)          40     324   pad
     /// up (Conv2DTranspose)              (4, 6, 6)         148   1,296   down
     /// merge (Concat)                    (8, 6, 6)           0       0   residual, up
@@ -26,7 +26,7 @@ namespace Showcase
     /// Input: (2, 6, 6), channels first
     /// Total params: 407 (1.59 KiB)
     /// Total MACs: 7,980
-    /// Scratch: 576 floats (2.25 KiB); peak alive at once 576 floats, during Conv2D 'pw'; all activations 1,615 floats
+    /// Scratch: 688 floats (2.69 KiB); peak alive at once 688 floats, during DepthwiseConv2D 'dw'; all activations 1,585 floats
     /// </code>
     /// </summary>
     static partial class GraphNet
@@ -36,13 +36,13 @@ namespace Showcase
         /// <summary>The number of floats Run writes to its output.</summary>
         public const int OutputLength = 3;
         /// <summary>The number of floats of working memory Run needs, planned at build time.</summary>
-        public const int ScratchLength = 576;
+        public const int ScratchLength = 688;
         /// <summary>The input shape in memory order (channels first).</summary>
         public static global::System.ReadOnlySpan<int> InputShape => ConvGenKernels.InputShape;
         /// <summary>The output shape in memory order.</summary>
         public static global::System.ReadOnlySpan<int> OutputShape => ConvGenKernels.OutputShape;
         /// <summary>A Keras-style table of the layers: output shapes, parameters and multiply-accumulates.</summary>
-        public static string Summary => "Model: GraphNet\n================================================================================\nLayer (type)                      Output shape   Params    MACs   Connected to\n--------------------------------------------------------------------------------\nstem (Conv2D, ReLU)               (4, 6, 6)          76   2,592   input\ndw (DepthwiseConv2D)              (8, 6, 6)          80   2,592   stem\npw (Conv2D)                       (4, 6, 6)          36   1,152   dw\nresidual (Add)                    (4, 6, 6)           0       0   pw, stem\npad (ZeroPad2D)                   (2, 8, 8)           0       0   input\ndown (Conv2D, ReLU6)              (4, 3, 3)          40     324   pad\nup (Conv2DTranspose)              (4, 6, 6)         148   1,296   down\nmerge (Concat)                    (8, 6, 6)           0       0   residual, up\nchannelshuffle (ChannelShuffle)   (8, 6, 6)           0       0   merge\nglobalavgpool (GlobalAvgPool)     (8)                 0       0   channelshuffle\nfc (Dense)                        (3)                27      24   globalavgpool\n================================================================================\nInput: (2, 6, 6), channels first\nTotal params: 407 (1.59 KiB)\nTotal MACs: 7,980\nScratch: 576 floats (2.25 KiB); peak alive at once 576 floats, during Conv2D 'pw'; all activations 1,615 floats\n";
+        public static string Summary => "Model: GraphNet\n================================================================================\nLayer (type)                      Output shape   Params    MACs   Connected to\n--------------------------------------------------------------------------------\nstem (Conv2D, ReLU)               (4, 6, 6)          76   2,592   input\ndw (DepthwiseConv2D)              (8, 6, 6)          80   2,592   stem\npw (Conv2D)                       (4, 6, 6)          36   1,152   dw\nresidual (Add)                    (4, 6, 6)           0       0   pw, stem\npad (ZeroPad2D)                   (2, 7, 7)           0       0   input\ndown (Conv2D, ReLU6)              (4, 3, 3)          40     324   pad\nup (Conv2DTranspose)              (4, 6, 6)         148   1,296   down\nmerge (Concat)                    (8, 6, 6)           0       0   residual, up\nchannelshuffle (ChannelShuffle)   (8, 6, 6)           0       0   merge\nglobalavgpool (GlobalAvgPool)     (8)                 0       0   channelshuffle\nfc (Dense)                        (3)                27      24   globalavgpool\n================================================================================\nInput: (2, 6, 6), channels first\nTotal params: 407 (1.59 KiB)\nTotal MACs: 7,980\nScratch: 688 floats (2.69 KiB); peak alive at once 688 floats, during DepthwiseConv2D 'dw'; all activations 1,585 floats\n";
 
         /// <summary>Runs the network on <paramref name="input"/> and writes the result to <paramref name="output"/>, using <paramref name="scratch"/> as working memory. Allocates nothing.</summary>
         /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs.</exception>
@@ -52,15 +52,16 @@ namespace Showcase
             if (output.Length != OutputLength) ConvGenKernels.ThrowLength(nameof(output), "exactly", OutputLength, output.Length);
             if (scratch.Length < ScratchLength) ConvGenKernels.ThrowLength(nameof(scratch), "at least", ScratchLength, scratch.Length);
             ConvGenKernels.Pad_stem(input, scratch.Slice(0, 128));
-            ConvGenKernels.Conv_stem(scratch.Slice(0, 128), scratch.Slice(288, 144));
-            ConvGenKernels.Conv_dw(scratch.Slice(288, 144), scratch.Slice(0, 288));
-            ConvGenKernels.Conv_pw(scratch.Slice(0, 288), scratch.Slice(432, 144));
-            ConvGenKernels.Add_residual(scratch.Slice(432, 144), scratch.Slice(288, 144), scratch.Slice(432, 144));
-            ConvGenKernels.Pad_pad(input, scratch.Slice(0, 128));
-            ConvGenKernels.Conv_down(scratch.Slice(0, 128), scratch.Slice(256, 36));
-            ConvGenKernels.Pad_up(scratch.Slice(256, 36), scratch.Slice(0, 256));
-            ConvGenKernels.Conv_up(scratch.Slice(0, 256), scratch.Slice(288, 144));
-            ConvGenKernels.Concat_merge(scratch.Slice(432, 144), scratch.Slice(288, 144), scratch.Slice(0, 288));
+            ConvGenKernels.Conv_stem(scratch.Slice(0, 128), scratch.Slice(544, 144));
+            ConvGenKernels.Pad_dw(scratch.Slice(544, 144), scratch.Slice(288, 256));
+            ConvGenKernels.Conv_dw(scratch.Slice(288, 256), scratch.Slice(0, 288));
+            ConvGenKernels.Conv_pw(scratch.Slice(0, 288), scratch.Slice(288, 144));
+            ConvGenKernels.Add_residual(scratch.Slice(288, 144), scratch.Slice(544, 144), scratch.Slice(288, 144));
+            ConvGenKernels.Pad_pad(input, scratch.Slice(0, 98));
+            ConvGenKernels.Conv_down(scratch.Slice(0, 98), scratch.Slice(432, 36));
+            ConvGenKernels.Pad_up(scratch.Slice(432, 36), scratch.Slice(0, 256));
+            ConvGenKernels.Conv_up(scratch.Slice(0, 256), scratch.Slice(432, 144));
+            ConvGenKernels.Concat_merge(scratch.Slice(288, 144), scratch.Slice(432, 144), scratch.Slice(0, 288));
             ConvGenKernels.ChannelShuffle_channelshuffle(scratch.Slice(0, 288), scratch.Slice(288, 288));
             ConvGenKernels.GlobalAvgPool_globalavgpool(scratch.Slice(288, 288), scratch.Slice(0, 8));
             ConvGenKernels.Dense_fc(scratch.Slice(0, 8), output);
@@ -82,6 +83,17 @@ namespace Showcase
             public static void ThrowLength(string name, string rule, int expected, int actual)
             {
                 throw new global::System.ArgumentException($"{name} must hold {rule} {expected} floats but holds {actual}.", name);
+            }
+
+            /// <summary>a * b + c, fused (one rounding) where the hardware has it.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Numerics.Vector<float> MulAdd(global::System.Numerics.Vector<float> a, global::System.Numerics.Vector<float> b, global::System.Numerics.Vector<float> c)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported || global::System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported)
+                    return global::System.Numerics.Vector.FusedMultiplyAdd(a, b, c);
+                #endif
+                return a * b + c;
             }
 
             public static void Pad_stem(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
@@ -148,6 +160,19 @@ namespace Showcase
                 }
             }
 
+            public static void Pad_dw(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
+            {
+                y.Slice(0, 256).Clear();
+                for (int c = 0; c < 4; c++)
+                {
+                    for (int row = 0; row < 6; row++)
+                    {
+                        int from = (c * 6 + row) * 6, to = (c * 8 + row * 1 + 1) * 8 + 1;
+                        x.Slice(from + 0, 6).CopyTo(y.Slice(to + 0));
+                    }
+                }
+            }
+
             /// <summary>dw: 72 weights, packed [groups, in/groups, kh, kw, out/groups], as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Weights_Conv_dw => "\ub439\u3d48\u53f8\ubea3\u0e56\u3f0d\u53f8\u3e63\ub439\ubf48\u0419\u3f56\u76c9\u3efe\ud70a\ubea3\u1062\u3f18\u1687\u3f59\u1062\u3f38\u51ec\u3db8\u4fdf\ubf6d\u0000\ubec0\u5a1d\u3f64\u645a\ubebb\u6873\ubf51\u1eb8\ubf25\u1062\ubf58\u6666\ubf06\ub646\ubf33\u8312\u3e40\u8937\u3ec1\u2b02\u3f27\u353f\u3f7e\u45a2\ubdb6\u4fdf\ubf2d\ube77\ube1f\u2b02\ubf67\u9581\ubf63\u1687\u3f79\ufdf4\u3f54\u374c\u3d89\u5c29\ubf6f\u8312\ube40\ufdf4\ubc54\u4fdf\u3f2d\u624e\u3f30\u2f1b\ubf3d\ueb85\ubed1\u0e56\u3eed\u8312\ubdc0\u6666\u3f66\ube77\u3f7f\ua1cb\u3e85\u7ae1\u3f34\u74bc\u3f13\ub646\u3f73\u78d5\ubf49\u76c9\ubdbe\u24dd\ube06\u9ba6\ubcc4\ub646\ubf33\u020c\u3eeb\u0831\ubd2c\u6042\ubea5\u0419\ubed6\u6e98\ubf52\u9ba6\ube44\uf5c3\ubee8\ufdf4\ubf34\u624e\u3f10\ue76d\ube7b\u28f6\u3f3c\u1cac\u3f7a\ud2f2\ube8d\u851f\u3f6b\u6e98\u3f12\u0c4a\u3e82\ucccd\u3f0c\u126f\uba83\u2b02\u3ec7";
             /// <summary>dw: 8 biases, as IEEE 754 bits in UTF-16 code units.</summary>
@@ -161,43 +186,19 @@ namespace Showcase
                     for (int ox = 0; ox < 6; ox++)
                     {
                         int yo = oy * 6 + ox;
-                        if (oy < 1 || oy >= 5 || ox < 1 || ox >= 5)
-                        {
-                            for (int channel = 0; channel < 8; channel++)
-                            {
-                                int group = channel / 2, o = channel % 2;
-                                float sum = b[channel];
-                                for (int ic = 0; ic < 1; ic++)
-                                {
-                                    for (int ky = 0; ky < 3; ky++)
-                                    {
-                                        int iy = oy * 1 - 1 + ky * 1;
-                                        if ((uint)iy >= 6u) continue;
-                                        for (int kx = 0; kx < 3; kx++)
-                                        {
-                                            int ix = ox * 1 - 1 + kx * 1;
-                                            if ((uint)ix >= 6u) continue;
-                                            sum += x[(group * 1 + ic) * 36 + iy * 6 + ix] * w[(((group * 1 + ic) * 3 + ky) * 3 + kx) * 2 + o];
-                                        }
-                                    }
-                                }
-                                y[channel * 36 + yo] = sum;
-                            }
-                            continue;
-                        }
-                        int xo = (oy * 1 - 1) * 6 + ox * 1 - 1;
+                        int xo = (oy * 1 - 0) * 8 + ox * 1 - 0;
                         for (int g = 0; g < 4; g++)
                         {
                             int oc = 0;
                             for (; oc < 2; oc++)
                             {
                                 float acc = b[g * 2 + oc];
-                                int xi = g * 36 + xo, wi = g * 18 + oc;
-                                for (int ic = 0; ic < 1; ic++, xi += 36, wi += 18)
+                                int xi = g * 64 + xo, wi = g * 18 + oc;
+                                for (int ic = 0; ic < 1; ic++, xi += 64, wi += 18)
                                 {
                                     acc += x[xi + 0] * w[wi + 0] + x[xi + 1] * w[wi + 2] + x[xi + 2] * w[wi + 4]
-                                         + x[xi + 6] * w[wi + 6] + x[xi + 7] * w[wi + 8] + x[xi + 8] * w[wi + 10]
-                                         + x[xi + 12] * w[wi + 12] + x[xi + 13] * w[wi + 14] + x[xi + 14] * w[wi + 16];
+                                         + x[xi + 8] * w[wi + 6] + x[xi + 9] * w[wi + 8] + x[xi + 10] * w[wi + 10]
+                                         + x[xi + 16] * w[wi + 12] + x[xi + 17] * w[wi + 14] + x[xi + 18] * w[wi + 16];
                                 }
                                 y[(g * 2 + oc) * 36 + yo] = acc;
                             }
@@ -206,45 +207,104 @@ namespace Showcase
                 }
             }
 
-            /// <summary>pw: 32 weights, packed [groups, in/groups, kh, kw, out/groups], as IEEE 754 bits in UTF-16 code units.</summary>
-            private static global::System.ReadOnlySpan<char> Weights_Conv_pw => "\uf1aa\ubed2\u8d50\ubd97\u999a\ube99\u020c\ubf2b\u1893\u3f64\u0c4a\u3f22\u9db2\u3f2f\u49ba\u3f2c\u1687\u3e99\u0a3d\u3e97\u70a4\u3f3d\u0000\u3f60\udd2f\u3e24\u51ec\u3f18\u0625\u3ec1\u6a7f\ubd3c\u1cac\ubf7a\ua5e3\ube9b\ub646\u3f73\u1893\u3ec4\u8312\u3dc0\u74bc\u3e93\uba5e\u3f69\uc49c\u3ee0\u7cee\ubeff\ub646\u3ef3\u74bc\u3d13\u0831\u3eec\u9db2\u3eaf\uef9e\u3f27\ua9fc\u3d71\uef9e\ubf27";
+            /// <summary>pw: 32 weights, [out, in/groups, kh, kw], as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Weights_Conv_pw => "\uf1aa\ubed2\u1893\u3f64\u1687\u3e99\udd2f\u3e24\u1cac\ubf7a\u8312\u3dc0\u7cee\ubeff\u9db2\u3eaf\u8d50\ubd97\u0c4a\u3f22\u0a3d\u3e97\u51ec\u3f18\ua5e3\ube9b\u74bc\u3e93\ub646\u3ef3\uef9e\u3f27\u999a\ube99\u9db2\u3f2f\u70a4\u3f3d\u0625\u3ec1\ub646\u3f73\uba5e\u3f69\u74bc\u3d13\ua9fc\u3d71\u020c\ubf2b\u49ba\u3f2c\u0000\u3f60\u6a7f\ubd3c\u1893\u3ec4\uc49c\u3ee0\u0831\u3eec\uef9e\ubf27";
             /// <summary>pw: 4 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_pw => "\u9db2\u3f0f\ue354\u3e25\u78d5\u3ea9\ucac1\ube21";
             public static void Conv_pw(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_pw);
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_pw);
-                for (int oy = 0; oy < 6; oy++)
+                _ = x[287];
+                _ = y[143];
+                ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+                ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
+                for (int g = 0; g < 1; g++)
                 {
-                    for (int ox = 0; ox < 6; ox++)
+                    for (int oc = 0; oc <= 0; oc += 4)
                     {
-                        int yo = oy * 6 + ox;
-                        int xo = (oy * 1 - 0) * 6 + ox * 1 - 0;
-                        const int g = 0;
-                        int oc = 0;
-                        for (; oc <= 4 - global::System.Numerics.Vector<float>.Count; oc += global::System.Numerics.Vector<float>.Count)
+                        int channel = g * 4 + oc;
+                        int wo = channel * 8, yo = channel * 36, xg = g * 288;
+                        const int rowX = 0, rowY = 0;
+                        int ox = 0;
+                        for (; ox <= 36 - 2 * global::System.Numerics.Vector<float>.Count; ox += 2 * global::System.Numerics.Vector<float>.Count)
                         {
-                            global::System.Numerics.Vector<float> acc = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc));
-                            int xi = g * 288 + xo, wi = g * 32 + oc;
-                            for (int ic = 0; ic < 8; ic++, xi += 36, wi += 4)
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b[channel + 0]);
+                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_1 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                            global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]); global::System.Numerics.Vector<float> a2_1 = new global::System.Numerics.Vector<float>(b[channel + 2]);
+                            global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b[channel + 3]); global::System.Numerics.Vector<float> a3_1 = new global::System.Numerics.Vector<float>(b[channel + 3]);
+                            int xi = xg + rowX + ox, wi = wo;
+                            for (int ic = 0; ic < 8; ic++, xi += 36, wi += 1)
                             {
-                                acc += new global::System.Numerics.Vector<float>(x[xi + 0]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 0));
+                                global::System.Numerics.Vector<float> x0, x1, w0, w1, w2, w3;
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 1 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 8 + 0));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 16 + 0));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_1 = MulAdd(x1, w2, a2_1);
+                                w3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 24 + 0));
+                                a3_0 = MulAdd(x0, w3, a3_0);
+                                a3_1 = MulAdd(x1, w3, a3_1);
                             }
-                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                            {
-                                float v = acc[j];
-                                y[(g * 4 + oc + j) * 36 + yo] = v;
-                            }
+                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a0_1, ref yr, (nuint)(yo + 0 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a1_0, ref yr, (nuint)(yo + 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a1_1, ref yr, (nuint)(yo + 36 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a2_0, ref yr, (nuint)(yo + 72 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a2_1, ref yr, (nuint)(yo + 72 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a3_0, ref yr, (nuint)(yo + 108 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a3_1, ref yr, (nuint)(yo + 108 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
                         }
-                        for (; oc < 4; oc++)
+                        for (; ox <= 36 - global::System.Numerics.Vector<float>.Count; ox += global::System.Numerics.Vector<float>.Count)
                         {
-                            float acc = b[g * 4 + oc];
-                            int xi = g * 288 + xo, wi = g * 32 + oc;
-                            for (int ic = 0; ic < 8; ic++, xi += 36, wi += 4)
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
+                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                            global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]);
+                            global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b[channel + 3]);
+                            int xi = xg + rowX + ox, wi = wo;
+                            for (int ic = 0; ic < 8; ic++, xi += 36, wi += 1)
                             {
-                                acc += x[xi + 0] * w[wi + 0];
+                                global::System.Numerics.Vector<float> x0, w0, w1, w2, w3;
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 8 + 0));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 16 + 0));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                w3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 24 + 0));
+                                a3_0 = MulAdd(x0, w3, a3_0);
                             }
-                            y[(g * 4 + oc) * 36 + yo] = acc;
+                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a1_0, ref yr, (nuint)(yo + 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a2_0, ref yr, (nuint)(yo + 72 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a3_0, ref yr, (nuint)(yo + 108 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                        }
+                        for (; ox < 36; ox++)
+                        {
+                            for (int m = 0; m < 4; m++)
+                            {
+                                float sum = b[channel + m];
+                                int xi = xg + rowX + ox, wi = wo + m * 8;
+                                for (int ic = 0; ic < 8; ic++, xi += 36, wi += 1)
+                                {
+                                    for (int ky = 0; ky < 1; ky++)
+                                    {
+                                        for (int kx = 0; kx < 1; kx++)
+                                        {
+                                            sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 6 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + ky * 1 + kx);
+                                        }
+                                    }
+                                }
+                                y[yo + m * 36 + rowY + ox] = sum;
+                            }
                         }
                     }
                 }
@@ -261,12 +321,12 @@ namespace Showcase
 
             public static void Pad_pad(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
-                y.Slice(0, 128).Clear();
+                y.Slice(0, 98).Clear();
                 for (int c = 0; c < 2; c++)
                 {
                     for (int row = 0; row < 6; row++)
                     {
-                        int from = (c * 6 + row) * 6, to = (c * 8 + row * 1 + 1) * 8 + 1;
+                        int from = (c * 6 + row) * 6, to = (c * 7 + row * 1 + 0) * 7 + 0;
                         x.Slice(from + 0, 6).CopyTo(y.Slice(to + 0));
                     }
                 }
@@ -285,19 +345,19 @@ namespace Showcase
                     for (int ox = 0; ox < 3; ox++)
                     {
                         int yo = oy * 3 + ox;
-                        int xo = (oy * 2 - 0) * 8 + ox * 2 - 0;
+                        int xo = (oy * 2 - 0) * 7 + ox * 2 - 0;
                         for (int g = 0; g < 2; g++)
                         {
                             int oc = 0;
                             for (; oc < 2; oc++)
                             {
                                 float acc = b[g * 2 + oc];
-                                int xi = g * 64 + xo, wi = g * 18 + oc;
-                                for (int ic = 0; ic < 1; ic++, xi += 64, wi += 18)
+                                int xi = g * 49 + xo, wi = g * 18 + oc;
+                                for (int ic = 0; ic < 1; ic++, xi += 49, wi += 18)
                                 {
                                     acc += x[xi + 0] * w[wi + 0] + x[xi + 1] * w[wi + 2] + x[xi + 2] * w[wi + 4]
-                                         + x[xi + 8] * w[wi + 6] + x[xi + 9] * w[wi + 8] + x[xi + 10] * w[wi + 10]
-                                         + x[xi + 16] * w[wi + 12] + x[xi + 17] * w[wi + 14] + x[xi + 18] * w[wi + 16];
+                                         + x[xi + 7] * w[wi + 6] + x[xi + 8] * w[wi + 8] + x[xi + 9] * w[wi + 10]
+                                         + x[xi + 14] * w[wi + 12] + x[xi + 15] * w[wi + 14] + x[xi + 16] * w[wi + 16];
                                 }
                                 y[(g * 2 + oc) * 9 + yo] = global::System.MathF.Min(global::System.MathF.Max(acc, 0f), 6f);
                             }

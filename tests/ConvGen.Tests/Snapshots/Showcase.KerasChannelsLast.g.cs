@@ -69,6 +69,17 @@ namespace Showcase
                 throw new global::System.ArgumentException($"{name} must hold {rule} {expected} floats but holds {actual}.", name);
             }
 
+            /// <summary>a * b + c, fused (one rounding) where the hardware has it.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Numerics.Vector<float> MulAdd(global::System.Numerics.Vector<float> a, global::System.Numerics.Vector<float> b, global::System.Numerics.Vector<float> c)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported || global::System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported)
+                    return global::System.Numerics.Vector.FusedMultiplyAdd(a, b, c);
+                #endif
+                return a * b + c;
+            }
+
             public static void ToChannelsFirst(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 for (int s = 0; s < 36; s++)
@@ -152,29 +163,96 @@ namespace Showcase
                 }
             }
 
-            /// <summary>conv2d_1: 4 weights, packed [groups, in/groups, kh, kw, out/groups], as IEEE 754 bits in UTF-16 code units.</summary>
+            /// <summary>conv2d_1: 4 weights, [out, in/groups, kh, kw], as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Weights_Conv_conv2d_1 => "\u20c5\ube30\u8312\u3e80\u9ba6\ubc44\ued91\ubebc";
             public static void Conv_conv2d_1(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv2d_1);
-                for (int oy = 0; oy < 3; oy++)
+                _ = x[35];
+                _ = y[35];
+                ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+                ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
+                for (int g = 0; g < 4; g++)
                 {
-                    for (int ox = 0; ox < 3; ox++)
+                    for (int oc = 0; oc <= 0; oc += 1)
                     {
-                        int yo = oy * 3 + ox;
-                        int xo = (oy * 1 - 0) * 3 + ox * 1 - 0;
-                        for (int g = 0; g < 4; g++)
+                        int channel = g * 1 + oc;
+                        int wo = channel * 1, yo = channel * 9, xg = g * 9;
+                        const int rowX = 0, rowY = 0;
+                        int ox = 0;
+                        for (; ox <= 9 - 4 * global::System.Numerics.Vector<float>.Count; ox += 4 * global::System.Numerics.Vector<float>.Count)
                         {
-                            int oc = 0;
-                            for (; oc < 1; oc++)
+                            global::System.Numerics.Vector<float> a0_0 = global::System.Numerics.Vector<float>.Zero; global::System.Numerics.Vector<float> a0_1 = global::System.Numerics.Vector<float>.Zero; global::System.Numerics.Vector<float> a0_2 = global::System.Numerics.Vector<float>.Zero; global::System.Numerics.Vector<float> a0_3 = global::System.Numerics.Vector<float>.Zero;
+                            int xi = xg + rowX + ox, wi = wo;
+                            for (int ic = 0; ic < 1; ic++, xi += 9, wi += 1)
                             {
-                                float acc = 0f;
-                                int xi = g * 9 + xo, wi = g * 1 + oc;
+                                global::System.Numerics.Vector<float> x0, x1, x2, x3, w0;
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 1 * global::System.Numerics.Vector<float>.Count));
+                                x2 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 2 * global::System.Numerics.Vector<float>.Count));
+                                x3 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 3 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                            }
+                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                y[j] = (y[j] > 0f ? y[j] : 1f * (global::System.MathF.Exp(y[j]) - 1f));
+                            }
+                            global::System.Numerics.Vector.StoreUnsafe(a0_1, ref yr, (nuint)(yo + 0 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 0 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count; j < yo + 0 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                y[j] = (y[j] > 0f ? y[j] : 1f * (global::System.MathF.Exp(y[j]) - 1f));
+                            }
+                            global::System.Numerics.Vector.StoreUnsafe(a0_2, ref yr, (nuint)(yo + 0 + rowY + ox + 2 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 0 + rowY + ox + 2 * global::System.Numerics.Vector<float>.Count; j < yo + 0 + rowY + ox + 2 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                y[j] = (y[j] > 0f ? y[j] : 1f * (global::System.MathF.Exp(y[j]) - 1f));
+                            }
+                            global::System.Numerics.Vector.StoreUnsafe(a0_3, ref yr, (nuint)(yo + 0 + rowY + ox + 3 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 0 + rowY + ox + 3 * global::System.Numerics.Vector<float>.Count; j < yo + 0 + rowY + ox + 3 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                y[j] = (y[j] > 0f ? y[j] : 1f * (global::System.MathF.Exp(y[j]) - 1f));
+                            }
+                        }
+                        for (; ox <= 9 - global::System.Numerics.Vector<float>.Count; ox += global::System.Numerics.Vector<float>.Count)
+                        {
+                            global::System.Numerics.Vector<float> a0_0 = global::System.Numerics.Vector<float>.Zero;
+                            int xi = xg + rowX + ox, wi = wo;
+                            for (int ic = 0; ic < 1; ic++, xi += 9, wi += 1)
+                            {
+                                global::System.Numerics.Vector<float> x0, w0;
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                            }
+                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                y[j] = (y[j] > 0f ? y[j] : 1f * (global::System.MathF.Exp(y[j]) - 1f));
+                            }
+                        }
+                        for (; ox < 9; ox++)
+                        {
+                            for (int m = 0; m < 1; m++)
+                            {
+                                float sum = 0f;
+                                int xi = xg + rowX + ox, wi = wo + m * 1;
                                 for (int ic = 0; ic < 1; ic++, xi += 9, wi += 1)
                                 {
-                                    acc += x[xi + 0] * w[wi + 0];
+                                    for (int ky = 0; ky < 1; ky++)
+                                    {
+                                        for (int kx = 0; kx < 1; kx++)
+                                        {
+                                            sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 3 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + ky * 1 + kx);
+                                        }
+                                    }
                                 }
-                                y[(g * 1 + oc) * 9 + yo] = (acc > 0f ? acc : 1f * (global::System.MathF.Exp(acc) - 1f));
+                                y[yo + m * 9 + rowY + ox] = (sum > 0f ? sum : 1f * (global::System.MathF.Exp(sum) - 1f));
                             }
                         }
                     }

@@ -22,7 +22,7 @@ namespace Showcase
     /// Input: (2, 16), channels first
     /// Total params: 41 (164 B)
     /// Total MACs: 486
-    /// Scratch: 72 floats (288 B); peak alive at once 72 floats, during MaxPool1D 'maxpool1d'; all activations 103 floats
+    /// Scratch: 96 floats (384 B); peak alive at once 96 floats, during Conv1D 'conv1d'; all activations 103 floats
     /// </code>
     /// </summary>
     static partial class SignalClassifier
@@ -32,13 +32,13 @@ namespace Showcase
         /// <summary>The number of floats Run writes to its output.</summary>
         public const int OutputLength = 2;
         /// <summary>The number of floats of working memory Run needs, planned at build time.</summary>
-        public const int ScratchLength = 72;
+        public const int ScratchLength = 96;
         /// <summary>The input shape in memory order (channels first).</summary>
         public static global::System.ReadOnlySpan<int> InputShape => ConvGenKernels.InputShape;
         /// <summary>The output shape in memory order.</summary>
         public static global::System.ReadOnlySpan<int> OutputShape => ConvGenKernels.OutputShape;
         /// <summary>A Keras-style table of the layers: output shapes, parameters and multiply-accumulates.</summary>
-        public static string Summary => "Model: SignalClassifier\n===============================================================\nLayer (type)                       Output shape   Params   MACs\n---------------------------------------------------------------\nconv1d (Conv1D, ReLU6)             (3, 16)            33    480\nmaxpool1d (MaxPool1D)              (3, 8)              0      0\nactivation (Activation: Sigmoid)   (3, 8)              0      0\nglobalmaxpool (GlobalMaxPool)      (3)                 0      0\ndropout (Dropout)                  (3)                 0      0\ndense (Dense)                      (2)                 8      6\nsoftmax (Softmax)                  (2)                 0      0\n===============================================================\nInput: (2, 16), channels first\nTotal params: 41 (164 B)\nTotal MACs: 486\nScratch: 72 floats (288 B); peak alive at once 72 floats, during MaxPool1D 'maxpool1d'; all activations 103 floats\n";
+        public static string Summary => "Model: SignalClassifier\n===============================================================\nLayer (type)                       Output shape   Params   MACs\n---------------------------------------------------------------\nconv1d (Conv1D, ReLU6)             (3, 16)            33    480\nmaxpool1d (MaxPool1D)              (3, 8)              0      0\nactivation (Activation: Sigmoid)   (3, 8)              0      0\nglobalmaxpool (GlobalMaxPool)      (3)                 0      0\ndropout (Dropout)                  (3)                 0      0\ndense (Dense)                      (2)                 8      6\nsoftmax (Softmax)                  (2)                 0      0\n===============================================================\nInput: (2, 16), channels first\nTotal params: 41 (164 B)\nTotal MACs: 486\nScratch: 96 floats (384 B); peak alive at once 96 floats, during Conv1D 'conv1d'; all activations 103 floats\n";
 
         /// <summary>Runs the network on <paramref name="input"/> and writes the result to <paramref name="output"/>, using <paramref name="scratch"/> as working memory. Allocates nothing.</summary>
         /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs.</exception>
@@ -47,11 +47,12 @@ namespace Showcase
             if (input.Length != InputLength) ConvGenKernels.ThrowLength(nameof(input), "exactly", InputLength, input.Length);
             if (output.Length != OutputLength) ConvGenKernels.ThrowLength(nameof(output), "exactly", OutputLength, output.Length);
             if (scratch.Length < ScratchLength) ConvGenKernels.ThrowLength(nameof(scratch), "at least", ScratchLength, scratch.Length);
-            ConvGenKernels.Conv_conv1d(input, scratch.Slice(0, 48));
-            ConvGenKernels.MaxPool_maxpool1d(scratch.Slice(0, 48), scratch.Slice(48, 24));
-            ConvGenKernels.Activation_activation(scratch.Slice(48, 24), scratch.Slice(48, 24));
-            ConvGenKernels.GlobalMaxPool_globalmaxpool(scratch.Slice(48, 24), scratch.Slice(0, 3));
-            ConvGenKernels.Dense_dense(scratch.Slice(0, 3), output);
+            ConvGenKernels.Pad_conv1d(input, scratch.Slice(0, 48));
+            ConvGenKernels.Conv_conv1d(scratch.Slice(0, 48), scratch.Slice(48, 48));
+            ConvGenKernels.MaxPool_maxpool1d(scratch.Slice(48, 48), scratch.Slice(0, 24));
+            ConvGenKernels.Activation_activation(scratch.Slice(0, 24), scratch.Slice(0, 24));
+            ConvGenKernels.GlobalMaxPool_globalmaxpool(scratch.Slice(0, 24), scratch.Slice(24, 3));
+            ConvGenKernels.Dense_dense(scratch.Slice(24, 3), output);
             ConvGenKernels.Softmax_softmax(output, output);
         }
 
@@ -73,56 +74,193 @@ namespace Showcase
                 throw new global::System.ArgumentException($"{name} must hold {rule} {expected} floats but holds {actual}.", name);
             }
 
-            /// <summary>conv1d: 30 weights, packed [groups, in/groups, kh, kw, out/groups], as IEEE 754 bits in UTF-16 code units.</summary>
-            private static global::System.ReadOnlySpan<char> Weights_Conv_conv1d => "\u374c\u3f09\uf7cf\ubf33\u1687\u3d59\ucccd\ubccc\u2b02\u3d07\u0a3d\ubed7\u6873\ubf71\udd2f\u3ee4\u7efa\u3eea\u353f\u3f1e\u147b\u3f2e\u5604\u3e8e\u3b64\ubf5f\u0c4a\u3ec2\u6a7f\u3d3c\u999a\u3f19\u1893\u3f64\udf3b\u3f2f\u6c8b\ubf27\uc28f\ubc75\uc28f\u3df5\uf5c3\ubea8\ue354\u3f65\u0625\ubec1\u74bc\u3f13\uf7cf\ubf53\ub646\ube73\u1062\ubf38\u978d\ubf0e\ue560\u3f30";
+            /// <summary>a * b + c, fused (one rounding) where the hardware has it.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Numerics.Vector<float> MulAdd(global::System.Numerics.Vector<float> a, global::System.Numerics.Vector<float> b, global::System.Numerics.Vector<float> c)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported || global::System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported)
+                    return global::System.Numerics.Vector.FusedMultiplyAdd(a, b, c);
+                #endif
+                return a * b + c;
+            }
+
+            public static void Pad_conv1d(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
+            {
+                y.Slice(0, 48).Clear();
+                for (int c = 0; c < 2; c++)
+                {
+                    for (int row = 0; row < 1; row++)
+                    {
+                        int from = (c * 1 + row) * 16, to = (c * 1 + row * 1 + 0) * 24 + 4;
+                        x.Slice(from + 0, 16).CopyTo(y.Slice(to + 0));
+                    }
+                }
+            }
+
+            /// <summary>conv1d: 30 weights, [out, in/groups, kh, kw], as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Weights_Conv_conv1d => "\u374c\u3f09\ucccd\ubccc\u6873\ubf71\u353f\u3f1e\u3b64\ubf5f\u999a\u3f19\u6c8b\ubf27\uf5c3\ubea8\u74bc\u3f13\u1062\ubf38\uf7cf\ubf33\u2b02\u3d07\udd2f\u3ee4\u147b\u3f2e\u0c4a\u3ec2\u1893\u3f64\uc28f\ubc75\ue354\u3f65\uf7cf\ubf53\u978d\ubf0e\u1687\u3d59\u0a3d\ubed7\u7efa\u3eea\u5604\u3e8e\u6a7f\u3d3c\udf3b\u3f2f\uc28f\u3df5\u0625\ubec1\ub646\ube73\ue560\u3f30";
             /// <summary>conv1d: 3 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_conv1d => "\u0e56\u3f4d\u8106\ubf15\ub646\u3f33";
             public static void Conv_conv1d(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv1d);
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv1d);
-                for (int oy = 0; oy < 1; oy++)
+                _ = x[47];
+                _ = y[47];
+                ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+                ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
+                for (int g = 0; g < 1; g++)
                 {
-                    for (int ox = 0; ox < 16; ox++)
+                    for (int oc = 0; oc <= 0; oc += 3)
                     {
-                        int yo = oy * 16 + ox;
-                        if (oy < 0 || oy >= 1 || ox < 4 || ox >= 12)
+                        int channel = g * 3 + oc;
+                        int wo = channel * 10, yo = channel * 16, xg = g * 48;
+                        for (int oy = 0; oy < 1; oy++)
                         {
-                            for (int channel = 0; channel < 3; channel++)
+                            int rowX = oy * 24, rowY = oy * 16;
+                            int ox = 0;
+                            for (; ox <= 16 - 2 * global::System.Numerics.Vector<float>.Count; ox += 2 * global::System.Numerics.Vector<float>.Count)
                             {
-                                const int group = 0; int o = channel;
-                                float sum = b[channel];
-                                for (int ic = 0; ic < 2; ic++)
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b[channel + 0]);
+                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_1 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                                global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]); global::System.Numerics.Vector<float> a2_1 = new global::System.Numerics.Vector<float>(b[channel + 2]);
+                                int xi = xg + rowX + ox, wi = wo;
+                                for (int ic = 0; ic < 2; ic++, xi += 24, wi += 5)
                                 {
-                                    for (int ky = 0; ky < 1; ky++)
+                                    global::System.Numerics.Vector<float> x0, x1, w0, w1, w2;
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 0));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 0));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 1));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 1));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 4 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 2));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 2));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 6 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 6 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 3));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 3));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 4));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 4));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                }
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a0_1, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 0 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a1_1, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 32 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a2_1, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 32 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            }
+                            for (; ox <= 16 - global::System.Numerics.Vector<float>.Count; ox += global::System.Numerics.Vector<float>.Count)
+                            {
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
+                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                                global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]);
+                                int xi = xg + rowX + ox, wi = wo;
+                                for (int ic = 0; ic < 2; ic++, xi += 24, wi += 5)
+                                {
+                                    global::System.Numerics.Vector<float> x0, w0, w1, w2;
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 0));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 0));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 1));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 1));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 2));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 2));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 6 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 3));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 3));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 4));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 4));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                }
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 32 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            }
+                            for (; ox < 16; ox++)
+                            {
+                                for (int m = 0; m < 3; m++)
+                                {
+                                    float sum = b[channel + m];
+                                    int xi = xg + rowX + ox, wi = wo + m * 10;
+                                    for (int ic = 0; ic < 2; ic++, xi += 24, wi += 5)
                                     {
-                                        int iy = oy * 1 - 0 + ky * 1;
-                                        if ((uint)iy >= 1u) continue;
-                                        for (int kx = 0; kx < 5; kx++)
+                                        for (int ky = 0; ky < 1; ky++)
                                         {
-                                            int ix = ox * 1 - 4 + kx * 2;
-                                            if ((uint)ix >= 16u) continue;
-                                            sum += x[(group * 2 + ic) * 16 + iy * 16 + ix] * w[(((group * 2 + ic) * 1 + ky) * 5 + kx) * 3 + o];
+                                            for (int kx = 0; kx < 5; kx++)
+                                            {
+                                                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 24 + kx * 2) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + ky * 5 + kx);
+                                            }
                                         }
                                     }
+                                    y[yo + m * 16 + rowY + ox] = global::System.MathF.Min(global::System.MathF.Max(sum, 0f), 6f);
                                 }
-                                y[channel * 16 + yo] = global::System.MathF.Min(global::System.MathF.Max(sum, 0f), 6f);
                             }
-                            continue;
-                        }
-                        int xo = (oy * 1 - 0) * 16 + ox * 1 - 4;
-                        const int g = 0;
-                        int oc = 0;
-                        for (; oc < 3; oc++)
-                        {
-                            float acc = b[g * 3 + oc];
-                            int xi = g * 32 + xo, wi = g * 30 + oc;
-                            for (int ic = 0; ic < 2; ic++, xi += 16, wi += 15)
-                            {
-                                acc += x[xi + 0] * w[wi + 0] + x[xi + 2] * w[wi + 3] + x[xi + 4] * w[wi + 6]
-                                     + x[xi + 6] * w[wi + 9] + x[xi + 8] * w[wi + 12];
-                            }
-                            y[(g * 3 + oc) * 16 + yo] = global::System.MathF.Min(global::System.MathF.Max(acc, 0f), 6f);
                         }
                     }
                 }

@@ -21,7 +21,7 @@ namespace Showcase
     /// Input: (1, 12, 12), channels first
     /// Total params: 87 (348 B)
     /// Total MACs: 2,868
-    /// Scratch: 360 floats (1.41 KiB); peak alive at once 360 floats, during MaxPool2D 'pool1'; all activations 415 floats
+    /// Scratch: 484 floats (1.89 KiB); peak alive at once 484 floats, during Conv2D 'conv1'; all activations 415 floats
     /// </code>
     /// </summary>
     partial class SmallLeNet
@@ -31,13 +31,13 @@ namespace Showcase
         /// <summary>The number of floats Run writes to its output.</summary>
         public const int OutputLength = 3;
         /// <summary>The number of floats of working memory Run needs, planned at build time.</summary>
-        public const int ScratchLength = 360;
+        public const int ScratchLength = 484;
         /// <summary>The input shape in memory order (channels first).</summary>
         public static global::System.ReadOnlySpan<int> InputShape => ConvGenKernels.InputShape;
         /// <summary>The output shape in memory order.</summary>
         public static global::System.ReadOnlySpan<int> OutputShape => ConvGenKernels.OutputShape;
         /// <summary>A Keras-style table of the layers: output shapes, parameters and multiply-accumulates.</summary>
-        public static string Summary => "Model: SmallLeNet\n=========================================================\nLayer (type)                Output shape   Params    MACs\n---------------------------------------------------------\nconv1 (Conv2D, ReLU)        (2, 12, 12)        20   2,592\npool1 (MaxPool2D)           (2, 6, 6)           0       0\nconv2 (Conv2D, LeakyReLU)   (4, 5, 2)          28     240\npool2 (AvgPool2D)           (4, 3, 1)           0       0\nflatten (Flatten)           (12)                0       0\nfc (Dense, Softmax)         (3)                39      36\n=========================================================\nInput: (1, 12, 12), channels first\nTotal params: 87 (348 B)\nTotal MACs: 2,868\nScratch: 360 floats (1.41 KiB); peak alive at once 360 floats, during MaxPool2D 'pool1'; all activations 415 floats\n";
+        public static string Summary => "Model: SmallLeNet\n=========================================================\nLayer (type)                Output shape   Params    MACs\n---------------------------------------------------------\nconv1 (Conv2D, ReLU)        (2, 12, 12)        20   2,592\npool1 (MaxPool2D)           (2, 6, 6)           0       0\nconv2 (Conv2D, LeakyReLU)   (4, 5, 2)          28     240\npool2 (AvgPool2D)           (4, 3, 1)           0       0\nflatten (Flatten)           (12)                0       0\nfc (Dense, Softmax)         (3)                39      36\n=========================================================\nInput: (1, 12, 12), channels first\nTotal params: 87 (348 B)\nTotal MACs: 2,868\nScratch: 484 floats (1.89 KiB); peak alive at once 484 floats, during Conv2D 'conv1'; all activations 415 floats\n";
 
         /// <summary>Runs the network on <paramref name="input"/> and writes the result to <paramref name="output"/>, using <paramref name="scratch"/> as working memory. Allocates nothing.</summary>
         /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs.</exception>
@@ -46,7 +46,8 @@ namespace Showcase
             if (input.Length != InputLength) ConvGenKernels.ThrowLength(nameof(input), "exactly", InputLength, input.Length);
             if (output.Length != OutputLength) ConvGenKernels.ThrowLength(nameof(output), "exactly", OutputLength, output.Length);
             if (scratch.Length < ScratchLength) ConvGenKernels.ThrowLength(nameof(scratch), "at least", ScratchLength, scratch.Length);
-            ConvGenKernels.Conv_conv1(input, scratch.Slice(0, 288));
+            ConvGenKernels.Pad_conv1(input, scratch.Slice(288, 196));
+            ConvGenKernels.Conv_conv1(scratch.Slice(288, 196), scratch.Slice(0, 288));
             ConvGenKernels.MaxPool_pool1(scratch.Slice(0, 288), scratch.Slice(288, 72));
             ConvGenKernels.Conv_conv2(scratch.Slice(288, 72), scratch.Slice(0, 40));
             ConvGenKernels.AvgPool_pool2(scratch.Slice(0, 40), scratch.Slice(40, 12));
@@ -72,57 +73,215 @@ namespace Showcase
                 throw new global::System.ArgumentException($"{name} must hold {rule} {expected} floats but holds {actual}.", name);
             }
 
-            /// <summary>conv1: 18 weights, packed [groups, in/groups, kh, kw, out/groups], as IEEE 754 bits in UTF-16 code units.</summary>
-            private static global::System.ReadOnlySpan<char> Weights_Conv_conv1 => "\u8f5c\ubdc2\u0419\u3f16\uc28f\u3df5\udf3b\ubf4f\u1687\u3f59\u374c\ubec9\u4fdf\ubd8d\ua9fc\ubf51\u126f\u3c83\u76c9\u3f1e\u3333\u3e33\u24dd\u3ec6\u8937\ubf21\u7efa\ubf6a\u9ba6\u3cc4\uc8b4\u3f76\u1eb8\u3e85\u147b\u3f6e";
+            /// <summary>a * b + c, fused (one rounding) where the hardware has it.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Numerics.Vector<float> MulAdd(global::System.Numerics.Vector<float> a, global::System.Numerics.Vector<float> b, global::System.Numerics.Vector<float> c)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported || global::System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported)
+                    return global::System.Numerics.Vector.FusedMultiplyAdd(a, b, c);
+                #endif
+                return a * b + c;
+            }
+
+            public static void Pad_conv1(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
+            {
+                y.Slice(0, 196).Clear();
+                for (int c = 0; c < 1; c++)
+                {
+                    for (int row = 0; row < 12; row++)
+                    {
+                        int from = (c * 12 + row) * 12, to = (c * 14 + row * 1 + 1) * 14 + 1;
+                        x.Slice(from + 0, 12).CopyTo(y.Slice(to + 0));
+                    }
+                }
+            }
+
+            /// <summary>conv1: 18 weights, [out, in/groups, kh, kw], as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Weights_Conv_conv1 => "\u8f5c\ubdc2\uc28f\u3df5\u1687\u3f59\u4fdf\ubd8d\u126f\u3c83\u3333\u3e33\u8937\ubf21\u9ba6\u3cc4\u1eb8\u3e85\u0419\u3f16\udf3b\ubf4f\u374c\ubec9\ua9fc\ubf51\u76c9\u3f1e\u24dd\u3ec6\u7efa\ubf6a\uc8b4\u3f76\u147b\u3f6e";
             /// <summary>conv1: 2 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_conv1 => "\ub22d\u3e9d\u8b44\u3e6c";
             public static void Conv_conv1(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv1);
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv1);
-                for (int oy = 0; oy < 12; oy++)
+                _ = x[195];
+                _ = y[287];
+                ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+                ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
+                for (int g = 0; g < 1; g++)
                 {
-                    for (int ox = 0; ox < 12; ox++)
+                    for (int oc = 0; oc <= 0; oc += 2)
                     {
-                        int yo = oy * 12 + ox;
-                        if (oy < 1 || oy >= 11 || ox < 1 || ox >= 11)
+                        int channel = g * 2 + oc;
+                        int wo = channel * 9, yo = channel * 144, xg = g * 196;
+                        for (int oy = 0; oy < 12; oy++)
                         {
-                            for (int channel = 0; channel < 2; channel++)
+                            int rowX = oy * 14, rowY = oy * 12;
+                            int ox = 0;
+                            for (; ox <= 12 - 2 * global::System.Numerics.Vector<float>.Count; ox += 2 * global::System.Numerics.Vector<float>.Count)
                             {
-                                const int group = 0; int o = channel;
-                                float sum = b[channel];
-                                for (int ic = 0; ic < 1; ic++)
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b[channel + 0]);
+                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_1 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                                int xi = xg + rowX + ox, wi = wo;
+                                for (int ic = 0; ic < 1; ic++, xi += 196, wi += 9)
                                 {
-                                    for (int ky = 0; ky < 3; ky++)
+                                    global::System.Numerics.Vector<float> x0, x1, w0, w1;
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 0));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 1));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 2));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 14 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 14 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 3));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 15 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 15 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 4));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 16 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 5));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 5));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 28 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 6));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 6));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 29 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 29 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 7));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 7));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 30 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 30 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 8));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 8));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                }
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_1, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 0 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 144 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_1, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 144 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            }
+                            for (; ox <= 12 - global::System.Numerics.Vector<float>.Count; ox += global::System.Numerics.Vector<float>.Count)
+                            {
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
+                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                                int xi = xg + rowX + ox, wi = wo;
+                                for (int ic = 0; ic < 1; ic++, xi += 196, wi += 9)
+                                {
+                                    global::System.Numerics.Vector<float> x0, w0, w1;
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 0));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 1));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 2));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 14 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 3));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 15 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 4));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 5));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 5));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 6));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 6));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 29 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 7));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 7));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 30 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 8));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 8));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                }
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 144 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            }
+                            for (; ox < 12; ox++)
+                            {
+                                for (int m = 0; m < 2; m++)
+                                {
+                                    float sum = b[channel + m];
+                                    int xi = xg + rowX + ox, wi = wo + m * 9;
+                                    for (int ic = 0; ic < 1; ic++, xi += 196, wi += 9)
                                     {
-                                        int iy = oy * 1 - 1 + ky * 1;
-                                        if ((uint)iy >= 12u) continue;
-                                        for (int kx = 0; kx < 3; kx++)
+                                        for (int ky = 0; ky < 3; ky++)
                                         {
-                                            int ix = ox * 1 - 1 + kx * 1;
-                                            if ((uint)ix >= 12u) continue;
-                                            sum += x[(group * 1 + ic) * 144 + iy * 12 + ix] * w[(((group * 1 + ic) * 3 + ky) * 3 + kx) * 2 + o];
+                                            for (int kx = 0; kx < 3; kx++)
+                                            {
+                                                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 14 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + ky * 3 + kx);
+                                            }
                                         }
                                     }
+                                    y[yo + m * 144 + rowY + ox] = (sum > 0f ? sum : 0f);
                                 }
-                                y[channel * 144 + yo] = (sum > 0f ? sum : 0f);
                             }
-                            continue;
-                        }
-                        int xo = (oy * 1 - 1) * 12 + ox * 1 - 1;
-                        const int g = 0;
-                        int oc = 0;
-                        for (; oc < 2; oc++)
-                        {
-                            float acc = b[g * 2 + oc];
-                            int xi = g * 144 + xo, wi = g * 18 + oc;
-                            for (int ic = 0; ic < 1; ic++, xi += 144, wi += 18)
-                            {
-                                acc += x[xi + 0] * w[wi + 0] + x[xi + 1] * w[wi + 2] + x[xi + 2] * w[wi + 4]
-                                     + x[xi + 12] * w[wi + 6] + x[xi + 13] * w[wi + 8] + x[xi + 14] * w[wi + 10]
-                                     + x[xi + 24] * w[wi + 12] + x[xi + 25] * w[wi + 14] + x[xi + 26] * w[wi + 16];
-                            }
-                            y[(g * 2 + oc) * 144 + yo] = (acc > 0f ? acc : 0f);
                         }
                     }
                 }
