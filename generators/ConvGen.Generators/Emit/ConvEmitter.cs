@@ -45,6 +45,9 @@ internal static class ConvEmitter
         return packed;
     }
 
+    /// <summary>Whether the step's kernel calls the generated MulAdd helper.</summary>
+    public static bool UsesMulAdd(Step step) => UsesRowKernel(step) || (step.Layer!.Window!.AllInterior && VectorizesOverChannels(step));
+
     /// <summary>The weights as the chosen kernel reads them.</summary>
     public static float[] WeightsFor(Step step) => UsesRowKernel(step) ? step.Layer!.Weights.ToArray() : PackForChannels(step);
 
@@ -230,6 +233,11 @@ internal static class ConvEmitter
 
     private static void EmitChannelKernel(SourceWriter w, Step step, string packedWeights, string? bias)
     {
+        if (step.Layer!.Window!.AllInterior && VectorizesOverChannels(step))
+        {
+            EmitBlockedChannelKernel(w, step, packedWeights, bias);
+            return;
+        }
         LayerPlan layer = step.Layer!;
         Window g = layer.Window!;
         int groups = layer.Spec.Groups;
@@ -299,6 +307,116 @@ internal static class ConvEmitter
                 w.Line($"int xi = g * {I(inPerGroup * inPlane)} + xo, wi = g * {I(inPerGroup * taps * outPerGroup)} + oc;");
                 TapLoop(w, g, inPerGroup, outPerGroup, (offset, weight) => $"x[xi + {offset}] * w[wi + {weight}]");
                 w.Line($"y[(g * {I(outPerGroup)} + oc) * {I(outPlane)} + yo] = {Act("acc")};");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The channel kernel when every window lies inside the input: a register block of up to 4 vectors of
+    /// output channels x 2 adjacent output positions (8 accumulators), so each weight vector loaded feeds 2
+    /// fused multiply-adds and each broadcast input value up to 4; unchecked loads after one length check.
+    /// For small planes with many channels (late layers, strided convs), where rows are too short for the row kernel.
+    /// </summary>
+    private static void EmitBlockedChannelKernel(SourceWriter w, Step step, string packedWeights, string? bias)
+    {
+        LayerPlan layer = step.Layer!;
+        Window g = layer.Window!;
+        int groups = layer.Spec.Groups, inPerGroup = step.In.C / groups, outPerGroup = step.Out.C / groups;
+        int inPlane = g.InH * g.InW, outPlane = g.OutH * g.OutW, taps = g.Taps;
+        string V = CodeText.FloatVector;
+        string I(int v) => Literal.Int(v);
+
+        using (w.Open($"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)"))
+        {
+            w.Line($"global::System.ReadOnlySpan<float> w = {CodeText.Floats(packedWeights)};");
+            if (bias is not null)
+                w.Line($"global::System.ReadOnlySpan<float> b = {CodeText.Floats(bias)};");
+            w.Line($"_ = x[{I(step.In.C * inPlane - 1)}];");
+            w.Line($"_ = w[{I(layer.Weights.Count - 1)}];");
+            w.Line($"ref float xr = ref {CodeText.Ref("x")};");
+            w.Line($"ref float wr = ref {CodeText.Ref("w")};");
+            w.Line($"global::System.Span<float> lanes = stackalloc float[{V}.Count];");
+            using (w.Open($"for (int oy = 0; oy < {I(g.OutH)}; oy++)"))
+            {
+                w.Line("int ox = 0;");
+                using (w.Open($"for (; ox <= {I(g.OutW - 2)}; ox += 2)"))
+                    Positions(2);
+                using (w.Open($"for (; ox < {I(g.OutW)}; ox++)"))
+                    Positions(1);
+            }
+        }
+
+        void Positions(int positions)
+        {
+            w.Line($"int yo = oy * {I(g.OutW)} + ox, xo = oy * {I(g.StrideH * g.InW)} + ox * {I(g.StrideW)};");
+            using (w.Open($"for (int g = 0; g < {I(groups)}; g++)"))
+            {
+                w.Line("int oc = 0;");
+                using (w.Open($"for (; oc <= {I(outPerGroup)} - 4 * {V}.Count; oc += 4 * {V}.Count)"))
+                    Block(4, positions);
+                using (w.Open($"for (; oc <= {I(outPerGroup)} - {V}.Count; oc += {V}.Count)"))
+                    Block(1, positions);
+                using (w.Open($"for (; oc < {I(outPerGroup)}; oc++)"))
+                using (w.Open($"for (int q = 0; q < {I(positions)}; q++)"))
+                {
+                    w.Line(bias is not null ? $"float sum = b[g * {I(outPerGroup)} + oc];" : "float sum = 0f;");
+                    w.Line($"int xi = g * {I(inPerGroup * inPlane)} + xo + q * {I(g.StrideW)}, wi = g * {I(inPerGroup * taps * outPerGroup)} + oc;");
+                    using (w.Open($"for (int ic = 0; ic < {I(inPerGroup)}; ic++, xi += {I(inPlane)}, wi += {I(taps * outPerGroup)})"))
+                    using (w.Open($"for (int ky = 0; ky < {I(g.KernelH)}; ky++)"))
+                    using (w.Open($"for (int kx = 0; kx < {I(g.KernelW)}; kx++)"))
+                        w.Line($"sum += {CodeText.At("xr", $"xi + ky * {I(g.DilationH * g.InW)} + kx * {I(g.DilationW)}")} * {CodeText.At("wr", $"wi + (ky * {I(g.KernelW)} + kx) * {I(outPerGroup)}")};");
+                    w.Line($"y[(g * {I(outPerGroup)} + oc) * {I(outPlane)} + yo + q] = {ActivationCode.Apply(step.Activation, step.Alpha, "sum")};");
+                }
+            }
+        }
+
+        void Block(int vectors, int positions)
+        {
+            for (int v = 0; v < vectors; v++)
+            {
+                string init = bias is not null ? $"new {V}(b.Slice(g * {I(outPerGroup)} + oc + {I(v)} * {V}.Count))" : $"{V}.Zero";
+                w.Line(string.Join(" ", Enumerable.Range(0, positions).Select(q => $"{V} a{v}_{q} = {init};")));
+            }
+            w.Line($"int xi = g * {I(inPerGroup * inPlane)} + xo, wi = g * {I(inPerGroup * taps * outPerGroup)} + oc;");
+            using (w.Open($"for (int ic = 0; ic < {I(inPerGroup)}; ic++, xi += {I(inPlane)}, wi += {I(taps * outPerGroup)})"))
+            {
+                w.Line($"{V} {string.Join(", ", Enumerable.Range(0, vectors).Select(v => $"w{v}").Concat(Enumerable.Range(0, positions).Select(q => $"x{q}")))};");
+                if (taps <= MaxRowUnrolledTaps)
+                {
+                    for (int t = 0; t < taps; t++)
+                        Tap(I(t / g.KernelW * g.DilationH * g.InW + t % g.KernelW * g.DilationW), I(t * outPerGroup));
+                }
+                else
+                {
+                    using (w.Open($"for (int ky = 0; ky < {I(g.KernelH)}; ky++)"))
+                    using (w.Open($"for (int kx = 0; kx < {I(g.KernelW)}; kx++)"))
+                        Tap($"ky * {I(g.DilationH * g.InW)} + kx * {I(g.DilationW)}", $"(ky * {I(g.KernelW)} + kx) * {I(outPerGroup)}");
+                }
+            }
+            for (int v = 0; v < vectors; v++)
+            {
+                for (int q = 0; q < positions; q++)
+                {
+                    string? activated = ActivationCode.ApplyVector(step.Activation, $"a{v}_{q}");
+                    w.Line($"({activated ?? $"a{v}_{q}"}).CopyTo(lanes);");
+                    using (w.Open($"for (int j = 0; j < {V}.Count; j++)"))
+                    {
+                        string value = activated is null ? ActivationCode.Apply(step.Activation, step.Alpha, "lanes[j]") : "lanes[j]";
+                        w.Line($"y[(g * {I(outPerGroup)} + oc + {I(v)} * {V}.Count + j) * {I(outPlane)} + yo + {I(q)}] = {value};");
+                    }
+                }
+            }
+
+            void Tap(string inputOffset, string weightOffset)
+            {
+                for (int v = 0; v < vectors; v++)
+                    w.Line($"w{v} = {CodeText.Load("wr", $"wi + {weightOffset} + {I(v)} * {V}.Count")};");
+                for (int q = 0; q < positions; q++)
+                {
+                    w.Line($"x{q} = new {V}({CodeText.At("xr", $"xi + {inputOffset} + {I(q * g.StrideW)}")});");
+                    for (int v = 0; v < vectors; v++)
+                        w.Line($"a{v}_{q} = MulAdd(x{q}, w{v}, a{v}_{q});");
+                }
             }
         }
     }

@@ -120,41 +120,462 @@ namespace Showcase
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_stem);
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_stem);
+                _ = x[127];
+                _ = w[71];
+                ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
+                global::System.Span<float> lanes = stackalloc float[global::System.Numerics.Vector<float>.Count];
                 for (int oy = 0; oy < 6; oy++)
                 {
-                    for (int ox = 0; ox < 6; ox++)
+                    int ox = 0;
+                    for (; ox <= 4; ox += 2)
                     {
-                        int yo = oy * 6 + ox;
-                        int xo = (oy * 1 - 0) * 8 + ox * 1 - 0;
-                        const int g = 0;
-                        int oc = 0;
-                        for (; oc <= 4 - global::System.Numerics.Vector<float>.Count; oc += global::System.Numerics.Vector<float>.Count)
+                        int yo = oy * 6 + ox, xo = oy * 8 + ox * 1;
+                        for (int g = 0; g < 1; g++)
                         {
-                            global::System.Numerics.Vector<float> acc = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc));
-                            int xi = g * 128 + xo, wi = g * 72 + oc;
-                            for (int ic = 0; ic < 2; ic++, xi += 64, wi += 36)
+                            int oc = 0;
+                            for (; oc <= 4 - 4 * global::System.Numerics.Vector<float>.Count; oc += 4 * global::System.Numerics.Vector<float>.Count)
                             {
-                                acc += new global::System.Numerics.Vector<float>(x[xi + 0]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 0)) + new global::System.Numerics.Vector<float>(x[xi + 1]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 4)) + new global::System.Numerics.Vector<float>(x[xi + 2]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 8))
-                                     + new global::System.Numerics.Vector<float>(x[xi + 8]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 12)) + new global::System.Numerics.Vector<float>(x[xi + 9]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 16)) + new global::System.Numerics.Vector<float>(x[xi + 10]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 20))
-                                     + new global::System.Numerics.Vector<float>(x[xi + 16]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 24)) + new global::System.Numerics.Vector<float>(x[xi + 17]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 28)) + new global::System.Numerics.Vector<float>(x[xi + 18]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 32));
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a1_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a2_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a3_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count));
+                                int xi = g * 128 + xo, wi = g * 72 + oc;
+                                for (int ic = 0; ic < 2; ic++, xi += 64, wi += 36)
+                                {
+                                    global::System.Numerics.Vector<float> w0, w1, w2, w3, x0, x1;
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    a3_1 = MulAdd(x1, w3, a3_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    a3_1 = MulAdd(x1, w3, a3_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    a3_1 = MulAdd(x1, w3, a3_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    a3_1 = MulAdd(x1, w3, a3_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    a3_1 = MulAdd(x1, w3, a3_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    a3_1 = MulAdd(x1, w3, a3_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    a3_1 = MulAdd(x1, w3, a3_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    a3_1 = MulAdd(x1, w3, a3_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    a3_1 = MulAdd(x1, w3, a3_1);
+                                }
+                                (global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
+                                }
+                                (global::System.Numerics.Vector.Max(a0_1, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 1] = lanes[j];
+                                }
+                                (global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
+                                }
+                                (global::System.Numerics.Vector.Max(a1_1, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 1] = lanes[j];
+                                }
+                                (global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
+                                }
+                                (global::System.Numerics.Vector.Max(a2_1, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 1] = lanes[j];
+                                }
+                                (global::System.Numerics.Vector.Max(a3_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
+                                }
+                                (global::System.Numerics.Vector.Max(a3_1, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 1] = lanes[j];
+                                }
                             }
-                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            for (; oc <= 4 - global::System.Numerics.Vector<float>.Count; oc += global::System.Numerics.Vector<float>.Count)
                             {
-                                float v = acc[j];
-                                y[(g * 4 + oc + j) * 36 + yo] = (v > 0f ? v : 0f);
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
+                                int xi = g * 128 + xo, wi = g * 72 + oc;
+                                for (int ic = 0; ic < 2; ic++, xi += 64, wi += 36)
+                                {
+                                    global::System.Numerics.Vector<float> w0, x0, x1;
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                }
+                                (global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
+                                }
+                                (global::System.Numerics.Vector.Max(a0_1, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 1] = lanes[j];
+                                }
+                            }
+                            for (; oc < 4; oc++)
+                            {
+                                for (int q = 0; q < 2; q++)
+                                {
+                                    float sum = b[g * 4 + oc];
+                                    int xi = g * 128 + xo + q * 1, wi = g * 72 + oc;
+                                    for (int ic = 0; ic < 2; ic++, xi += 64, wi += 36)
+                                    {
+                                        for (int ky = 0; ky < 3; ky++)
+                                        {
+                                            for (int kx = 0; kx < 3; kx++)
+                                            {
+                                                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 8 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + (ky * 3 + kx) * 4);
+                                            }
+                                        }
+                                    }
+                                    y[(g * 4 + oc) * 36 + yo + q] = (sum > 0f ? sum : 0f);
+                                }
                             }
                         }
-                        for (; oc < 4; oc++)
+                    }
+                    for (; ox < 6; ox++)
+                    {
+                        int yo = oy * 6 + ox, xo = oy * 8 + ox * 1;
+                        for (int g = 0; g < 1; g++)
                         {
-                            float acc = b[g * 4 + oc];
-                            int xi = g * 128 + xo, wi = g * 72 + oc;
-                            for (int ic = 0; ic < 2; ic++, xi += 64, wi += 36)
+                            int oc = 0;
+                            for (; oc <= 4 - 4 * global::System.Numerics.Vector<float>.Count; oc += 4 * global::System.Numerics.Vector<float>.Count)
                             {
-                                acc += x[xi + 0] * w[wi + 0] + x[xi + 1] * w[wi + 4] + x[xi + 2] * w[wi + 8]
-                                     + x[xi + 8] * w[wi + 12] + x[xi + 9] * w[wi + 16] + x[xi + 10] * w[wi + 20]
-                                     + x[xi + 16] * w[wi + 24] + x[xi + 17] * w[wi + 28] + x[xi + 18] * w[wi + 32];
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count));
+                                int xi = g * 128 + xo, wi = g * 72 + oc;
+                                for (int ic = 0; ic < 2; ic++, xi += 64, wi += 36)
+                                {
+                                    global::System.Numerics.Vector<float> w0, w1, w2, w3, x0;
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                }
+                                (global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
+                                }
+                                (global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
+                                }
+                                (global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
+                                }
+                                (global::System.Numerics.Vector.Max(a3_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
+                                }
                             }
-                            y[(g * 4 + oc) * 36 + yo] = (acc > 0f ? acc : 0f);
+                            for (; oc <= 4 - global::System.Numerics.Vector<float>.Count; oc += global::System.Numerics.Vector<float>.Count)
+                            {
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
+                                int xi = g * 128 + xo, wi = g * 72 + oc;
+                                for (int ic = 0; ic < 2; ic++, xi += 64, wi += 36)
+                                {
+                                    global::System.Numerics.Vector<float> w0, x0;
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                }
+                                (global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
+                                }
+                            }
+                            for (; oc < 4; oc++)
+                            {
+                                for (int q = 0; q < 1; q++)
+                                {
+                                    float sum = b[g * 4 + oc];
+                                    int xi = g * 128 + xo + q * 1, wi = g * 72 + oc;
+                                    for (int ic = 0; ic < 2; ic++, xi += 64, wi += 36)
+                                    {
+                                        for (int ky = 0; ky < 3; ky++)
+                                        {
+                                            for (int kx = 0; kx < 3; kx++)
+                                            {
+                                                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 8 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + (ky * 3 + kx) * 4);
+                                            }
+                                        }
+                                    }
+                                    y[(g * 4 + oc) * 36 + yo + q] = (sum > 0f ? sum : 0f);
+                                }
+                            }
                         }
                     }
                 }
@@ -390,41 +811,462 @@ namespace Showcase
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_up);
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_up);
+                _ = x[255];
+                _ = w[143];
+                ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
+                global::System.Span<float> lanes = stackalloc float[global::System.Numerics.Vector<float>.Count];
                 for (int oy = 0; oy < 6; oy++)
                 {
-                    for (int ox = 0; ox < 6; ox++)
+                    int ox = 0;
+                    for (; ox <= 4; ox += 2)
                     {
-                        int yo = oy * 6 + ox;
-                        int xo = (oy * 1 - 0) * 8 + ox * 1 - 0;
-                        const int g = 0;
-                        int oc = 0;
-                        for (; oc <= 4 - global::System.Numerics.Vector<float>.Count; oc += global::System.Numerics.Vector<float>.Count)
+                        int yo = oy * 6 + ox, xo = oy * 8 + ox * 1;
+                        for (int g = 0; g < 1; g++)
                         {
-                            global::System.Numerics.Vector<float> acc = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc));
-                            int xi = g * 256 + xo, wi = g * 144 + oc;
-                            for (int ic = 0; ic < 4; ic++, xi += 64, wi += 36)
+                            int oc = 0;
+                            for (; oc <= 4 - 4 * global::System.Numerics.Vector<float>.Count; oc += 4 * global::System.Numerics.Vector<float>.Count)
                             {
-                                acc += new global::System.Numerics.Vector<float>(x[xi + 0]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 0)) + new global::System.Numerics.Vector<float>(x[xi + 1]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 4)) + new global::System.Numerics.Vector<float>(x[xi + 2]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 8))
-                                     + new global::System.Numerics.Vector<float>(x[xi + 8]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 12)) + new global::System.Numerics.Vector<float>(x[xi + 9]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 16)) + new global::System.Numerics.Vector<float>(x[xi + 10]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 20))
-                                     + new global::System.Numerics.Vector<float>(x[xi + 16]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 24)) + new global::System.Numerics.Vector<float>(x[xi + 17]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 28)) + new global::System.Numerics.Vector<float>(x[xi + 18]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 32));
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a1_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a2_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a3_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count));
+                                int xi = g * 256 + xo, wi = g * 144 + oc;
+                                for (int ic = 0; ic < 4; ic++, xi += 64, wi += 36)
+                                {
+                                    global::System.Numerics.Vector<float> w0, w1, w2, w3, x0, x1;
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    a3_1 = MulAdd(x1, w3, a3_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    a3_1 = MulAdd(x1, w3, a3_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    a3_1 = MulAdd(x1, w3, a3_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    a3_1 = MulAdd(x1, w3, a3_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    a3_1 = MulAdd(x1, w3, a3_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    a3_1 = MulAdd(x1, w3, a3_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    a3_1 = MulAdd(x1, w3, a3_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    a3_1 = MulAdd(x1, w3, a3_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    a3_1 = MulAdd(x1, w3, a3_1);
+                                }
+                                (a0_0).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
+                                }
+                                (a0_1).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 1] = lanes[j];
+                                }
+                                (a1_0).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
+                                }
+                                (a1_1).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 1] = lanes[j];
+                                }
+                                (a2_0).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
+                                }
+                                (a2_1).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 1] = lanes[j];
+                                }
+                                (a3_0).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
+                                }
+                                (a3_1).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 1] = lanes[j];
+                                }
                             }
-                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            for (; oc <= 4 - global::System.Numerics.Vector<float>.Count; oc += global::System.Numerics.Vector<float>.Count)
                             {
-                                float v = acc[j];
-                                y[(g * 4 + oc + j) * 36 + yo] = v;
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
+                                int xi = g * 256 + xo, wi = g * 144 + oc;
+                                for (int ic = 0; ic < 4; ic++, xi += 64, wi += 36)
+                                {
+                                    global::System.Numerics.Vector<float> w0, x0, x1;
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                }
+                                (a0_0).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
+                                }
+                                (a0_1).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 1] = lanes[j];
+                                }
+                            }
+                            for (; oc < 4; oc++)
+                            {
+                                for (int q = 0; q < 2; q++)
+                                {
+                                    float sum = b[g * 4 + oc];
+                                    int xi = g * 256 + xo + q * 1, wi = g * 144 + oc;
+                                    for (int ic = 0; ic < 4; ic++, xi += 64, wi += 36)
+                                    {
+                                        for (int ky = 0; ky < 3; ky++)
+                                        {
+                                            for (int kx = 0; kx < 3; kx++)
+                                            {
+                                                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 8 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + (ky * 3 + kx) * 4);
+                                            }
+                                        }
+                                    }
+                                    y[(g * 4 + oc) * 36 + yo + q] = sum;
+                                }
                             }
                         }
-                        for (; oc < 4; oc++)
+                    }
+                    for (; ox < 6; ox++)
+                    {
+                        int yo = oy * 6 + ox, xo = oy * 8 + ox * 1;
+                        for (int g = 0; g < 1; g++)
                         {
-                            float acc = b[g * 4 + oc];
-                            int xi = g * 256 + xo, wi = g * 144 + oc;
-                            for (int ic = 0; ic < 4; ic++, xi += 64, wi += 36)
+                            int oc = 0;
+                            for (; oc <= 4 - 4 * global::System.Numerics.Vector<float>.Count; oc += 4 * global::System.Numerics.Vector<float>.Count)
                             {
-                                acc += x[xi + 0] * w[wi + 0] + x[xi + 1] * w[wi + 4] + x[xi + 2] * w[wi + 8]
-                                     + x[xi + 8] * w[wi + 12] + x[xi + 9] * w[wi + 16] + x[xi + 10] * w[wi + 20]
-                                     + x[xi + 16] * w[wi + 24] + x[xi + 17] * w[wi + 28] + x[xi + 18] * w[wi + 32];
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count));
+                                int xi = g * 256 + xo, wi = g * 144 + oc;
+                                for (int ic = 0; ic < 4; ic++, xi += 64, wi += 36)
+                                {
+                                    global::System.Numerics.Vector<float> w0, w1, w2, w3, x0;
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                }
+                                (a0_0).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
+                                }
+                                (a1_0).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
+                                }
+                                (a2_0).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
+                                }
+                                (a3_0).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
+                                }
                             }
-                            y[(g * 4 + oc) * 36 + yo] = acc;
+                            for (; oc <= 4 - global::System.Numerics.Vector<float>.Count; oc += global::System.Numerics.Vector<float>.Count)
+                            {
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
+                                int xi = g * 256 + xo, wi = g * 144 + oc;
+                                for (int ic = 0; ic < 4; ic++, xi += 64, wi += 36)
+                                {
+                                    global::System.Numerics.Vector<float> w0, x0;
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                }
+                                (a0_0).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
+                                }
+                            }
+                            for (; oc < 4; oc++)
+                            {
+                                for (int q = 0; q < 1; q++)
+                                {
+                                    float sum = b[g * 4 + oc];
+                                    int xi = g * 256 + xo + q * 1, wi = g * 144 + oc;
+                                    for (int ic = 0; ic < 4; ic++, xi += 64, wi += 36)
+                                    {
+                                        for (int ky = 0; ky < 3; ky++)
+                                        {
+                                            for (int kx = 0; kx < 3; kx++)
+                                            {
+                                                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 8 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + (ky * 3 + kx) * 4);
+                                            }
+                                        }
+                                    }
+                                    y[(g * 4 + oc) * 36 + yo + q] = sum;
+                                }
+                            }
                         }
                     }
                 }
