@@ -46,7 +46,11 @@ internal static class ConvEmitter
     }
 
     /// <summary>Whether the step's kernel calls the generated MulAdd helper.</summary>
-    public static bool UsesMulAdd(Step step) => UsesRowKernel(step) || (step.Layer!.Window!.AllInterior && VectorizesOverChannels(step));
+    public static bool UsesMulAdd(Step step) => UsesRowKernel(step) || UsesBlockedChannelKernel(step);
+
+    private static bool UsesBlockedChannelKernel(Step step)
+        => KernelWindow(step).AllInterior && (step.Layer!.Spec.Groups == 1 || !StagesPlanes(step)) && VectorizesOverChannels(step);
+
 
     /// <summary>The weights as the chosen kernel reads them.</summary>
     public static float[] WeightsFor(Step step) => UsesRowKernel(step) ? step.Layer!.Weights.ToArray() : PackForChannels(step);
@@ -73,15 +77,73 @@ internal static class ConvEmitter
     private static bool IsPlaneContiguous(Window g) => g.Taps == 1 && g.StrideH == 1 && g.StrideW == 1 && g.AllInterior && g.InW == g.OutW && g.InH == g.OutH;
 
     /// <summary>
+    /// A stride-1 conv with rows too short for vectors (DS-CNN's 25x5 maps, MobileNet's 6x6) computes its
+    /// output on the input's wider grid, where the whole plane is one contiguous row, then keeps each
+    /// row's first OutW values: (InW - OutW) wasted columns per row buy full vectors.
+    /// </summary>
+    private static bool IsWide(Window g) => g.StrideH == 1 && g.StrideW == 1 && g.AllInterior && !IsPlaneContiguous(g)
+        && g.OutW < MinRowWidth && WideSpan(g) >= MinRowWidth;
+
+    /// <summary>The outputs a wide-grid conv computes per channel: every row at the input's width, the last one only to OutW.</summary>
+    private static int WideSpan(Window g) => (g.OutH - 1) * g.InW + g.OutW;
+
+    /// <summary>
     /// The row kernel needs every window inside the input (a padded conv reads its bordered copy) and
     /// horizontally adjacent outputs reading adjacent inputs (stride 1 across), over rows long enough to fill vectors.
     /// </summary>
     public static bool UsesRowKernel(Step step)
     {
-        Window g = step.Layer!.Window!;
+        Window g = KernelWindow(step);
         if (!g.AllInterior || g.StrideW != 1)
             return false;
-        return (IsPlaneContiguous(g) ? g.OutH * g.OutW : g.OutW) >= MinRowWidth;
+        // Short rows: with enough output channels the blocked channel kernel fills vectors without wasted columns.
+        return (IsWide(g) && !VectorizesOverChannels(step)) || (IsPlaneContiguous(g) ? g.OutH * g.OutW : g.OutW) >= MinRowWidth;
+    }
+
+    /// <summary>Above this many floats a group's zero-bordered plane is not staged on the stack.</summary>
+    private const int MaxStagedPlane = 16 * 1024;
+
+    /// <summary>
+    /// A padded conv without a bordered copy (the plan kept memory low) that is depthwise, or has one group,
+    /// stages its input planes, zero-bordered, on the stack — per group, so a depthwise conv needs one plane
+    /// rather than a copy of the whole input — and then runs with every window inside.
+    /// </summary>
+    private static bool StagesPlanes(Step step)
+    {
+        Window g = step.Layer!.Window!;
+        int groups = step.Layer.Spec.Groups, inPerGroup = step.In.C / groups;
+        return (groups == 1 || inPerGroup == 1) && !g.AllInterior && step.Layer.Spec.PaddingMode == PaddingModeKind.Zeros
+            && (long)inPerGroup * (g.InH + g.PadTop + g.PadBottom) * (g.InW + g.PadLeft + g.PadRight) <= MaxStagedPlane;
+    }
+
+    /// <summary>The window the fast kernels see: the layer's, or the bordered planes' when it stages them.</summary>
+    private static Window KernelWindow(Step step)
+    {
+        Window g = step.Layer!.Window!;
+        return StagesPlanes(step)
+            ? g with { PadTop = 0, PadLeft = 0, PadBottom = 0, PadRight = 0, InH = g.InH + g.PadTop + g.PadBottom, InW = g.InW + g.PadLeft + g.PadRight }
+            : g;
+    }
+
+    /// <summary>Declares the stack planes and a ref to them (their border stays zero).</summary>
+    private static void DeclareStage(SourceWriter w, Step step)
+    {
+        Window g = KernelWindow(step);
+        int planes = step.In.C / step.Layer!.Spec.Groups;
+        w.Line($"global::System.Span<float> p = stackalloc float[{Literal.Int(planes * g.InH * g.InW)}];");
+        w.Line("p.Clear();");
+        w.Line($"ref float pr = ref {CodeText.Ref("p")};");
+    }
+
+    /// <summary>Copies group g's input planes into the stack planes' interiors.</summary>
+    private static void Stage(SourceWriter w, Step step)
+    {
+        string I(int v) => Literal.Int(v);
+        Window given = step.Layer!.Window!, g = KernelWindow(step);
+        int planes = step.In.C / step.Layer.Spec.Groups;
+        using (w.Open($"for (int plane = 0; plane < {I(planes)}; plane++)"))
+        using (w.Open($"for (int row = 0; row < {I(given.InH)}; row++)"))
+            w.Line($"x.Slice(((g * {I(planes)} + plane) * {I(given.InH)} + row) * {I(given.InW)}, {I(given.InW)}).CopyTo(p.Slice((plane * {I(g.InH)} + row + {I(given.PadTop)}) * {I(g.InW)} + {I(given.PadLeft)}));");
     }
 
     /// <summary>
@@ -94,11 +156,17 @@ internal static class ConvEmitter
     private static void EmitRowKernel(SourceWriter w, Step step, string weights, string? bias)
     {
         LayerPlan layer = step.Layer!;
-        Window g = layer.Window!;
+        Window g = KernelWindow(step), given = layer.Window!;
+        bool staged = StagesPlanes(step);
+        string xRef = staged ? "pr" : "xr";
         int groups = layer.Spec.Groups, inPerGroup = step.In.C / groups, outPerGroup = step.Out.C / groups;
         int inPlane = g.InH * g.InW, outPlane = g.OutH * g.OutW, taps = g.Taps;
-        bool contiguous = IsPlaneContiguous(g);
+        bool contiguous = IsPlaneContiguous(g), wide = IsWide(g) && !contiguous && g.OutW < MinRowWidth;
+        int span = WideSpan(g);
         int channelBlock = Math.Min(4, outPerGroup);
+        // Where results go: the output, or (wide grid) a block of stack rows copied out per channel block.
+        string target = wide ? "t" : "y", targetRef = wide ? "tr" : "yr";
+        string TargetIndex(string m, string rest) => wide ? $"{m} * {I(span)} + {rest}" : $"yo + {m} * {I(outPlane)} + rowY + {rest}";
         int vectors = channelBlock == 1 ? 4 : 2;
         string V = CodeText.FloatVector;
         string I(int v) => Literal.Int(v);
@@ -109,13 +177,22 @@ internal static class ConvEmitter
             if (bias is not null)
                 w.Line($"global::System.ReadOnlySpan<float> b = {CodeText.Floats(bias)};");
             // Every access below stays within these lengths by construction; checking them once keeps it memory safe.
-            w.Line($"_ = x[{I(step.In.C * inPlane - 1)}];");
+            w.Line($"_ = x[{I(step.In.C * given.InH * given.InW - 1)}];");
             w.Line($"_ = y[{I(step.Out.Size - 1)}];");
             w.Line($"ref float xr = ref {CodeText.Ref("x")};");
+            if (staged)
+                DeclareStage(w, step);
             w.Line($"ref float yr = ref {CodeText.Ref("y")};");
             w.Line($"ref float wr = ref {CodeText.Ref("w")};");
+            if (wide)
+            {
+                w.Line($"global::System.Span<float> t = stackalloc float[{I(channelBlock * span)}];");
+                w.Line($"ref float tr = ref {CodeText.Ref("t")};");
+            }
             using (w.Open($"for (int g = 0; g < {I(groups)}; g++)"))
             {
+                if (staged)
+                    Stage(w, step);
                 if (outPerGroup >= channelBlock)
                 {
                     using (w.Open($"for (int oc = 0; oc <= {I(outPerGroup - channelBlock)}; oc += {I(channelBlock)})"))
@@ -135,11 +212,17 @@ internal static class ConvEmitter
         void ChannelBlock(int channels)
         {
             w.Line($"int channel = g * {I(outPerGroup)} + oc;");
-            w.Line($"int wo = channel * {I(inPerGroup * taps)}, yo = channel * {I(outPlane)}, xg = g * {I(inPerGroup * inPlane)};");
-            if (contiguous)
+            w.Line($"int wo = channel * {I(inPerGroup * taps)}, yo = channel * {I(outPlane)}, xg = {(staged ? "0" : $"g * {I(inPerGroup * inPlane)}")};");
+            if (contiguous || wide)
             {
-                w.Line("const int rowX = 0, rowY = 0;");
-                Positions(channels, outPlane);
+                w.Line(wide ? "const int rowX = 0;" : "const int rowX = 0, rowY = 0;");
+                Positions(channels, wide ? span : outPlane);
+                if (wide)
+                {
+                    using (w.Open($"for (int m = 0; m < {I(channels)}; m++)"))
+                    using (w.Open($"for (int oy = 0; oy < {I(g.OutH)}; oy++)"))
+                        w.Line($"t.Slice(m * {I(span)} + oy * {I(g.InW)}, {I(g.OutW)}).CopyTo(y.Slice(yo + m * {I(outPlane)} + oy * {I(g.OutW)}));");
+                }
             }
             else
             {
@@ -192,19 +275,19 @@ internal static class ConvEmitter
             {
                 for (int v = 0; v < count; v++)
                 {
-                    string at = $"yo + {I(m * outPlane)} + rowY + ox + {I(v)} * {V}.Count";
+                    string at = TargetIndex(I(m), $"ox + {I(v)} * {V}.Count");
                     string? activated = ActivationCode.ApplyVector(step.Activation, $"a{m}_{v}");
-                    w.Line(CodeText.Store(activated ?? $"a{m}_{v}", "yr", at));
+                    w.Line(CodeText.Store(activated ?? $"a{m}_{v}", targetRef, at));
                     if (activated is null)
                         using (w.Open($"for (int j = {at}; j < {at} + {V}.Count; j++)"))
-                            w.Line($"y[j] = {ActivationCode.Apply(step.Activation, step.Alpha, "y[j]")};");
+                            w.Line($"{target}[j] = {ActivationCode.Apply(step.Activation, step.Alpha, $"{target}[j]")};");
                 }
             }
 
             void Tap(string offset, string tap)
             {
                 for (int v = 0; v < count; v++)
-                    w.Line($"x{v} = {CodeText.Load("xr", $"xi + {offset} + {I(v)} * {V}.Count")};");
+                    w.Line($"x{v} = {CodeText.Load(xRef, $"xi + {offset} + {I(v)} * {V}.Count")};");
                 for (int m = 0; m < channels; m++)
                 {
                     w.Line($"w{m} = new {V}({CodeText.At("wr", $"wi + {I(m * inPerGroup * taps)} + {tap}")});");
@@ -223,8 +306,8 @@ internal static class ConvEmitter
                 using (w.Open($"for (int ic = 0; ic < {I(inPerGroup)}; ic++, xi += {I(inPlane)}, wi += {I(taps)})"))
                 using (w.Open($"for (int ky = 0; ky < {I(g.KernelH)}; ky++)"))
                 using (w.Open($"for (int kx = 0; kx < {I(g.KernelW)}; kx++)"))
-                    w.Line($"sum += {CodeText.At("xr", $"xi + ky * {I(g.DilationH * g.InW)} + kx * {I(g.DilationW)}")} * {CodeText.At("wr", $"wi + ky * {I(g.KernelW)} + kx")};");
-                w.Line($"y[yo + m * {I(outPlane)} + rowY + ox] = {ActivationCode.Apply(step.Activation, step.Alpha, "sum")};");
+                    w.Line($"sum += {CodeText.At(xRef, $"xi + ky * {I(g.DilationH * g.InW)} + kx * {I(g.DilationW)}")} * {CodeText.At("wr", $"wi + ky * {I(g.KernelW)} + kx")};");
+                w.Line($"{target}[{TargetIndex("m", "ox")}] = {ActivationCode.Apply(step.Activation, step.Alpha, "sum")};");
             }
         }
     }
@@ -233,7 +316,7 @@ internal static class ConvEmitter
 
     private static void EmitChannelKernel(SourceWriter w, Step step, string packedWeights, string? bias)
     {
-        if (step.Layer!.Window!.AllInterior && VectorizesOverChannels(step))
+        if (UsesBlockedChannelKernel(step))
         {
             EmitBlockedChannelKernel(w, step, packedWeights, bias);
             return;
@@ -320,7 +403,9 @@ internal static class ConvEmitter
     private static void EmitBlockedChannelKernel(SourceWriter w, Step step, string packedWeights, string? bias)
     {
         LayerPlan layer = step.Layer!;
-        Window g = layer.Window!;
+        Window g = KernelWindow(step), given = layer.Window!;
+        bool staged = StagesPlanes(step); // (one group here)
+        string xRef = staged ? "pr" : "xr";
         int groups = layer.Spec.Groups, inPerGroup = step.In.C / groups, outPerGroup = step.Out.C / groups;
         int inPlane = g.InH * g.InW, outPlane = g.OutH * g.OutW, taps = g.Taps;
         string V = CodeText.FloatVector;
@@ -331,9 +416,18 @@ internal static class ConvEmitter
             w.Line($"global::System.ReadOnlySpan<float> w = {CodeText.Floats(packedWeights)};");
             if (bias is not null)
                 w.Line($"global::System.ReadOnlySpan<float> b = {CodeText.Floats(bias)};");
-            w.Line($"_ = x[{I(step.In.C * inPlane - 1)}];");
+            w.Line($"_ = x[{I(step.In.C * given.InH * given.InW - 1)}];");
             w.Line($"_ = w[{I(layer.Weights.Count - 1)}];");
             w.Line($"ref float xr = ref {CodeText.Ref("x")};");
+            if (staged)
+            {
+                DeclareStage(w, step);
+                using (w.Open(""))
+                {
+                    w.Line("const int g = 0;");
+                    Stage(w, step);
+                }
+            }
             w.Line($"ref float wr = ref {CodeText.Ref("w")};");
             w.Line($"global::System.Span<float> lanes = stackalloc float[{V}.Count];");
             using (w.Open($"for (int oy = 0; oy < {I(g.OutH)}; oy++)"))
@@ -364,7 +458,7 @@ internal static class ConvEmitter
                     using (w.Open($"for (int ic = 0; ic < {I(inPerGroup)}; ic++, xi += {I(inPlane)}, wi += {I(taps * outPerGroup)})"))
                     using (w.Open($"for (int ky = 0; ky < {I(g.KernelH)}; ky++)"))
                     using (w.Open($"for (int kx = 0; kx < {I(g.KernelW)}; kx++)"))
-                        w.Line($"sum += {CodeText.At("xr", $"xi + ky * {I(g.DilationH * g.InW)} + kx * {I(g.DilationW)}")} * {CodeText.At("wr", $"wi + (ky * {I(g.KernelW)} + kx) * {I(outPerGroup)}")};");
+                        w.Line($"sum += {CodeText.At(xRef, $"xi + ky * {I(g.DilationH * g.InW)} + kx * {I(g.DilationW)}")} * {CodeText.At("wr", $"wi + (ky * {I(g.KernelW)} + kx) * {I(outPerGroup)}")};");
                     w.Line($"y[(g * {I(outPerGroup)} + oc) * {I(outPlane)} + yo + q] = {ActivationCode.Apply(step.Activation, step.Alpha, "sum")};");
                 }
             }
@@ -413,7 +507,7 @@ internal static class ConvEmitter
                     w.Line($"w{v} = {CodeText.Load("wr", $"wi + {weightOffset} + {I(v)} * {V}.Count")};");
                 for (int q = 0; q < positions; q++)
                 {
-                    w.Line($"x{q} = new {V}({CodeText.At("xr", $"xi + {inputOffset} + {I(q * g.StrideW)}")});");
+                    w.Line($"x{q} = new {V}({CodeText.At(xRef, $"xi + {inputOffset} + {I(q * g.StrideW)}")});");
                     for (int v = 0; v < vectors; v++)
                         w.Line($"a{v}_{q} = MulAdd(x{q}, w{v}, a{v}_{q});");
                 }

@@ -70,16 +70,18 @@ internal sealed record ExecutionPlan(NetworkPlan Network, EquatableArray<Step> S
 {
     /// <summary>
     /// Plans with zero-bordered input copies for padded convs (faster: the conv then runs the vectorized
-    /// row kernel with no bounds checks) unless they cost more than half as much scratch again, or push a
-    /// network with a <c>MaxRamBytes</c> budget over it: memory is what small devices run out of first.
+    /// row kernel with no bounds checks) unless they cost more than half as much scratch again (and over
+    /// 16 KiB more), or push a network with a <c>MaxRamBytes</c> budget over it: memory is what small devices
+    /// run out of first.
     /// </summary>
     public static ExecutionPlan Create(NetworkPlan network)
     {
         ExecutionPlan padded = Planner.Plan(network, padConvInputs: true);
         ExecutionPlan plain = Planner.Plan(network, padConvInputs: false);
         long budget = network.Spec.MaxRamBytes, fixedBytes = 4L * (network.Input.Size + network.Output.Size);
-        bool overBudget = budget > 0 && fixedBytes + 4L * padded.ScratchLength > budget && fixedBytes + 4L * plain.ScratchLength <= budget;
-        return padded.ScratchLength <= plain.ScratchLength * 3L / 2 && !overBudget ? padded : plain;
+        bool overBudget = budget > 0 && fixedBytes + 4L * padded.ScratchLength > budget; // then the smaller plan, in or out of budget
+        bool affordable = padded.ScratchLength <= Math.Max(plain.ScratchLength * 3L / 2, plain.ScratchLength + 4096L);
+        return affordable && !overBudget ? padded : plain;
     }
 
     /// <summary>The sum of every activation the network computes (what a planner without reuse would need).</summary>

@@ -37,6 +37,17 @@ public sealed class GeneratedMatchesReferenceTests
     public void Wide_Conv2D_matches_reference()
         => Property(NetGen.Single(NetGen.Image(6, 8, 20), s => NetGen.Conv(s, maxKernel: 5, maxFilters: 12)), perBatch: 30, samples: 4);
 
+    /// <summary>
+    /// Inputs of 5,000 to 14,000 floats read by a padded first conv: a bordered copy would cost more scratch
+    /// than the plan allows, so one-group and depthwise convs stage their planes on the stack instead.
+    /// </summary>
+    [Fact]
+    public void Padded_convs_without_a_bordered_copy_match_reference()
+        => Property(NetGen.Single(
+                from c in Gen.Int[12, 24] from h in Gen.Int[20, 24] from w in Gen.Int[20, 24] select new TensorShape(3, c, h, w),
+                s => NetGen.Conv(s, maxKernel: 5, maxFilters: 12)),
+            perBatch: 16, samples: 3);
+
     [Fact]
     public void Conv1D_matches_reference()
         => Property(NetGen.Single(NetGen.Signal(6, 1, 24), s => NetGen.Conv(s)), perBatch: 40, samples: 4);

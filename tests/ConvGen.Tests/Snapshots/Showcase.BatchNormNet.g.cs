@@ -84,33 +84,247 @@ namespace Showcase
                 return a * b + c;
             }
 
-            /// <summary>conv1: 54 weights, packed [groups, in/groups, kh, kw, out/groups], as IEEE 754 bits in UTF-16 code units.</summary>
-            private static global::System.ReadOnlySpan<char> Weights_Conv_conv1 => "\u30da\u3db0\u90fb\ube83\uc670\u3d6e\udbb6\ubd47\u4a3d\ubdfc\u9a21\u3db0\u012a\ubd0e\u5758\ube46\u9a76\ubd8b\ub77e\u3bb0\u6a07\ubd75\u286a\u3d4a\u5e25\u3d95\u78d4\u3e76\ufb72\ubd55\ud697\ubd99\ue31e\u3db4\u5fa9\u3d5e\ufd89\ubda1\u404b\u3aa9\ue402\ubdb2\u608a\ubb52\u19f4\u3e4b\u488d\ubd96\u4d3b\ubaa8\u1137\ube6f\u877f\ubd42\ud951\u3d8a\u1a72\u3d8b\ua1d6\ubd48\ub260\u3e02\u7951\u3e36\u2aa7\ubc77\ub177\u3d07\uedcb\ube27\u7531\ubd2f\udf57\ubcb3\u5758\u3e46\ufd64\u3d8f\u6b19\u3de2\u5f98\ube62\u6aec\u3b8f\ua08e\ubd9a\udebf\u3cc6\u7487\ubd79\ub090\u3d8c\u06c9\ubcdc\u1859\u3d64\ub090\u3d8c\u13e4\u3da6\u584a\ubda1\u9e6b\u3df0\u2b6e\u3c03\ucdda\ubd93";
+            /// <summary>conv1: 54 weights, [out, in/groups, kh, kw], as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Weights_Conv_conv1 => "\u30da\u3db0\udbb6\ubd47\u012a\ubd0e\ub77e\u3bb0\u5e25\u3d95\ud697\ubd99\ufd89\ubda1\u608a\ubb52\u4d3b\ubaa8\ud951\u3d8a\ub260\u3e02\ub177\u3d07\udf57\ubcb3\u6b19\u3de2\ua08e\ubd9a\ub090\u3d8c\ub090\u3d8c\u9e6b\u3df0\u90fb\ube83\u4a3d\ubdfc\u5758\ube46\u6a07\ubd75\u78d4\u3e76\ue31e\u3db4\u404b\u3aa9\u19f4\u3e4b\u1137\ube6f\u1a72\u3d8b\u7951\u3e36\uedcb\ube27\u5758\u3e46\u5f98\ube62\udebf\u3cc6\u06c9\ubcdc\u13e4\u3da6\u2b6e\u3c03\uc670\u3d6e\u9a21\u3db0\u9a76\ubd8b\u286a\u3d4a\ufb72\ubd55\u5fa9\u3d5e\ue402\ubdb2\u488d\ubd96\u877f\ubd42\ua1d6\ubd48\u2aa7\ubc77\u7531\ubd2f\ufd64\u3d8f\u6aec\u3b8f\u7487\ubd79\u1859\u3d64\u584a\ubda1\ucdda\ubd93";
             /// <summary>conv1: 3 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_conv1 => "\uedc1\ubeb2\ub086\u3f47\udf44\ube3e";
             public static void Conv_conv1(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv1);
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv1);
-                for (int oy = 0; oy < 4; oy++)
+                _ = x[71];
+                _ = y[47];
+                ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+                ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
+                global::System.Span<float> t = stackalloc float[66];
+                ref float tr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(t);
+                for (int g = 0; g < 1; g++)
                 {
-                    for (int ox = 0; ox < 4; ox++)
+                    for (int oc = 0; oc <= 0; oc += 3)
                     {
-                        int yo = oy * 4 + ox;
-                        int xo = (oy * 1 - 0) * 6 + ox * 1 - 0;
-                        const int g = 0;
-                        int oc = 0;
-                        for (; oc < 3; oc++)
+                        int channel = g * 3 + oc;
+                        int wo = channel * 18, yo = channel * 16, xg = g * 72;
+                        const int rowX = 0;
+                        int ox = 0;
+                        for (; ox <= 22 - 2 * global::System.Numerics.Vector<float>.Count; ox += 2 * global::System.Numerics.Vector<float>.Count)
                         {
-                            float acc = b[g * 3 + oc];
-                            int xi = g * 72 + xo, wi = g * 54 + oc;
-                            for (int ic = 0; ic < 2; ic++, xi += 36, wi += 27)
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b[channel + 0]);
+                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_1 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                            global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]); global::System.Numerics.Vector<float> a2_1 = new global::System.Numerics.Vector<float>(b[channel + 2]);
+                            int xi = xg + rowX + ox, wi = wo;
+                            for (int ic = 0; ic < 2; ic++, xi += 36, wi += 9)
                             {
-                                acc += x[xi + 0] * w[wi + 0] + x[xi + 1] * w[wi + 3] + x[xi + 2] * w[wi + 6]
-                                     + x[xi + 6] * w[wi + 9] + x[xi + 7] * w[wi + 12] + x[xi + 8] * w[wi + 15]
-                                     + x[xi + 12] * w[wi + 18] + x[xi + 13] * w[wi + 21] + x[xi + 14] * w[wi + 24];
+                                global::System.Numerics.Vector<float> x0, x1, w0, w1, w2;
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 1 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 0));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 0));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_1 = MulAdd(x1, w2, a2_1);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 1 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 1));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 1));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_1 = MulAdd(x1, w2, a2_1);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 1 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 2));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 2));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_1 = MulAdd(x1, w2, a2_1);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 6 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 6 + 1 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 3));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 3));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_1 = MulAdd(x1, w2, a2_1);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 7 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 7 + 1 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 4));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 4));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_1 = MulAdd(x1, w2, a2_1);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 1 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 5));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 5));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 5));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_1 = MulAdd(x1, w2, a2_1);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 12 + 1 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 6));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 6));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 6));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_1 = MulAdd(x1, w2, a2_1);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 13 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 13 + 1 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 7));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 7));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 7));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_1 = MulAdd(x1, w2, a2_1);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 14 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 14 + 1 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 8));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 8));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 8));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_1 = MulAdd(x1, w2, a2_1);
                             }
-                            y[(g * 3 + oc) * 16 + yo] = (acc > 0f ? acc : 0f);
+                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(0 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_1, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(0 * 22 + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(1 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_1, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(1 * 22 + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(2 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a2_1, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(2 * 22 + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                        }
+                        for (; ox <= 22 - global::System.Numerics.Vector<float>.Count; ox += global::System.Numerics.Vector<float>.Count)
+                        {
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
+                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                            global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]);
+                            int xi = xg + rowX + ox, wi = wo;
+                            for (int ic = 0; ic < 2; ic++, xi += 36, wi += 9)
+                            {
+                                global::System.Numerics.Vector<float> x0, w0, w1, w2;
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 0));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 0));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 1));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 1));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 2));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 2));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 6 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 3));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 3));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 7 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 4));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 4));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 5));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 5));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 5));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 6));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 6));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 6));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 13 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 7));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 7));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 7));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 14 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 8));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 8));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 8));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                            }
+                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(0 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(1 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(2 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                        }
+                        for (; ox < 22; ox++)
+                        {
+                            for (int m = 0; m < 3; m++)
+                            {
+                                float sum = b[channel + m];
+                                int xi = xg + rowX + ox, wi = wo + m * 18;
+                                for (int ic = 0; ic < 2; ic++, xi += 36, wi += 9)
+                                {
+                                    for (int ky = 0; ky < 3; ky++)
+                                    {
+                                        for (int kx = 0; kx < 3; kx++)
+                                        {
+                                            sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 6 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + ky * 3 + kx);
+                                        }
+                                    }
+                                }
+                                t[m * 22 + ox] = (sum > 0f ? sum : 0f);
+                            }
+                        }
+                        for (int m = 0; m < 3; m++)
+                        {
+                            for (int oy = 0; oy < 4; oy++)
+                            {
+                                t.Slice(m * 22 + oy * 6, 4).CopyTo(y.Slice(yo + m * 16 + oy * 4));
+                            }
                         }
                     }
                 }
@@ -162,43 +376,43 @@ namespace Showcase
                                 a3_0 = MulAdd(x0, w3, a3_0);
                                 a3_1 = MulAdd(x1, w3, a3_1);
                             }
-                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            for (int j = yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 y[j] = global::System.MathF.Tanh(y[j]);
                             }
-                            global::System.Numerics.Vector.StoreUnsafe(a0_1, ref yr, (nuint)(yo + 0 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
-                            for (int j = yo + 0 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count; j < yo + 0 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            global::System.Numerics.Vector.StoreUnsafe(a0_1, ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 0 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count; j < yo + 0 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 y[j] = global::System.MathF.Tanh(y[j]);
                             }
-                            global::System.Numerics.Vector.StoreUnsafe(a1_0, ref yr, (nuint)(yo + 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            for (int j = yo + 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            global::System.Numerics.Vector.StoreUnsafe(a1_0, ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 y[j] = global::System.MathF.Tanh(y[j]);
                             }
-                            global::System.Numerics.Vector.StoreUnsafe(a1_1, ref yr, (nuint)(yo + 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
-                            for (int j = yo + 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count; j < yo + 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            global::System.Numerics.Vector.StoreUnsafe(a1_1, ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 1 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count; j < yo + 1 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 y[j] = global::System.MathF.Tanh(y[j]);
                             }
-                            global::System.Numerics.Vector.StoreUnsafe(a2_0, ref yr, (nuint)(yo + 32 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            for (int j = yo + 32 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 32 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            global::System.Numerics.Vector.StoreUnsafe(a2_0, ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 y[j] = global::System.MathF.Tanh(y[j]);
                             }
-                            global::System.Numerics.Vector.StoreUnsafe(a2_1, ref yr, (nuint)(yo + 32 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
-                            for (int j = yo + 32 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count; j < yo + 32 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            global::System.Numerics.Vector.StoreUnsafe(a2_1, ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 2 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count; j < yo + 2 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 y[j] = global::System.MathF.Tanh(y[j]);
                             }
-                            global::System.Numerics.Vector.StoreUnsafe(a3_0, ref yr, (nuint)(yo + 48 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            for (int j = yo + 48 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 48 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            global::System.Numerics.Vector.StoreUnsafe(a3_0, ref yr, (nuint)(yo + 3 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 3 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 3 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 y[j] = global::System.MathF.Tanh(y[j]);
                             }
-                            global::System.Numerics.Vector.StoreUnsafe(a3_1, ref yr, (nuint)(yo + 48 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
-                            for (int j = yo + 48 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count; j < yo + 48 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            global::System.Numerics.Vector.StoreUnsafe(a3_1, ref yr, (nuint)(yo + 3 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 3 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count; j < yo + 3 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 y[j] = global::System.MathF.Tanh(y[j]);
                             }
@@ -223,23 +437,23 @@ namespace Showcase
                                 w3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 0));
                                 a3_0 = MulAdd(x0, w3, a3_0);
                             }
-                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            for (int j = yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 y[j] = global::System.MathF.Tanh(y[j]);
                             }
-                            global::System.Numerics.Vector.StoreUnsafe(a1_0, ref yr, (nuint)(yo + 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            for (int j = yo + 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            global::System.Numerics.Vector.StoreUnsafe(a1_0, ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 y[j] = global::System.MathF.Tanh(y[j]);
                             }
-                            global::System.Numerics.Vector.StoreUnsafe(a2_0, ref yr, (nuint)(yo + 32 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            for (int j = yo + 32 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 32 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            global::System.Numerics.Vector.StoreUnsafe(a2_0, ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 y[j] = global::System.MathF.Tanh(y[j]);
                             }
-                            global::System.Numerics.Vector.StoreUnsafe(a3_0, ref yr, (nuint)(yo + 48 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            for (int j = yo + 48 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 48 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            global::System.Numerics.Vector.StoreUnsafe(a3_0, ref yr, (nuint)(yo + 3 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 3 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 3 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 y[j] = global::System.MathF.Tanh(y[j]);
                             }

@@ -594,34 +594,196 @@ namespace Showcase
                 }
             }
 
-            /// <summary>dw: 72 weights, packed [groups, in/groups, kh, kw, out/groups], as IEEE 754 bits in UTF-16 code units.</summary>
-            private static global::System.ReadOnlySpan<char> Weights_Conv_dw => "\ub439\u3d48\u53f8\ubea3\u0e56\u3f0d\u53f8\u3e63\ub439\ubf48\u0419\u3f56\u76c9\u3efe\ud70a\ubea3\u1062\u3f18\u1687\u3f59\u1062\u3f38\u51ec\u3db8\u4fdf\ubf6d\u0000\ubec0\u5a1d\u3f64\u645a\ubebb\u6873\ubf51\u1eb8\ubf25\u1062\ubf58\u6666\ubf06\ub646\ubf33\u8312\u3e40\u8937\u3ec1\u2b02\u3f27\u353f\u3f7e\u45a2\ubdb6\u4fdf\ubf2d\ube77\ube1f\u2b02\ubf67\u9581\ubf63\u1687\u3f79\ufdf4\u3f54\u374c\u3d89\u5c29\ubf6f\u8312\ube40\ufdf4\ubc54\u4fdf\u3f2d\u624e\u3f30\u2f1b\ubf3d\ueb85\ubed1\u0e56\u3eed\u8312\ubdc0\u6666\u3f66\ube77\u3f7f\ua1cb\u3e85\u7ae1\u3f34\u74bc\u3f13\ub646\u3f73\u78d5\ubf49\u76c9\ubdbe\u24dd\ube06\u9ba6\ubcc4\ub646\ubf33\u020c\u3eeb\u0831\ubd2c\u6042\ubea5\u0419\ubed6\u6e98\ubf52\u9ba6\ube44\uf5c3\ubee8\ufdf4\ubf34\u624e\u3f10\ue76d\ube7b\u28f6\u3f3c\u1cac\u3f7a\ud2f2\ube8d\u851f\u3f6b\u6e98\u3f12\u0c4a\u3e82\ucccd\u3f0c\u126f\uba83\u2b02\u3ec7";
+            /// <summary>dw: 72 weights, [out, in/groups, kh, kw], as IEEE 754 bits in UTF-16 code units.</summary>
+            private static global::System.ReadOnlySpan<char> Weights_Conv_dw => "\ub439\u3d48\u0e56\u3f0d\ub439\ubf48\u76c9\u3efe\u1062\u3f18\u1062\u3f38\u4fdf\ubf6d\u5a1d\u3f64\u6873\ubf51\u53f8\ubea3\u53f8\u3e63\u0419\u3f56\ud70a\ubea3\u1687\u3f59\u51ec\u3db8\u0000\ubec0\u645a\ubebb\u1eb8\ubf25\u1062\ubf58\ub646\ubf33\u8937\u3ec1\u353f\u3f7e\u4fdf\ubf2d\u2b02\ubf67\u1687\u3f79\u374c\u3d89\u8312\ube40\u6666\ubf06\u8312\u3e40\u2b02\u3f27\u45a2\ubdb6\ube77\ube1f\u9581\ubf63\ufdf4\u3f54\u5c29\ubf6f\ufdf4\ubc54\u4fdf\u3f2d\u2f1b\ubf3d\u0e56\u3eed\u6666\u3f66\ua1cb\u3e85\u74bc\u3f13\u78d5\ubf49\u24dd\ube06\ub646\ubf33\u624e\u3f30\ueb85\ubed1\u8312\ubdc0\ube77\u3f7f\u7ae1\u3f34\ub646\u3f73\u76c9\ubdbe\u9ba6\ubcc4\u020c\u3eeb\u0831\ubd2c\u0419\ubed6\u9ba6\ube44\ufdf4\ubf34\ue76d\ube7b\u1cac\u3f7a\u851f\u3f6b\u0c4a\u3e82\u126f\uba83\u6042\ubea5\u6e98\ubf52\uf5c3\ubee8\u624e\u3f10\u28f6\u3f3c\ud2f2\ube8d\u6e98\u3f12\ucccd\u3f0c\u2b02\u3ec7";
             /// <summary>dw: 8 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_dw => "\uef9e\u3ea7\udd2f\u3f04\uc6a8\ube8b\u6873\u3ed1\u4189\ubee0\u9168\ubced\ufbe7\u3f09\u9581\u3ec3";
             public static void Conv_dw(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_dw);
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_dw);
-                for (int oy = 0; oy < 6; oy++)
+                _ = x[255];
+                _ = y[287];
+                ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+                ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
+                global::System.Span<float> t = stackalloc float[92];
+                ref float tr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(t);
+                for (int g = 0; g < 4; g++)
                 {
-                    for (int ox = 0; ox < 6; ox++)
+                    for (int oc = 0; oc <= 0; oc += 2)
                     {
-                        int yo = oy * 6 + ox;
-                        int xo = (oy * 1 - 0) * 8 + ox * 1 - 0;
-                        for (int g = 0; g < 4; g++)
+                        int channel = g * 2 + oc;
+                        int wo = channel * 9, yo = channel * 36, xg = g * 64;
+                        const int rowX = 0;
+                        int ox = 0;
+                        for (; ox <= 46 - 2 * global::System.Numerics.Vector<float>.Count; ox += 2 * global::System.Numerics.Vector<float>.Count)
                         {
-                            int oc = 0;
-                            for (; oc < 2; oc++)
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b[channel + 0]);
+                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_1 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                            int xi = xg + rowX + ox, wi = wo;
+                            for (int ic = 0; ic < 1; ic++, xi += 64, wi += 9)
                             {
-                                float acc = b[g * 2 + oc];
-                                int xi = g * 64 + xo, wi = g * 18 + oc;
-                                for (int ic = 0; ic < 1; ic++, xi += 64, wi += 18)
+                                global::System.Numerics.Vector<float> x0, x1, w0, w1;
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 1 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 0));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 1 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 1));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 1 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 2));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 1 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 3));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 9 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 9 + 1 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 4));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 10 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 10 + 1 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 5));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 5));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 16 + 1 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 6));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 6));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 17 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 17 + 1 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 7));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 7));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 18 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 18 + 1 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 8));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 8));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
+                            }
+                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref tr, (nuint)(0 * 46 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a0_1, ref tr, (nuint)(0 * 46 + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a1_0, ref tr, (nuint)(1 * 46 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a1_1, ref tr, (nuint)(1 * 46 + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                        }
+                        for (; ox <= 46 - global::System.Numerics.Vector<float>.Count; ox += global::System.Numerics.Vector<float>.Count)
+                        {
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
+                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                            int xi = xg + rowX + ox, wi = wo;
+                            for (int ic = 0; ic < 1; ic++, xi += 64, wi += 9)
+                            {
+                                global::System.Numerics.Vector<float> x0, w0, w1;
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 0));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 1));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 2));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 3));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 9 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 4));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 10 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 5));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 5));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 6));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 6));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 17 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 7));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 7));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 18 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 8));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 8));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                            }
+                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref tr, (nuint)(0 * 46 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a1_0, ref tr, (nuint)(1 * 46 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                        }
+                        for (; ox < 46; ox++)
+                        {
+                            for (int m = 0; m < 2; m++)
+                            {
+                                float sum = b[channel + m];
+                                int xi = xg + rowX + ox, wi = wo + m * 9;
+                                for (int ic = 0; ic < 1; ic++, xi += 64, wi += 9)
                                 {
-                                    acc += x[xi + 0] * w[wi + 0] + x[xi + 1] * w[wi + 2] + x[xi + 2] * w[wi + 4]
-                                         + x[xi + 8] * w[wi + 6] + x[xi + 9] * w[wi + 8] + x[xi + 10] * w[wi + 10]
-                                         + x[xi + 16] * w[wi + 12] + x[xi + 17] * w[wi + 14] + x[xi + 18] * w[wi + 16];
+                                    for (int ky = 0; ky < 3; ky++)
+                                    {
+                                        for (int kx = 0; kx < 3; kx++)
+                                        {
+                                            sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 8 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + ky * 3 + kx);
+                                        }
+                                    }
                                 }
-                                y[(g * 2 + oc) * 36 + yo] = acc;
+                                t[m * 46 + ox] = sum;
+                            }
+                        }
+                        for (int m = 0; m < 2; m++)
+                        {
+                            for (int oy = 0; oy < 6; oy++)
+                            {
+                                t.Slice(m * 46 + oy * 8, 6).CopyTo(y.Slice(yo + m * 36 + oy * 6));
                             }
                         }
                     }
@@ -674,14 +836,14 @@ namespace Showcase
                                 a3_0 = MulAdd(x0, w3, a3_0);
                                 a3_1 = MulAdd(x1, w3, a3_1);
                             }
-                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            global::System.Numerics.Vector.StoreUnsafe(a0_1, ref yr, (nuint)(yo + 0 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
-                            global::System.Numerics.Vector.StoreUnsafe(a1_0, ref yr, (nuint)(yo + 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            global::System.Numerics.Vector.StoreUnsafe(a1_1, ref yr, (nuint)(yo + 36 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
-                            global::System.Numerics.Vector.StoreUnsafe(a2_0, ref yr, (nuint)(yo + 72 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            global::System.Numerics.Vector.StoreUnsafe(a2_1, ref yr, (nuint)(yo + 72 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
-                            global::System.Numerics.Vector.StoreUnsafe(a3_0, ref yr, (nuint)(yo + 108 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            global::System.Numerics.Vector.StoreUnsafe(a3_1, ref yr, (nuint)(yo + 108 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a0_1, ref yr, (nuint)(yo + 0 * 36 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a1_0, ref yr, (nuint)(yo + 1 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a1_1, ref yr, (nuint)(yo + 1 * 36 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a2_0, ref yr, (nuint)(yo + 2 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a2_1, ref yr, (nuint)(yo + 2 * 36 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a3_0, ref yr, (nuint)(yo + 3 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a3_1, ref yr, (nuint)(yo + 3 * 36 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
                         }
                         for (; ox <= 36 - global::System.Numerics.Vector<float>.Count; ox += global::System.Numerics.Vector<float>.Count)
                         {
@@ -703,10 +865,10 @@ namespace Showcase
                                 w3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 24 + 0));
                                 a3_0 = MulAdd(x0, w3, a3_0);
                             }
-                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            global::System.Numerics.Vector.StoreUnsafe(a1_0, ref yr, (nuint)(yo + 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            global::System.Numerics.Vector.StoreUnsafe(a2_0, ref yr, (nuint)(yo + 72 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            global::System.Numerics.Vector.StoreUnsafe(a3_0, ref yr, (nuint)(yo + 108 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a1_0, ref yr, (nuint)(yo + 1 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a2_0, ref yr, (nuint)(yo + 2 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a3_0, ref yr, (nuint)(yo + 3 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
                         }
                         for (; ox < 36; ox++)
                         {

@@ -19,7 +19,7 @@ namespace Showcase
     /// Input: (6, 6, 3), channels last
     /// Total params: 190 (760 B)
     /// Total MACs: 1,080
-    /// Scratch: 144 floats (576 B); peak alive at once 144 floats, during Conv2D 'conv2d'; all activations 110 floats
+    /// Scratch: 255 floats (1020 B); peak alive at once 255 floats, during Conv2D 'conv2d'; all activations 110 floats
     /// </code>
     /// </summary>
     static partial class KerasChannelsLast
@@ -29,13 +29,13 @@ namespace Showcase
         /// <summary>The number of floats Run writes to its output.</summary>
         public const int OutputLength = 2;
         /// <summary>The number of floats of working memory Run needs, planned at build time.</summary>
-        public const int ScratchLength = 144;
+        public const int ScratchLength = 255;
         /// <summary>The input shape in memory order (channels last).</summary>
         public static global::System.ReadOnlySpan<int> InputShape => ConvGenKernels.InputShape;
         /// <summary>The output shape in memory order.</summary>
         public static global::System.ReadOnlySpan<int> OutputShape => ConvGenKernels.OutputShape;
         /// <summary>A Keras-style table of the layers: output shapes, parameters and multiply-accumulates.</summary>
-        public static string Summary => "Model: KerasChannelsLast\n=========================================================\nLayer (type)                 Output shape   Params   MACs\n---------------------------------------------------------\nconv2d (Conv2D, HardSwish)   (3, 3, 4)         112    972\nconv2d_1 (Conv2D, ELU)       (3, 3, 4)           4     36\nflatten (Flatten)            (36)                0      0\ndense (Dense, Tanh)          (2)                74     72\n=========================================================\nInput: (6, 6, 3), channels last\nTotal params: 190 (760 B)\nTotal MACs: 1,080\nScratch: 144 floats (576 B); peak alive at once 144 floats, during Conv2D 'conv2d'; all activations 110 floats\n";
+        public static string Summary => "Model: KerasChannelsLast\n=========================================================\nLayer (type)                 Output shape   Params   MACs\n---------------------------------------------------------\nconv2d (Conv2D, HardSwish)   (3, 3, 4)         112    972\nconv2d_1 (Conv2D, ELU)       (3, 3, 4)           4     36\nflatten (Flatten)            (36)                0      0\ndense (Dense, Tanh)          (2)                74     72\n=========================================================\nInput: (6, 6, 3), channels last\nTotal params: 190 (760 B)\nTotal MACs: 1,080\nScratch: 255 floats (1020 B); peak alive at once 255 floats, during Conv2D 'conv2d'; all activations 110 floats\n";
 
         /// <summary>Runs the network on <paramref name="input"/> and writes the result to <paramref name="output"/>, using <paramref name="scratch"/> as working memory. Allocates nothing.</summary>
         /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs.</exception>
@@ -44,9 +44,10 @@ namespace Showcase
             if (input.Length != InputLength) ConvGenKernels.ThrowLength(nameof(input), "exactly", InputLength, input.Length);
             if (output.Length != OutputLength) ConvGenKernels.ThrowLength(nameof(output), "exactly", OutputLength, output.Length);
             if (scratch.Length < ScratchLength) ConvGenKernels.ThrowLength(nameof(scratch), "at least", ScratchLength, scratch.Length);
-            ConvGenKernels.ToChannelsFirst(input, scratch.Slice(0, 108));
-            ConvGenKernels.Conv_conv2d(scratch.Slice(0, 108), scratch.Slice(108, 36));
-            ConvGenKernels.Conv_conv2d_1(scratch.Slice(108, 36), scratch.Slice(0, 36));
+            ConvGenKernels.ToChannelsFirst(input, scratch.Slice(147, 108));
+            ConvGenKernels.Pad_conv2d(scratch.Slice(147, 108), scratch.Slice(0, 147));
+            ConvGenKernels.Conv_conv2d(scratch.Slice(0, 147), scratch.Slice(147, 36));
+            ConvGenKernels.Conv_conv2d_1(scratch.Slice(147, 36), scratch.Slice(0, 36));
             ConvGenKernels.ToChannelsLast_flatten(scratch.Slice(0, 36), scratch.Slice(36, 36));
             ConvGenKernels.Dense_dense(scratch.Slice(36, 36), output);
         }
@@ -91,6 +92,19 @@ namespace Showcase
                 }
             }
 
+            public static void Pad_conv2d(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
+            {
+                y.Slice(0, 147).Clear();
+                for (int c = 0; c < 3; c++)
+                {
+                    for (int row = 0; row < 6; row++)
+                    {
+                        int from = (c * 6 + row) * 6, to = (c * 7 + row * 1 + 0) * 7 + 0;
+                        x.Slice(from + 0, 6).CopyTo(y.Slice(to + 0));
+                    }
+                }
+            }
+
             /// <summary>conv2d: 108 weights, packed [groups, in/groups, kh, kw, out/groups], as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Weights_Conv_conv2d => "\u6873\u3ed1\ud4fe\ubef8\ua1cb\u3f25\ua1cb\u3e45\u47ae\ubee1\uc28f\u3f55\u8d50\ubf17\u8d50\ubf77\u3127\u3f48\u0419\u3f76\uc49c\u3ea0\u9581\u3ec3\u4396\u3e8b\u74bc\ubd13\u0831\u3eec\u5810\ubeb9\u7ae1\u3f54\u8d50\ube97\u70a4\u3ebd\u4fdf\u3f4d\u3b64\u3e5f\u0a3d\ubf57\ud917\u3e8e\uac08\u3f7c\u0000\u3f00\ua3d7\ubf70\udf3b\u3e4f\ua5e3\ubd1b\u45a2\u3eb6\u51ec\ubf18\u374c\ubf29\u9db2\u3f4f\uf7cf\u3f53\ud0e5\u3f42\u8b44\ube6c\ufbe7\u3e29\u74bc\ubed3\u24dd\ubf26\ucac1\u3ee1\uac08\ubf5c\u8b44\ubeec\u3b64\ubddf\u0625\ubf61\ua1cb\ubf25\u0e56\u3e2d\u1062\ubf38\u147b\ubf6e\uc8b4\ubf76\ube77\u3f7f\u5810\ubf59\u6a7f\u3dbc\ub021\u3ef2\uf3b6\u3f3d\ufbe7\ube29\ubc6a\u3f14\u1cac\u3f3a\u8f5c\u3f42\u78d5\u3ee9\u5a1d\ube64\ua3d7\u3ef0\u3d71\ubf0a\u4396\u3ecb\ud70a\ubba3\u7efa\u3e6a\ud70a\u3ea3\u9168\ubded\u72b0\u3f48\u26e9\ubeb1\ue76d\ubebb\u5e35\ubf3a\u6042\ubbe5\u8b44\u3f2c\u020c\ubf0b\ub646\u3df3\u7ae1\u3f34\u7efa\u3e6a\u24dd\ube86\u74bc\u3e13\uac08\ubf3c\u4fdf\ube8d\ueb85\u3f51\ud2f2\u3ecd\u0e56\u3f6d\ufdf4\ubf74\ucccd\u3f4c\ub021\u3ef2\u624e\u3ed0\u45a2\u3f16\u8106\u3e15\u0000\u3e80\ua3d7\ube70\uf5c3\u3e28\ue354\u3e25\ub646\ubdf3\u4fdf\u3f2d\ufdf4\ubf54\u4bc7\u3f57\udb23\ubef9\u1cac\ubf7a\uc6a8\ubecb\ufbe7\u3ea9\u5e35\ubf1a\u4fdf\ube0d\uac08\u3f1c\u6e98\u3f32\u1062\u3ed8\u6666\u3f66\u5a1d\ubee4";
             /// <summary>conv2d: 4 biases, as IEEE 754 bits in UTF-16 code units.</summary>
@@ -99,65 +113,462 @@ namespace Showcase
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv2d);
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv2d);
+                _ = x[146];
+                _ = w[107];
+                ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
+                global::System.Span<float> lanes = stackalloc float[global::System.Numerics.Vector<float>.Count];
                 for (int oy = 0; oy < 3; oy++)
                 {
-                    for (int ox = 0; ox < 3; ox++)
+                    int ox = 0;
+                    for (; ox <= 1; ox += 2)
                     {
-                        int yo = oy * 3 + ox;
-                        if (oy < 0 || oy >= 2 || ox < 0 || ox >= 2)
+                        int yo = oy * 3 + ox, xo = oy * 14 + ox * 2;
+                        for (int g = 0; g < 1; g++)
                         {
-                            for (int channel = 0; channel < 4; channel++)
+                            int oc = 0;
+                            for (; oc <= 4 - 4 * global::System.Numerics.Vector<float>.Count; oc += 4 * global::System.Numerics.Vector<float>.Count)
                             {
-                                const int group = 0; int o = channel;
-                                float sum = b[channel];
-                                for (int ic = 0; ic < 3; ic++)
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a1_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a2_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a3_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count));
+                                int xi = g * 147 + xo, wi = g * 108 + oc;
+                                for (int ic = 0; ic < 3; ic++, xi += 49, wi += 36)
                                 {
-                                    for (int ky = 0; ky < 3; ky++)
+                                    global::System.Numerics.Vector<float> w0, w1, w2, w3, x0, x1;
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 2));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    a3_1 = MulAdd(x1, w3, a3_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 2));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    a3_1 = MulAdd(x1, w3, a3_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 2));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    a3_1 = MulAdd(x1, w3, a3_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 7 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 7 + 2));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    a3_1 = MulAdd(x1, w3, a3_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 2));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    a3_1 = MulAdd(x1, w3, a3_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 2));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    a3_1 = MulAdd(x1, w3, a3_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 14 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 14 + 2));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    a3_1 = MulAdd(x1, w3, a3_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 15 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 15 + 2));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    a3_1 = MulAdd(x1, w3, a3_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 2));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
+                                    a3_1 = MulAdd(x1, w3, a3_1);
+                                }
+                                (a0_0).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 9 + yo + 0] = (lanes[j] * global::System.MathF.Min(global::System.MathF.Max(lanes[j] + 3f, 0f), 6f) * (1f / 6f));
+                                }
+                                (a0_1).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 9 + yo + 1] = (lanes[j] * global::System.MathF.Min(global::System.MathF.Max(lanes[j] + 3f, 0f), 6f) * (1f / 6f));
+                                }
+                                (a1_0).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count + j) * 9 + yo + 0] = (lanes[j] * global::System.MathF.Min(global::System.MathF.Max(lanes[j] + 3f, 0f), 6f) * (1f / 6f));
+                                }
+                                (a1_1).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count + j) * 9 + yo + 1] = (lanes[j] * global::System.MathF.Min(global::System.MathF.Max(lanes[j] + 3f, 0f), 6f) * (1f / 6f));
+                                }
+                                (a2_0).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count + j) * 9 + yo + 0] = (lanes[j] * global::System.MathF.Min(global::System.MathF.Max(lanes[j] + 3f, 0f), 6f) * (1f / 6f));
+                                }
+                                (a2_1).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count + j) * 9 + yo + 1] = (lanes[j] * global::System.MathF.Min(global::System.MathF.Max(lanes[j] + 3f, 0f), 6f) * (1f / 6f));
+                                }
+                                (a3_0).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count + j) * 9 + yo + 0] = (lanes[j] * global::System.MathF.Min(global::System.MathF.Max(lanes[j] + 3f, 0f), 6f) * (1f / 6f));
+                                }
+                                (a3_1).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count + j) * 9 + yo + 1] = (lanes[j] * global::System.MathF.Min(global::System.MathF.Max(lanes[j] + 3f, 0f), 6f) * (1f / 6f));
+                                }
+                            }
+                            for (; oc <= 4 - global::System.Numerics.Vector<float>.Count; oc += global::System.Numerics.Vector<float>.Count)
+                            {
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
+                                int xi = g * 147 + xo, wi = g * 108 + oc;
+                                for (int ic = 0; ic < 3; ic++, xi += 49, wi += 36)
+                                {
+                                    global::System.Numerics.Vector<float> w0, x0, x1;
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 2));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 2));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 2));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 7 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 7 + 2));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 2));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 2));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 14 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 14 + 2));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 15 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 15 + 2));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 2));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                }
+                                (a0_0).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 9 + yo + 0] = (lanes[j] * global::System.MathF.Min(global::System.MathF.Max(lanes[j] + 3f, 0f), 6f) * (1f / 6f));
+                                }
+                                (a0_1).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 9 + yo + 1] = (lanes[j] * global::System.MathF.Min(global::System.MathF.Max(lanes[j] + 3f, 0f), 6f) * (1f / 6f));
+                                }
+                            }
+                            for (; oc < 4; oc++)
+                            {
+                                for (int q = 0; q < 2; q++)
+                                {
+                                    float sum = b[g * 4 + oc];
+                                    int xi = g * 147 + xo + q * 2, wi = g * 108 + oc;
+                                    for (int ic = 0; ic < 3; ic++, xi += 49, wi += 36)
                                     {
-                                        int iy = oy * 2 - 0 + ky * 1;
-                                        if ((uint)iy >= 6u) continue;
-                                        for (int kx = 0; kx < 3; kx++)
+                                        for (int ky = 0; ky < 3; ky++)
                                         {
-                                            int ix = ox * 2 - 0 + kx * 1;
-                                            if ((uint)ix >= 6u) continue;
-                                            sum += x[(group * 3 + ic) * 36 + iy * 6 + ix] * w[(((group * 3 + ic) * 3 + ky) * 3 + kx) * 4 + o];
+                                            for (int kx = 0; kx < 3; kx++)
+                                            {
+                                                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 7 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + (ky * 3 + kx) * 4);
+                                            }
                                         }
                                     }
+                                    y[(g * 4 + oc) * 9 + yo + q] = (sum * global::System.MathF.Min(global::System.MathF.Max(sum + 3f, 0f), 6f) * (1f / 6f));
                                 }
-                                y[channel * 9 + yo] = (sum * global::System.MathF.Min(global::System.MathF.Max(sum + 3f, 0f), 6f) * (1f / 6f));
-                            }
-                            continue;
-                        }
-                        int xo = (oy * 2 - 0) * 6 + ox * 2 - 0;
-                        const int g = 0;
-                        int oc = 0;
-                        for (; oc <= 4 - global::System.Numerics.Vector<float>.Count; oc += global::System.Numerics.Vector<float>.Count)
-                        {
-                            global::System.Numerics.Vector<float> acc = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc));
-                            int xi = g * 108 + xo, wi = g * 108 + oc;
-                            for (int ic = 0; ic < 3; ic++, xi += 36, wi += 36)
-                            {
-                                acc += new global::System.Numerics.Vector<float>(x[xi + 0]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 0)) + new global::System.Numerics.Vector<float>(x[xi + 1]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 4)) + new global::System.Numerics.Vector<float>(x[xi + 2]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 8))
-                                     + new global::System.Numerics.Vector<float>(x[xi + 6]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 12)) + new global::System.Numerics.Vector<float>(x[xi + 7]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 16)) + new global::System.Numerics.Vector<float>(x[xi + 8]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 20))
-                                     + new global::System.Numerics.Vector<float>(x[xi + 12]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 24)) + new global::System.Numerics.Vector<float>(x[xi + 13]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 28)) + new global::System.Numerics.Vector<float>(x[xi + 14]) * new global::System.Numerics.Vector<float>(w.Slice(wi + 32));
-                            }
-                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                            {
-                                float v = acc[j];
-                                y[(g * 4 + oc + j) * 9 + yo] = (v * global::System.MathF.Min(global::System.MathF.Max(v + 3f, 0f), 6f) * (1f / 6f));
                             }
                         }
-                        for (; oc < 4; oc++)
+                    }
+                    for (; ox < 3; ox++)
+                    {
+                        int yo = oy * 3 + ox, xo = oy * 14 + ox * 2;
+                        for (int g = 0; g < 1; g++)
                         {
-                            float acc = b[g * 4 + oc];
-                            int xi = g * 108 + xo, wi = g * 108 + oc;
-                            for (int ic = 0; ic < 3; ic++, xi += 36, wi += 36)
+                            int oc = 0;
+                            for (; oc <= 4 - 4 * global::System.Numerics.Vector<float>.Count; oc += 4 * global::System.Numerics.Vector<float>.Count)
                             {
-                                acc += x[xi + 0] * w[wi + 0] + x[xi + 1] * w[wi + 4] + x[xi + 2] * w[wi + 8]
-                                     + x[xi + 6] * w[wi + 12] + x[xi + 7] * w[wi + 16] + x[xi + 8] * w[wi + 20]
-                                     + x[xi + 12] * w[wi + 24] + x[xi + 13] * w[wi + 28] + x[xi + 14] * w[wi + 32];
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count));
+                                int xi = g * 147 + xo, wi = g * 108 + oc;
+                                for (int ic = 0; ic < 3; ic++, xi += 49, wi += 36)
+                                {
+                                    global::System.Numerics.Vector<float> w0, w1, w2, w3, x0;
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 7 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 14 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 15 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 1 * global::System.Numerics.Vector<float>.Count));
+                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 2 * global::System.Numerics.Vector<float>.Count));
+                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 3 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                }
+                                (a0_0).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 9 + yo + 0] = (lanes[j] * global::System.MathF.Min(global::System.MathF.Max(lanes[j] + 3f, 0f), 6f) * (1f / 6f));
+                                }
+                                (a1_0).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count + j) * 9 + yo + 0] = (lanes[j] * global::System.MathF.Min(global::System.MathF.Max(lanes[j] + 3f, 0f), 6f) * (1f / 6f));
+                                }
+                                (a2_0).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count + j) * 9 + yo + 0] = (lanes[j] * global::System.MathF.Min(global::System.MathF.Max(lanes[j] + 3f, 0f), 6f) * (1f / 6f));
+                                }
+                                (a3_0).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count + j) * 9 + yo + 0] = (lanes[j] * global::System.MathF.Min(global::System.MathF.Max(lanes[j] + 3f, 0f), 6f) * (1f / 6f));
+                                }
                             }
-                            y[(g * 4 + oc) * 9 + yo] = (acc * global::System.MathF.Min(global::System.MathF.Max(acc + 3f, 0f), 6f) * (1f / 6f));
+                            for (; oc <= 4 - global::System.Numerics.Vector<float>.Count; oc += global::System.Numerics.Vector<float>.Count)
+                            {
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
+                                int xi = g * 147 + xo, wi = g * 108 + oc;
+                                for (int ic = 0; ic < 3; ic++, xi += 49, wi += 36)
+                                {
+                                    global::System.Numerics.Vector<float> w0, x0;
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 7 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 14 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 15 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                }
+                                (a0_0).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 9 + yo + 0] = (lanes[j] * global::System.MathF.Min(global::System.MathF.Max(lanes[j] + 3f, 0f), 6f) * (1f / 6f));
+                                }
+                            }
+                            for (; oc < 4; oc++)
+                            {
+                                for (int q = 0; q < 1; q++)
+                                {
+                                    float sum = b[g * 4 + oc];
+                                    int xi = g * 147 + xo + q * 2, wi = g * 108 + oc;
+                                    for (int ic = 0; ic < 3; ic++, xi += 49, wi += 36)
+                                    {
+                                        for (int ky = 0; ky < 3; ky++)
+                                        {
+                                            for (int kx = 0; kx < 3; kx++)
+                                            {
+                                                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 7 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + (ky * 3 + kx) * 4);
+                                            }
+                                        }
+                                    }
+                                    y[(g * 4 + oc) * 9 + yo + q] = (sum * global::System.MathF.Min(global::System.MathF.Max(sum + 3f, 0f), 6f) * (1f / 6f));
+                                }
+                            }
                         }
                     }
                 }
@@ -198,23 +609,23 @@ namespace Showcase
                                 a0_2 = MulAdd(x2, w0, a0_2);
                                 a0_3 = MulAdd(x3, w0, a0_3);
                             }
-                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            for (int j = yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 * 9 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 0 * 9 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 0 * 9 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 y[j] = (y[j] > 0f ? y[j] : 1f * (global::System.MathF.Exp(y[j]) - 1f));
                             }
-                            global::System.Numerics.Vector.StoreUnsafe(a0_1, ref yr, (nuint)(yo + 0 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
-                            for (int j = yo + 0 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count; j < yo + 0 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            global::System.Numerics.Vector.StoreUnsafe(a0_1, ref yr, (nuint)(yo + 0 * 9 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 0 * 9 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count; j < yo + 0 * 9 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 y[j] = (y[j] > 0f ? y[j] : 1f * (global::System.MathF.Exp(y[j]) - 1f));
                             }
-                            global::System.Numerics.Vector.StoreUnsafe(a0_2, ref yr, (nuint)(yo + 0 + rowY + ox + 2 * global::System.Numerics.Vector<float>.Count));
-                            for (int j = yo + 0 + rowY + ox + 2 * global::System.Numerics.Vector<float>.Count; j < yo + 0 + rowY + ox + 2 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            global::System.Numerics.Vector.StoreUnsafe(a0_2, ref yr, (nuint)(yo + 0 * 9 + rowY + ox + 2 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 0 * 9 + rowY + ox + 2 * global::System.Numerics.Vector<float>.Count; j < yo + 0 * 9 + rowY + ox + 2 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 y[j] = (y[j] > 0f ? y[j] : 1f * (global::System.MathF.Exp(y[j]) - 1f));
                             }
-                            global::System.Numerics.Vector.StoreUnsafe(a0_3, ref yr, (nuint)(yo + 0 + rowY + ox + 3 * global::System.Numerics.Vector<float>.Count));
-                            for (int j = yo + 0 + rowY + ox + 3 * global::System.Numerics.Vector<float>.Count; j < yo + 0 + rowY + ox + 3 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            global::System.Numerics.Vector.StoreUnsafe(a0_3, ref yr, (nuint)(yo + 0 * 9 + rowY + ox + 3 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 0 * 9 + rowY + ox + 3 * global::System.Numerics.Vector<float>.Count; j < yo + 0 * 9 + rowY + ox + 3 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 y[j] = (y[j] > 0f ? y[j] : 1f * (global::System.MathF.Exp(y[j]) - 1f));
                             }
@@ -230,8 +641,8 @@ namespace Showcase
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
                                 a0_0 = MulAdd(x0, w0, a0_0);
                             }
-                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            for (int j = yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 * 9 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 0 * 9 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 0 * 9 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 y[j] = (y[j] > 0f ? y[j] : 1f * (global::System.MathF.Exp(y[j]) - 1f));
                             }

@@ -201,10 +201,10 @@ namespace Showcase
                                     a1_0 = MulAdd(x0, w1, a1_0);
                                     a1_1 = MulAdd(x1, w1, a1_1);
                                 }
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_1, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 0 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 144 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_1, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 144 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 0 * 144 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_1, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 0 * 144 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 1 * 144 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_1, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 1 * 144 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
                             }
                             for (; ox <= 12 - global::System.Numerics.Vector<float>.Count; ox += global::System.Numerics.Vector<float>.Count)
                             {
@@ -260,8 +260,8 @@ namespace Showcase
                                     w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 8));
                                     a1_0 = MulAdd(x0, w1, a1_0);
                                 }
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 0 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 144 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 0 * 144 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 1 * 144 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
                             }
                             for (; ox < 12; ox++)
                             {

@@ -62,7 +62,18 @@ namespace Showcase
                 throw new global::System.ArgumentException($"{name} must hold {rule} {expected} floats but holds {actual}.", name);
             }
 
-            /// <summary>conv2d: 9 weights, packed [groups, in/groups, kh, kw, out/groups], as IEEE 754 bits in UTF-16 code units.</summary>
+            /// <summary>a * b + c, fused (one rounding) where the hardware has it.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Numerics.Vector<float> MulAdd(global::System.Numerics.Vector<float> a, global::System.Numerics.Vector<float> b, global::System.Numerics.Vector<float> c)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported || global::System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported)
+                    return global::System.Numerics.Vector.FusedMultiplyAdd(a, b, c);
+                #endif
+                return a * b + c;
+            }
+
+            /// <summary>conv2d: 9 weights, [out, in/groups, kh, kw], as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Weights_Conv_conv2d => "\u0000\u0000\u0000\u3f80\u0000\u0000\u0000\u0000\u0000\u3f80\u0000\u0000\u0000\u0000\u0000\u3f80\u0000\u0000";
             /// <summary>conv2d: 1 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_conv2d => "\u0000\u0000";
@@ -70,25 +81,177 @@ namespace Showcase
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv2d);
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv2d);
-                for (int oy = 0; oy < 6; oy++)
+                _ = x[63];
+                _ = y[35];
+                ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+                ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
+                global::System.Span<float> t = stackalloc float[46];
+                ref float tr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(t);
+                for (int g = 0; g < 1; g++)
                 {
-                    for (int ox = 0; ox < 6; ox++)
+                    for (int oc = 0; oc <= 0; oc += 1)
                     {
-                        int yo = oy * 6 + ox;
-                        int xo = (oy * 1 - 0) * 8 + ox * 1 - 0;
-                        const int g = 0;
-                        int oc = 0;
-                        for (; oc < 1; oc++)
+                        int channel = g * 1 + oc;
+                        int wo = channel * 9, yo = channel * 36, xg = g * 64;
+                        const int rowX = 0;
+                        int ox = 0;
+                        for (; ox <= 46 - 4 * global::System.Numerics.Vector<float>.Count; ox += 4 * global::System.Numerics.Vector<float>.Count)
                         {
-                            float acc = b[g * 1 + oc];
-                            int xi = g * 64 + xo, wi = g * 9 + oc;
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_2 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_3 = new global::System.Numerics.Vector<float>(b[channel + 0]);
+                            int xi = xg + rowX + ox, wi = wo;
                             for (int ic = 0; ic < 1; ic++, xi += 64, wi += 9)
                             {
-                                acc += x[xi + 0] * w[wi + 0] + x[xi + 1] * w[wi + 1] + x[xi + 2] * w[wi + 2]
-                                     + x[xi + 8] * w[wi + 3] + x[xi + 9] * w[wi + 4] + x[xi + 10] * w[wi + 5]
-                                     + x[xi + 16] * w[wi + 6] + x[xi + 17] * w[wi + 7] + x[xi + 18] * w[wi + 8];
+                                global::System.Numerics.Vector<float> x0, x1, x2, x3, w0;
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 1 * global::System.Numerics.Vector<float>.Count));
+                                x2 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 2 * global::System.Numerics.Vector<float>.Count));
+                                x3 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 3 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 1 * global::System.Numerics.Vector<float>.Count));
+                                x2 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 2 * global::System.Numerics.Vector<float>.Count));
+                                x3 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 3 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 1 * global::System.Numerics.Vector<float>.Count));
+                                x2 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 2 * global::System.Numerics.Vector<float>.Count));
+                                x3 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 3 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 1 * global::System.Numerics.Vector<float>.Count));
+                                x2 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 2 * global::System.Numerics.Vector<float>.Count));
+                                x3 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 3 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 9 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 9 + 1 * global::System.Numerics.Vector<float>.Count));
+                                x2 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 9 + 2 * global::System.Numerics.Vector<float>.Count));
+                                x3 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 9 + 3 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 10 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 10 + 1 * global::System.Numerics.Vector<float>.Count));
+                                x2 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 10 + 2 * global::System.Numerics.Vector<float>.Count));
+                                x3 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 10 + 3 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 5));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 16 + 1 * global::System.Numerics.Vector<float>.Count));
+                                x2 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 16 + 2 * global::System.Numerics.Vector<float>.Count));
+                                x3 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 16 + 3 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 6));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 17 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 17 + 1 * global::System.Numerics.Vector<float>.Count));
+                                x2 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 17 + 2 * global::System.Numerics.Vector<float>.Count));
+                                x3 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 17 + 3 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 7));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 18 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 18 + 1 * global::System.Numerics.Vector<float>.Count));
+                                x2 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 18 + 2 * global::System.Numerics.Vector<float>.Count));
+                                x3 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 18 + 3 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 8));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                a0_3 = MulAdd(x3, w0, a0_3);
                             }
-                            y[(g * 1 + oc) * 36 + yo] = acc;
+                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref tr, (nuint)(0 * 46 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a0_1, ref tr, (nuint)(0 * 46 + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a0_2, ref tr, (nuint)(0 * 46 + ox + 2 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a0_3, ref tr, (nuint)(0 * 46 + ox + 3 * global::System.Numerics.Vector<float>.Count));
+                        }
+                        for (; ox <= 46 - global::System.Numerics.Vector<float>.Count; ox += global::System.Numerics.Vector<float>.Count)
+                        {
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
+                            int xi = xg + rowX + ox, wi = wo;
+                            for (int ic = 0; ic < 1; ic++, xi += 64, wi += 9)
+                            {
+                                global::System.Numerics.Vector<float> x0, w0;
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 9 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 10 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 5));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 6));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 17 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 7));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 18 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 8));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                            }
+                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref tr, (nuint)(0 * 46 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                        }
+                        for (; ox < 46; ox++)
+                        {
+                            for (int m = 0; m < 1; m++)
+                            {
+                                float sum = b[channel + m];
+                                int xi = xg + rowX + ox, wi = wo + m * 9;
+                                for (int ic = 0; ic < 1; ic++, xi += 64, wi += 9)
+                                {
+                                    for (int ky = 0; ky < 3; ky++)
+                                    {
+                                        for (int kx = 0; kx < 3; kx++)
+                                        {
+                                            sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 8 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + ky * 3 + kx);
+                                        }
+                                    }
+                                }
+                                t[m * 46 + ox] = sum;
+                            }
+                        }
+                        for (int m = 0; m < 1; m++)
+                        {
+                            for (int oy = 0; oy < 6; oy++)
+                            {
+                                t.Slice(m * 46 + oy * 8, 6).CopyTo(y.Slice(yo + m * 36 + oy * 6));
+                            }
                         }
                     }
                 }
