@@ -242,7 +242,14 @@ internal static class ConvEmitter
             if (vectors > 1)
                 using (w.Open($"for (; ox <= {I(width)} - {V}.Count; ox += {V}.Count)"))
                     VectorBlock(channels, 1);
-            using (w.Open($"for (; ox < {I(width)}; ox++)"))
+            // The positions left over: one more vector ending at the row's end, overlapping outputs already
+            // written (recomputed to the same values); scalar only when the row is shorter than a vector.
+            using (w.Open($"if (ox < {I(width)} && {I(width)} >= {V}.Count)"))
+            {
+                w.Line($"ox = {I(width)} - {V}.Count;");
+                VectorBlock(channels, 1);
+            }
+            using (w.Open($"else for (; ox < {I(width)}; ox++)"))
                 ScalarPosition(channels);
         }
 
@@ -450,7 +457,13 @@ internal static class ConvEmitter
                     Block(4, positions);
                 using (w.Open($"for (; oc <= {I(outPerGroup)} - {V}.Count; oc += {V}.Count)"))
                     Block(1, positions);
-                using (w.Open($"for (; oc < {I(outPerGroup)}; oc++)"))
+                // Channels left over: one more vector ending at the last channel, overlapping (same values again).
+                using (w.Open($"if (oc < {I(outPerGroup)} && {I(outPerGroup)} >= {V}.Count)"))
+                {
+                    w.Line($"oc = {I(outPerGroup)} - {V}.Count;");
+                    Block(1, positions);
+                }
+                using (w.Open($"else for (; oc < {I(outPerGroup)}; oc++)"))
                 using (w.Open($"for (int q = 0; q < {I(positions)}; q++)"))
                 {
                     w.Line(bias is not null ? $"float sum = b[g * {I(outPerGroup)} + oc];" : "float sum = 0f;");

@@ -300,7 +300,85 @@ namespace Showcase
                             global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(1 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
                             global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(2 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
                         }
-                        for (; ox < 22; ox++)
+                        if (ox < 22 && 22 >= global::System.Numerics.Vector<float>.Count)
+                        {
+                            ox = 22 - global::System.Numerics.Vector<float>.Count;
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
+                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                            global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]);
+                            int xi = xg + rowX + ox, wi = wo;
+                            for (int ic = 0; ic < 2; ic++, xi += 36, wi += 9)
+                            {
+                                global::System.Numerics.Vector<float> x0, w0, w1, w2;
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 0));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 0));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 1));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 1));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 2));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 2));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 6 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 3));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 3));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 7 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 4));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 4));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 5));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 5));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 5));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 6));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 6));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 6));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 13 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 7));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 7));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 7));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 14 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 8));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 8));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 8));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                            }
+                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(0 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(1 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(2 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                        }
+                        else for (; ox < 22; ox++)
                         {
                             for (int m = 0; m < 3; m++)
                             {
@@ -458,7 +536,49 @@ namespace Showcase
                                 y[j] = global::System.MathF.Tanh(y[j]);
                             }
                         }
-                        for (; ox < 16; ox++)
+                        if (ox < 16 && 16 >= global::System.Numerics.Vector<float>.Count)
+                        {
+                            ox = 16 - global::System.Numerics.Vector<float>.Count;
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
+                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                            global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]);
+                            global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b[channel + 3]);
+                            int xi = xg + rowX + ox, wi = wo;
+                            for (int ic = 0; ic < 3; ic++, xi += 16, wi += 1)
+                            {
+                                global::System.Numerics.Vector<float> x0, w0, w1, w2, w3;
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 3 + 0));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 6 + 0));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                w3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 0));
+                                a3_0 = MulAdd(x0, w3, a3_0);
+                            }
+                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                y[j] = global::System.MathF.Tanh(y[j]);
+                            }
+                            global::System.Numerics.Vector.StoreUnsafe(a1_0, ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                y[j] = global::System.MathF.Tanh(y[j]);
+                            }
+                            global::System.Numerics.Vector.StoreUnsafe(a2_0, ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                y[j] = global::System.MathF.Tanh(y[j]);
+                            }
+                            global::System.Numerics.Vector.StoreUnsafe(a3_0, ref yr, (nuint)(yo + 3 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 3 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 3 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                y[j] = global::System.MathF.Tanh(y[j]);
+                            }
+                        }
+                        else for (; ox < 16; ox++)
                         {
                             for (int m = 0; m < 4; m++)
                             {

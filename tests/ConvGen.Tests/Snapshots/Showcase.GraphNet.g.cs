@@ -376,7 +376,72 @@ namespace Showcase
                                     y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 1] = lanes[j];
                                 }
                             }
-                            for (; oc < 4; oc++)
+                            if (oc < 4 && 4 >= global::System.Numerics.Vector<float>.Count)
+                            {
+                                oc = 4 - global::System.Numerics.Vector<float>.Count;
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
+                                int xi = g * 128 + xo, wi = g * 72 + oc;
+                                for (int ic = 0; ic < 2; ic++, xi += 64, wi += 36)
+                                {
+                                    global::System.Numerics.Vector<float> w0, x0, x1;
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                }
+                                (global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
+                                }
+                                (global::System.Numerics.Vector.Max(a0_1, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 1] = lanes[j];
+                                }
+                            }
+                            else for (; oc < 4; oc++)
                             {
                                 for (int q = 0; q < 2; q++)
                                 {
@@ -557,7 +622,49 @@ namespace Showcase
                                     y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
                                 }
                             }
-                            for (; oc < 4; oc++)
+                            if (oc < 4 && 4 >= global::System.Numerics.Vector<float>.Count)
+                            {
+                                oc = 4 - global::System.Numerics.Vector<float>.Count;
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
+                                int xi = g * 128 + xo, wi = g * 72 + oc;
+                                for (int ic = 0; ic < 2; ic++, xi += 64, wi += 36)
+                                {
+                                    global::System.Numerics.Vector<float> w0, x0;
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                }
+                                (global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
+                                }
+                            }
+                            else for (; oc < 4; oc++)
                             {
                                 for (int q = 0; q < 1; q++)
                                 {
@@ -760,7 +867,65 @@ namespace Showcase
                             global::System.Numerics.Vector.StoreUnsafe(a0_0, ref tr, (nuint)(0 * 46 + ox + 0 * global::System.Numerics.Vector<float>.Count));
                             global::System.Numerics.Vector.StoreUnsafe(a1_0, ref tr, (nuint)(1 * 46 + ox + 0 * global::System.Numerics.Vector<float>.Count));
                         }
-                        for (; ox < 46; ox++)
+                        if (ox < 46 && 46 >= global::System.Numerics.Vector<float>.Count)
+                        {
+                            ox = 46 - global::System.Numerics.Vector<float>.Count;
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
+                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                            int xi = xg + rowX + ox, wi = wo;
+                            for (int ic = 0; ic < 1; ic++, xi += 64, wi += 9)
+                            {
+                                global::System.Numerics.Vector<float> x0, w0, w1;
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 0));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 1));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 2));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 3));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 9 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 4));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 10 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 5));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 5));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 6));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 6));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 17 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 7));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 7));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 18 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 8));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 8));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                            }
+                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref tr, (nuint)(0 * 46 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a1_0, ref tr, (nuint)(1 * 46 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                        }
+                        else for (; ox < 46; ox++)
                         {
                             for (int m = 0; m < 2; m++)
                             {
@@ -870,7 +1035,33 @@ namespace Showcase
                             global::System.Numerics.Vector.StoreUnsafe(a2_0, ref yr, (nuint)(yo + 2 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
                             global::System.Numerics.Vector.StoreUnsafe(a3_0, ref yr, (nuint)(yo + 3 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
                         }
-                        for (; ox < 36; ox++)
+                        if (ox < 36 && 36 >= global::System.Numerics.Vector<float>.Count)
+                        {
+                            ox = 36 - global::System.Numerics.Vector<float>.Count;
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
+                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                            global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]);
+                            global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b[channel + 3]);
+                            int xi = xg + rowX + ox, wi = wo;
+                            for (int ic = 0; ic < 8; ic++, xi += 36, wi += 1)
+                            {
+                                global::System.Numerics.Vector<float> x0, w0, w1, w2, w3;
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 8 + 0));
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 16 + 0));
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                w3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 24 + 0));
+                                a3_0 = MulAdd(x0, w3, a3_0);
+                            }
+                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a1_0, ref yr, (nuint)(yo + 1 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a2_0, ref yr, (nuint)(yo + 2 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a3_0, ref yr, (nuint)(yo + 3 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                        }
+                        else for (; ox < 36; ox++)
                         {
                             for (int m = 0; m < 4; m++)
                             {
@@ -1229,7 +1420,72 @@ namespace Showcase
                                     y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 1] = lanes[j];
                                 }
                             }
-                            for (; oc < 4; oc++)
+                            if (oc < 4 && 4 >= global::System.Numerics.Vector<float>.Count)
+                            {
+                                oc = 4 - global::System.Numerics.Vector<float>.Count;
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
+                                int xi = g * 256 + xo, wi = g * 144 + oc;
+                                for (int ic = 0; ic < 4; ic++, xi += 64, wi += 36)
+                                {
+                                    global::System.Numerics.Vector<float> w0, x0, x1;
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 1));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                }
+                                (a0_0).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
+                                }
+                                (a0_1).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 1] = lanes[j];
+                                }
+                            }
+                            else for (; oc < 4; oc++)
                             {
                                 for (int q = 0; q < 2; q++)
                                 {
@@ -1410,7 +1666,49 @@ namespace Showcase
                                     y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
                                 }
                             }
-                            for (; oc < 4; oc++)
+                            if (oc < 4 && 4 >= global::System.Numerics.Vector<float>.Count)
+                            {
+                                oc = 4 - global::System.Numerics.Vector<float>.Count;
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
+                                int xi = g * 256 + xo, wi = g * 144 + oc;
+                                for (int ic = 0; ic < 4; ic++, xi += 64, wi += 36)
+                                {
+                                    global::System.Numerics.Vector<float> w0, x0;
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                }
+                                (a0_0).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
+                                }
+                            }
+                            else for (; oc < 4; oc++)
                             {
                                 for (int q = 0; q < 1; q++)
                                 {

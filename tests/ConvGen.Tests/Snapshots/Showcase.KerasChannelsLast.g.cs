@@ -369,7 +369,72 @@ namespace Showcase
                                     y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 9 + yo + 1] = (lanes[j] * global::System.MathF.Min(global::System.MathF.Max(lanes[j] + 3f, 0f), 6f) * (1f / 6f));
                                 }
                             }
-                            for (; oc < 4; oc++)
+                            if (oc < 4 && 4 >= global::System.Numerics.Vector<float>.Count)
+                            {
+                                oc = 4 - global::System.Numerics.Vector<float>.Count;
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
+                                int xi = g * 147 + xo, wi = g * 108 + oc;
+                                for (int ic = 0; ic < 3; ic++, xi += 49, wi += 36)
+                                {
+                                    global::System.Numerics.Vector<float> w0, x0, x1;
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 2));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 2));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 2));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 7 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 7 + 2));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 2));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 2));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 14 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 14 + 2));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 15 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 15 + 2));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 2));
+                                    a0_1 = MulAdd(x1, w0, a0_1);
+                                }
+                                (a0_0).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 9 + yo + 0] = (lanes[j] * global::System.MathF.Min(global::System.MathF.Max(lanes[j] + 3f, 0f), 6f) * (1f / 6f));
+                                }
+                                (a0_1).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 9 + yo + 1] = (lanes[j] * global::System.MathF.Min(global::System.MathF.Max(lanes[j] + 3f, 0f), 6f) * (1f / 6f));
+                                }
+                            }
+                            else for (; oc < 4; oc++)
                             {
                                 for (int q = 0; q < 2; q++)
                                 {
@@ -550,7 +615,49 @@ namespace Showcase
                                     y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 9 + yo + 0] = (lanes[j] * global::System.MathF.Min(global::System.MathF.Max(lanes[j] + 3f, 0f), 6f) * (1f / 6f));
                                 }
                             }
-                            for (; oc < 4; oc++)
+                            if (oc < 4 && 4 >= global::System.Numerics.Vector<float>.Count)
+                            {
+                                oc = 4 - global::System.Numerics.Vector<float>.Count;
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
+                                int xi = g * 147 + xo, wi = g * 108 + oc;
+                                for (int ic = 0; ic < 3; ic++, xi += 49, wi += 36)
+                                {
+                                    global::System.Numerics.Vector<float> w0, x0;
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 7 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 14 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 15 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                }
+                                (a0_0).CopyTo(lanes);
+                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 9 + yo + 0] = (lanes[j] * global::System.MathF.Min(global::System.MathF.Max(lanes[j] + 3f, 0f), 6f) * (1f / 6f));
+                                }
+                            }
+                            else for (; oc < 4; oc++)
                             {
                                 for (int q = 0; q < 1; q++)
                                 {
@@ -647,7 +754,25 @@ namespace Showcase
                                 y[j] = (y[j] > 0f ? y[j] : 1f * (global::System.MathF.Exp(y[j]) - 1f));
                             }
                         }
-                        for (; ox < 9; ox++)
+                        if (ox < 9 && 9 >= global::System.Numerics.Vector<float>.Count)
+                        {
+                            ox = 9 - global::System.Numerics.Vector<float>.Count;
+                            global::System.Numerics.Vector<float> a0_0 = global::System.Numerics.Vector<float>.Zero;
+                            int xi = xg + rowX + ox, wi = wo;
+                            for (int ic = 0; ic < 1; ic++, xi += 9, wi += 1)
+                            {
+                                global::System.Numerics.Vector<float> x0, w0;
+                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                            }
+                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 * 9 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 0 * 9 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 0 * 9 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                y[j] = (y[j] > 0f ? y[j] : 1f * (global::System.MathF.Exp(y[j]) - 1f));
+                            }
+                        }
+                        else for (; ox < 9; ox++)
                         {
                             for (int m = 0; m < 1; m++)
                             {

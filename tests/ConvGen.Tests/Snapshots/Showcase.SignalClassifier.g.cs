@@ -242,7 +242,57 @@ namespace Showcase
                                 global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
                                 global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
                             }
-                            for (; ox < 16; ox++)
+                            if (ox < 16 && 16 >= global::System.Numerics.Vector<float>.Count)
+                            {
+                                ox = 16 - global::System.Numerics.Vector<float>.Count;
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
+                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                                global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]);
+                                int xi = xg + rowX + ox, wi = wo;
+                                for (int ic = 0; ic < 2; ic++, xi += 24, wi += 5)
+                                {
+                                    global::System.Numerics.Vector<float> x0, w0, w1, w2;
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 0));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 0));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 1));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 1));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 2));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 2));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 6 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 3));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 3));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 4));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 4));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                }
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            }
+                            else for (; ox < 16; ox++)
                             {
                                 for (int m = 0; m < 3; m++)
                                 {
