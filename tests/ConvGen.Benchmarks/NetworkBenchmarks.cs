@@ -1,5 +1,6 @@
 using System;
 using BenchmarkDotNet.Attributes;
+using ReferenceNetworks;
 
 namespace ConvGen.Benchmarks;
 
@@ -35,6 +36,26 @@ public abstract class NetworkBenchmark(int inputLength, int outputLength, int sc
         PlainLoops();
         Agreement.Check(what, _ortOutput, "ONNX Runtime", _convGenOutput, "ConvGen");
         Agreement.Check(what, _ortOutput, "ONNX Runtime", _plainOutput, "PlainLoops");
+    }
+
+    /// <summary>
+    /// <see cref="CheckAgreement"/> on a pseudo-random input (uniform in [-1, 1)), then on each input PyTorch's
+    /// outputs were stored for, where ONNX Runtime must also agree with PyTorch. Leaves the first stored input
+    /// in <c>_input</c>: the one timed.
+    /// </summary>
+    protected void CheckAgreementWithPyTorch(string network, string inputsFile, string outputsFile, int count)
+    {
+        var random = new Random(1234);
+        for (int i = 0; i < _input.Length; i++)
+            _input[i] = random.NextSingle() * 2 - 1;
+        CheckAgreement($"{network}, random input");
+
+        for (int n = count - 1; n >= 0; n--)
+        {
+            Resources.ReadFloats(inputsFile, n * _input.Length, _input.Length).CopyTo(_input, 0);
+            CheckAgreement($"{network}, stored input {n}");
+            Agreement.Check($"{network}, stored input {n}", Resources.ReadFloats(outputsFile, n * _ortOutput.Length, _ortOutput.Length), "PyTorch", _ortOutput, "ONNX Runtime");
+        }
     }
 }
 
@@ -103,6 +124,112 @@ public class Digits() : NetworkBenchmark(DigitsNet.InputLength, DigitsNet.Output
 
     [Benchmark(Description = "ConvGen")]
     public override void ConvGenRun() => DigitsNet.Run(_input, _convGenOutput, _scratch);
+
+    [Benchmark(Description = "PlainLoops")]
+    public override void PlainLoops() => _plain.Run(_input, _plainOutput);
+}
+
+/// <summary>
+/// DESIGN.md §1's LeNet-5 (Nets/LeNet5.cs), seeded untrained weights: 1x28x28 → conv 6 5x5 pad 2 (ReLU) → avg-pool
+/// → conv 16 5x5 (ReLU) → avg-pool → dense 120 (ReLU) → 84 (ReLU) → 10 → softmax.
+/// MACs: conv1 6·784·25 = 117,600; conv2 16·100·150 = 240,000; fc 48,000 + 10,080 + 840; 416,520 in all.
+/// Checked on 4 stored inputs against PyTorch's outputs (models/make_lenet5.py); timed on the first.
+/// </summary>
+public class LeNet() : NetworkBenchmark(LeNet5.InputLength, LeNet5.OutputLength, LeNet5.ScratchLength)
+{
+    public static long MacsPerCall => 416_520;
+
+    private PlainLeNet5 _plain = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _plain = new PlainLeNet5(Resources.ReadSafetensors("lenet5.safetensors"));
+        _ort = new OrtNet("lenet5.onnx", _input, new long[] { 1, 1, 28, 28 }, _ortOutput, new long[] { 1, 10 });
+        CheckAgreementWithPyTorch("LeNet5", "lenet5.input.f32", "lenet5.torch_output.f32", 4);
+    }
+
+    [Benchmark(Description = "ConvGen")]
+    public override void ConvGenRun() => LeNet5.Run(_input, _convGenOutput, _scratch);
+
+    [Benchmark(Description = "PlainLoops")]
+    public override void PlainLoops() => _plain.Run(_input, _plainOutput);
+}
+
+/// <summary>
+/// MLPerf Tiny keyword spotting, samples/ReferenceNetworks' DsCnn (seeded untrained weights): 1x49x10 MFCC →
+/// conv 64 (10x4, stride 2, TF SAME) → 4 depthwise-separable blocks → global average pool → dense 12.
+/// 2,656,768 MACs (the generator's Summary and make_reference_networks.py agree).
+/// Checked on the 4 stored inputs against PyTorch's outputs; timed on the first.
+/// </summary>
+public class DsCnnKws() : NetworkBenchmark(DsCnn.InputLength, DsCnn.OutputLength, DsCnn.ScratchLength)
+{
+    public static long MacsPerCall => 2_656_768;
+
+    private PlainDsCnn _plain = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _plain = new PlainDsCnn(Resources.ReadSafetensors("dscnn.safetensors"));
+        _ort = new OrtNet("dscnn.onnx", _input, new long[] { 1, 1, 49, 10 }, _ortOutput, new long[] { 1, 12 });
+        CheckAgreementWithPyTorch("DS-CNN", "dscnn.input.f32", "dscnn.torch_output.f32", 4);
+    }
+
+    [Benchmark(Description = "ConvGen")]
+    public override void ConvGenRun() => DsCnn.Run(_input, _convGenOutput, _scratch);
+
+    [Benchmark(Description = "PlainLoops")]
+    public override void PlainLoops() => _plain.Run(_input, _plainOutput);
+}
+
+/// <summary>
+/// MLPerf Tiny visual wake words, samples/ReferenceNetworks' MobileNetV1 with width 0.25 (seeded untrained weights):
+/// 3x96x96 → conv 8 3x3 stride 2 → 13 depthwise-separable blocks → global average pool → dense 2.
+/// 7,489,664 MACs. Checked on the 4 stored inputs against PyTorch's outputs; timed on the first.
+/// </summary>
+public class MobileNetVww() : NetworkBenchmark(MobileNetV1.InputLength, MobileNetV1.OutputLength, MobileNetV1.ScratchLength)
+{
+    public static long MacsPerCall => 7_489_664;
+
+    private PlainMobileNetV1 _plain = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _plain = new PlainMobileNetV1(Resources.ReadSafetensors("mobilenet_v1_025.safetensors"));
+        _ort = new OrtNet("mobilenet_v1_025.onnx", _input, new long[] { 1, 3, 96, 96 }, _ortOutput, new long[] { 1, 2 });
+        CheckAgreementWithPyTorch("MobileNetV1-0.25", "mobilenet_v1_025.input.f32", "mobilenet_v1_025.torch_output.f32", 4);
+    }
+
+    [Benchmark(Description = "ConvGen")]
+    public override void ConvGenRun() => MobileNetV1.Run(_input, _convGenOutput, _scratch);
+
+    [Benchmark(Description = "PlainLoops")]
+    public override void PlainLoops() => _plain.Run(_input, _plainOutput);
+}
+
+/// <summary>
+/// MLPerf Tiny image classification, samples/ReferenceNetworks' ResNet8 (seeded untrained weights): 3x32x32 →
+/// conv 16 → three residual stacks (16, 32, 64 channels) → global average pool → dense 10.
+/// 12,501,632 MACs. Checked on the 4 stored inputs against PyTorch's outputs; timed on the first.
+/// </summary>
+public class ResNet8Cifar() : NetworkBenchmark(ResNet8.InputLength, ResNet8.OutputLength, ResNet8.ScratchLength)
+{
+    public static long MacsPerCall => 12_501_632;
+
+    private PlainResNet8 _plain = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _plain = new PlainResNet8(Resources.ReadSafetensors("resnet8.safetensors"));
+        _ort = new OrtNet("resnet8.onnx", _input, new long[] { 1, 3, 32, 32 }, _ortOutput, new long[] { 1, 10 });
+        CheckAgreementWithPyTorch("ResNet-8", "resnet8.input.f32", "resnet8.torch_output.f32", 4);
+    }
+
+    [Benchmark(Description = "ConvGen")]
+    public override void ConvGenRun() => ResNet8.Run(_input, _convGenOutput, _scratch);
 
     [Benchmark(Description = "PlainLoops")]
     public override void PlainLoops() => _plain.Run(_input, _plainOutput);

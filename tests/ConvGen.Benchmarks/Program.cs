@@ -9,7 +9,7 @@ using ConvGen.Benchmarks;
 // dotnet run -c Release --project tests/ConvGen.Benchmarks -- [--short] [BenchmarkDotNet options, e.g. --filter *Digits*]
 //   --short  one launch, 3 warm-up and 5 measured iterations per benchmark: a few minutes in all, for regular use.
 //   default  BenchmarkDotNet's default job (as many iterations as it needs for a stable answer): the README's figures.
-// With no --filter, every class runs (VerticalLine, Digits, Peak) rather than asking interactively.
+// With no --filter, every class runs (VerticalLine, Digits, LeNet, DsCnnKws, MobileNetVww, ResNet8Cifar, Peak) rather than asking interactively.
 bool shortRun = args.Contains("--short");
 string[] rest = args.Where(a => a != "--short").ToArray();
 if (!rest.Any(a => a.StartsWith("--filter", StringComparison.Ordinal) || a == "-f" || a == "--list"))

@@ -69,7 +69,7 @@ internal static class ConvEmitter
     private const int MinRowWidth = 8;
 
     /// <summary>Above this many taps the row kernel keeps a tap loop instead of unrolling.</summary>
-    private const int MaxRowUnrolledTaps = 25;
+    private const int MaxRowUnrolledTaps = 9;
 
     /// <summary>
     /// A 1x1, stride-1 conv reads its input plane in the order it writes its output plane: the whole plane is one row.
@@ -94,8 +94,11 @@ internal static class ConvEmitter
     public static bool UsesRowKernel(Step step)
     {
         Window g = KernelWindow(step);
-        if (!g.AllInterior || g.StrideW != 1)
+        if (!g.AllInterior)
             return false;
+        // Strided across, a depthwise conv computes every column and keeps each stride-th: twice the work, all of it in vectors.
+        if (g.StrideW != 1)
+            return !VectorizesOverChannels(step) && (g.OutW - 1) * g.StrideW + 1 >= MinRowWidth;
         // Short rows: with enough output channels the blocked channel kernel fills vectors without wasted columns.
         return (IsWide(g) && !VectorizesOverChannels(step)) || (IsPlaneContiguous(g) ? g.OutH * g.OutW : g.OutW) >= MinRowWidth;
     }
@@ -156,17 +159,21 @@ internal static class ConvEmitter
     private static void EmitRowKernel(SourceWriter w, Step step, string weights, string? bias)
     {
         LayerPlan layer = step.Layer!;
-        Window g = KernelWindow(step), given = layer.Window!;
+        Window kernel = KernelWindow(step), given = layer.Window!;
+        int subsample = kernel.StrideW; // > 1: every column computed, each subsample-th kept
+        Window g = subsample > 1 ? kernel with { StrideW = 1, OutW = (kernel.OutW - 1) * subsample + 1 } : kernel;
         bool staged = StagesPlanes(step);
         string xRef = staged ? "pr" : "xr";
         int groups = layer.Spec.Groups, inPerGroup = step.In.C / groups, outPerGroup = step.Out.C / groups;
-        int inPlane = g.InH * g.InW, outPlane = g.OutH * g.OutW, taps = g.Taps;
-        bool contiguous = IsPlaneContiguous(g), wide = IsWide(g) && !contiguous && g.OutW < MinRowWidth;
-        int span = WideSpan(g);
+        int inPlane = g.InH * g.InW, outPlane = kernel.OutH * kernel.OutW, taps = g.Taps;
+        // (A subsampled conv computes rows at stride 1 only to drop columns: never the whole-plane modes.)
+        bool contiguous = subsample == 1 && IsPlaneContiguous(g), wide = subsample == 1 && IsWide(g) && !contiguous && g.OutW < MinRowWidth;
+        int span = wide ? WideSpan(g) : g.OutW;
         int channelBlock = Math.Min(4, outPerGroup);
-        // Where results go: the output, or (wide grid) a block of stack rows copied out per channel block.
-        string target = wide ? "t" : "y", targetRef = wide ? "tr" : "yr";
-        string TargetIndex(string m, string rest) => wide ? $"{m} * {I(span)} + {rest}" : $"yo + {m} * {I(outPlane)} + rowY + {rest}";
+        // Where results go: the output, or a block of stack rows copied out per channel block (wide grid, subsampled row).
+        bool buffered = wide || subsample > 1;
+        string target = buffered ? "t" : "y", targetRef = buffered ? "tr" : "yr";
+        string TargetIndex(string m, string rest) => buffered ? $"{m} * {I(span)} + {rest}" : $"yo + {m} * {I(outPlane)} + rowY + {rest}";
         int vectors = channelBlock == 1 ? 4 : 2;
         string V = CodeText.FloatVector;
         string I(int v) => Literal.Int(v);
@@ -184,7 +191,7 @@ internal static class ConvEmitter
                 DeclareStage(w, step);
             w.Line($"ref float yr = ref {CodeText.Ref("y")};");
             w.Line($"ref float wr = ref {CodeText.Ref("w")};");
-            if (wide)
+            if (buffered)
             {
                 w.Line($"global::System.Span<float> t = stackalloc float[{I(channelBlock * span)}];");
                 w.Line($"ref float tr = ref {CodeText.Ref("t")};");
@@ -228,8 +235,14 @@ internal static class ConvEmitter
             {
                 using (w.Open($"for (int oy = 0; oy < {I(g.OutH)}; oy++)"))
                 {
-                    w.Line($"int rowX = oy * {I(g.StrideH * g.InW)}, rowY = oy * {I(g.OutW)};");
+                    w.Line($"int rowX = oy * {I(g.StrideH * g.InW)}, rowY = oy * {I(kernel.OutW)};");
                     Positions(channels, g.OutW);
+                    if (subsample > 1)
+                    {
+                        using (w.Open($"for (int m = 0; m < {I(channels)}; m++)"))
+                        using (w.Open($"for (int column = 0; column < {I(kernel.OutW)}; column++)"))
+                            w.Line($"y[yo + m * {I(outPlane)} + rowY + column] = t[m * {I(span)} + column * {I(subsample)}];");
+                    }
                 }
             }
         }

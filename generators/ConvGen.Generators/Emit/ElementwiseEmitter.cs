@@ -57,12 +57,26 @@ internal static class ElementwiseEmitter
                     Pad(w, step);
                     break;
                 case StepKind.Add:
-                    using (w.Open($"for (int i = 0; i < {I(step.Out.Size)}; i++)"))
+                {
+                    // Vectors while they fit (in place is safe: each element is read before it is written), then the rest.
+                    string V = CodeText.FloatVector;
+                    string? vectorActivation = ActivationCode.ApplyVector(step.Activation, "v");
+                    w.Line("int i = 0;");
+                    if (vectorActivation is not null)
+                    {
+                        using (w.Open($"for (; i <= {I(step.Out.Size)} - {V}.Count; i += {V}.Count)"))
+                        {
+                            w.Line($"{V} v = {string.Join(" + ", Enumerable.Range(0, step.Sources.Count).Select(k => $"new {V}(x{k}.Slice(i))"))};");
+                            w.Line($"({vectorActivation}).CopyTo(y.Slice(i));");
+                        }
+                    }
+                    using (w.Open($"for (; i < {I(step.Out.Size)}; i++)"))
                     {
                         w.Line($"float v = {string.Join(" + ", Enumerable.Range(0, step.Sources.Count).Select(k => $"x{k}[i]"))};");
                         w.Line($"y[i] = {ActivationCode.Apply(step.Activation, step.Alpha, "v")};");
                     }
                     break;
+                }
                 case StepKind.Concat:
                 {
                     // Channels first, a channel concat is the inputs end to end.

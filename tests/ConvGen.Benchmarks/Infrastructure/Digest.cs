@@ -16,6 +16,11 @@ internal static class Digest
     {
         var rows = summaries.SelectMany(s => s.Reports.Select(r => (Summary: s, Report: r)))
                             .Where(x => x.Report.ResultStatistics is not null)
+                            // Smallest network first, Peak last; within a network ConvGen, OnnxRuntime, PlainLoops.
+                            .OrderBy(x => x.Report.BenchmarkCase.Descriptor.Type == typeof(Peak))
+                            .ThenBy(x => GflopsColumn.Macs(x.Report.BenchmarkCase.Descriptor.Type) ?? long.MaxValue)
+                            .ThenBy(x => x.Report.BenchmarkCase.Descriptor.Type.Name, StringComparer.Ordinal)
+                            .ThenBy(x => x.Report.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo, StringComparer.Ordinal)
                             .ToList();
         if (rows.Count == 0)
             return;

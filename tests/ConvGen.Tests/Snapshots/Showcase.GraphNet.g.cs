@@ -1086,7 +1086,13 @@ namespace Showcase
 
             public static void Add_residual(global::System.ReadOnlySpan<float> x0, global::System.ReadOnlySpan<float> x1, global::System.Span<float> y)
             {
-                for (int i = 0; i < 144; i++)
+                int i = 0;
+                for (; i <= 144 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> v = new global::System.Numerics.Vector<float>(x0.Slice(i)) + new global::System.Numerics.Vector<float>(x1.Slice(i));
+                    (v).CopyTo(y.Slice(i));
+                }
+                for (; i < 144; i++)
                 {
                     float v = x0[i] + x1[i];
                     y[i] = v;
