@@ -138,6 +138,28 @@ internal static class ConvEmitter
         w.Line($"ref float pr = ref {CodeText.Ref("p")};");
     }
 
+    /// <summary>
+    /// The fast kernels' first lines: weights and bias as spans, one length check per span (every access
+    /// after it stays inside by construction, so unchecked access stays memory safe), refs for that access,
+    /// and the stack planes when the kernel stages its input.
+    /// </summary>
+    private static void KernelStart(SourceWriter w, Step step, string weights, string? bias)
+    {
+        string I(int v) => Literal.Int(v);
+        Window given = step.Layer!.Window!;
+        w.Line($"global::System.ReadOnlySpan<float> w = {CodeText.Floats(weights)};");
+        if (bias is not null)
+            w.Line($"global::System.ReadOnlySpan<float> b = {CodeText.Floats(bias)};");
+        w.Line($"_ = x[{I(step.In.C * given.InH * given.InW - 1)}];");
+        w.Line($"_ = y[{I(step.Out.Size - 1)}];");
+        w.Line($"_ = w[{I(step.Layer.Weights.Count - 1)}];");
+        w.Line($"ref float xr = ref {CodeText.Ref("x")};");
+        w.Line($"ref float yr = ref {CodeText.Ref("y")};");
+        w.Line($"ref float wr = ref {CodeText.Ref("w")};");
+        if (StagesPlanes(step))
+            DeclareStage(w, step);
+    }
+
     /// <summary>Copies group g's input planes into the stack planes' interiors.</summary>
     private static void Stage(SourceWriter w, Step step)
     {
@@ -180,17 +202,7 @@ internal static class ConvEmitter
 
         using (w.Open($"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)"))
         {
-            w.Line($"global::System.ReadOnlySpan<float> w = {CodeText.Floats(weights)};");
-            if (bias is not null)
-                w.Line($"global::System.ReadOnlySpan<float> b = {CodeText.Floats(bias)};");
-            // Every access below stays within these lengths by construction; checking them once keeps it memory safe.
-            w.Line($"_ = x[{I(step.In.C * given.InH * given.InW - 1)}];");
-            w.Line($"_ = y[{I(step.Out.Size - 1)}];");
-            w.Line($"ref float xr = ref {CodeText.Ref("x")};");
-            if (staged)
-                DeclareStage(w, step);
-            w.Line($"ref float yr = ref {CodeText.Ref("y")};");
-            w.Line($"ref float wr = ref {CodeText.Ref("w")};");
+            KernelStart(w, step, weights, bias);
             if (buffered)
             {
                 w.Line($"global::System.Span<float> t = stackalloc float[{I(channelBlock * span)}];");
@@ -433,22 +445,15 @@ internal static class ConvEmitter
 
         using (w.Open($"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)"))
         {
-            w.Line($"global::System.ReadOnlySpan<float> w = {CodeText.Floats(packedWeights)};");
-            if (bias is not null)
-                w.Line($"global::System.ReadOnlySpan<float> b = {CodeText.Floats(bias)};");
-            w.Line($"_ = x[{I(step.In.C * given.InH * given.InW - 1)}];");
-            w.Line($"_ = w[{I(layer.Weights.Count - 1)}];");
-            w.Line($"ref float xr = ref {CodeText.Ref("x")};");
+            KernelStart(w, step, packedWeights, bias);
             if (staged)
             {
-                DeclareStage(w, step);
                 using (w.Open(""))
                 {
                     w.Line("const int g = 0;");
                     Stage(w, step);
                 }
             }
-            w.Line($"ref float wr = ref {CodeText.Ref("w")};");
             w.Line($"global::System.Span<float> lanes = stackalloc float[{V}.Count];");
             using (w.Open($"for (int oy = 0; oy < {I(g.OutH)}; oy++)"))
             {

@@ -114,8 +114,10 @@ namespace Showcase
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv2d);
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv2d);
                 _ = x[146];
+                _ = y[35];
                 _ = w[107];
                 ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
                 ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
                 global::System.Span<float> lanes = stackalloc float[global::System.Numerics.Vector<float>.Count];
                 for (int oy = 0; oy < 3; oy++)
@@ -688,6 +690,7 @@ namespace Showcase
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv2d_1);
                 _ = x[35];
                 _ = y[35];
+                _ = w[3];
                 ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
                 ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
                 ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);

@@ -108,6 +108,7 @@ namespace Showcase
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv1d);
                 _ = x[47];
                 _ = y[47];
+                _ = w[29];
                 ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
                 ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
                 ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
