@@ -40,7 +40,8 @@ Console.WriteLine();
 Console.WriteLine($"Generated source: {generated}");
 if (File.Exists(generated))
 {
-    foreach (string line in File.ReadLines(generated).Where(l => l.TrimStart().StartsWith("public ", StringComparison.Ordinal) && !l.Contains("Summary =>")))
+    // (The kernels live in a private nested class after the API: stop there.)
+    foreach (string line in File.ReadLines(generated).TakeWhile(l => !l.Contains("class ConvGenKernels")).Where(l => l.TrimStart().StartsWith("public ", StringComparison.Ordinal) && !l.Contains("Summary =>")))
         Console.WriteLine("  " + line.Trim());
 }
 
