@@ -7,12 +7,16 @@ using ConvGen.Generators.Planning;
 namespace ConvGen.Generators.Emit;
 
 /// <summary>
-/// Convolutions (1-D and 2-D, strided, dilated, grouped, zero-padded). Weights are repacked at build
-/// time so the output channels of one tap are contiguous; for each output position a
-/// <c>Vector&lt;float&gt;</c> of output channels accumulates at once (an input value broadcast times a vector
-/// of weights), the width chosen by the machine (SSE/NEON 4, AVX2 8, AVX-512 16). Channels left over,
-/// and groups too narrow to vectorize (depthwise), take scalar code over the same weights. Windows wholly
-/// inside the input use constant tap offsets; only positions that read padding check bounds.
+/// Convolutions (1-D and 2-D, strided, dilated, grouped, zero-padded), with one of three kernels chosen
+/// per layer at build time, all on <c>Vector&lt;float&gt;</c> (the machine's width):
+/// <list type="bullet">
+/// <item>the <b>row kernel</b>, vectorized along output rows (stride 1 across, or strided depthwise by
+/// computing every column), for convs whose windows all lie inside the input (a bordered copy or stack planes);</item>
+/// <item>the <b>blocked channel kernel</b>, vectorized over output channels with weights repacked to
+/// <c>[groups, in, kh, kw, out]</c>, for strided convs and small planes;</item>
+/// <item>the <b>border kernel</b>, vector per position where it can and scalar otherwise, checking bounds
+/// only at positions that read padding, for the rest.</item>
+/// </list>
 /// </summary>
 internal static class ConvEmitter
 {
@@ -21,7 +25,7 @@ internal static class ConvEmitter
 
     /// <summary>
     /// Below this many output channels per group a vector over channels is mostly empty (depthwise convs):
-    /// those keep the scalar kernel above.
+    /// those take the row kernel, or scalar code.
     /// </summary>
     private const int MinChannelsToVectorize = 4;
 
