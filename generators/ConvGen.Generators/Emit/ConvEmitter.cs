@@ -105,7 +105,11 @@ internal static class ConvEmitter
         if (g.StrideW != 1)
             return !VectorizesOverChannels(step) && (g.OutW - 1) * g.StrideW + 1 >= MinRowWidth;
         // Short rows: with enough output channels the blocked channel kernel fills vectors without wasted columns.
-        return (IsWide(g) && !VectorizesOverChannels(step)) || (IsPlaneContiguous(g) ? g.OutH * g.OutW : g.OutW) >= MinRowWidth;
+        // A 1x1 conv over a plane of under two vectors (MobileNet's last 3x3 maps) wastes most of its second
+        // vector along positions; over channels it wastes nothing.
+        if (IsPlaneContiguous(g))
+            return g.OutH * g.OutW >= (VectorizesOverChannels(step) ? 2 * MinRowWidth : MinRowWidth);
+        return (IsWide(g) && !VectorizesOverChannels(step)) || g.OutW >= MinRowWidth;
     }
 
     /// <summary>Above this many floats a group's zero-bordered plane is not staged on the stack.</summary>
@@ -196,12 +200,15 @@ internal static class ConvEmitter
         // (A subsampled conv computes rows at stride 1 only to drop columns: never the whole-plane modes.)
         bool contiguous = subsample == 1 && IsPlaneContiguous(g), wide = subsample == 1 && IsWide(g);
         int span = wide ? WideSpan(g) : g.OutW;
-        int channelBlock = Math.Min(4, outPerGroup);
+        // Rows of one vector (ResNet-8's 8x8 maps, LeNet-5's 10-wide rows) block 8 channels instead of 4x2,
+        // keeping 8 accumulators in flight: 4 left the multiplier waiting on the adds (2x slower).
+        bool narrow = span < 2 * MinRowWidth && !contiguous || contiguous && outPlane < 2 * MinRowWidth;
+        int channelBlock = outPerGroup == 1 ? 1 : Math.Min(narrow ? 8 : 4, outPerGroup);
         // Where results go: the output, or a block of stack rows copied out per channel block (wide grid, subsampled row).
         bool buffered = wide || subsample > 1;
         string target = buffered ? "t" : "y", targetRef = buffered ? "tr" : "yr";
         string TargetIndex(string m, string rest) => buffered ? $"{m} * {I(span)} + {rest}" : $"yo + {m} * {I(outPlane)} + rowY + {rest}";
-        int vectors = channelBlock == 1 ? 4 : 2;
+        int vectors = channelBlock == 1 ? 4 : narrow ? 1 : 2;
         string V = CodeText.FloatVector;
         string I(int v) => Literal.Int(v);
 
@@ -291,7 +298,7 @@ internal static class ConvEmitter
                 string init = bias is not null ? $"new {V}(b[channel + {I(m)}])" : $"{V}.Zero";
                 w.Line(string.Join(" ", Enumerable.Range(0, count).Select(v => $"{V} a{m}_{v} = {init};")));
             }
-            w.Line("int xi = xg + rowX + ox, wi = wo;");
+            w.Line("nint xi = xg + rowX + ox, wi = wo;");
             using (w.Open($"for (int ic = 0; ic < {I(inPerGroup)}; ic++, xi += {I(inPlane)}, wi += {I(taps)})"))
             {
                 w.Line($"{V} {string.Join(", ", Enumerable.Range(0, count).Select(v => $"x{v}").Concat(Enumerable.Range(0, channels).Select(m => $"w{m}")))};");
@@ -496,7 +503,7 @@ internal static class ConvEmitter
                 string init = bias is not null ? $"new {V}(b.Slice(g * {I(outPerGroup)} + oc + {I(v)} * {V}.Count))" : $"{V}.Zero";
                 w.Line(string.Join(" ", Enumerable.Range(0, positions).Select(q => $"{V} a{v}_{q} = {init};")));
             }
-            w.Line($"int xi = g * {I(inPerGroup * inPlane)} + xo, wi = g * {I(inPerGroup * taps * outPerGroup)} + oc;");
+            w.Line($"nint xi = g * {I(inPerGroup * inPlane)} + xo, wi = g * {I(inPerGroup * taps * outPerGroup)} + oc;");
             using (w.Open($"for (int ic = 0; ic < {I(inPerGroup)}; ic++, xi += {I(inPlane)}, wi += {I(taps * outPerGroup)})"))
             {
                 w.Line($"{V} {string.Join(", ", Enumerable.Range(0, vectors).Select(v => $"w{v}").Concat(Enumerable.Range(0, positions).Select(q => $"x{q}")))};");

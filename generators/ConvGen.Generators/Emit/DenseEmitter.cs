@@ -1,34 +1,64 @@
+using System.Linq;
 using ConvGen.Generators.Helpers;
 using ConvGen.Generators.Planning;
 
 namespace ConvGen.Generators.Emit;
 
-/// <summary>Fully connected layers: one vectorized dot product of a weight row per unit.</summary>
+/// <summary>
+/// Fully connected layers: dot products of weight rows with the input, <see cref="RowsPerPass"/> rows per pass
+/// so that each input vector loaded feeds that many fused multiply-adds into independent accumulators (one
+/// accumulator per row would wait on the previous add: the chain, not the multiplier, set the pace).
+/// </summary>
 internal static class DenseEmitter
 {
+    private const int RowsPerPass = 4;
+
     public static void Emit(SourceWriter w, Step step, string weights, string? bias)
     {
         int inputs = step.In.Size, units = step.Out.Size;
+        string V = CodeText.FloatVector;
         string I(int v) => Literal.Int(v);
         using (w.Open($"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)"))
         {
             w.Line($"global::System.ReadOnlySpan<float> w = {CodeText.Floats(weights)};");
             if (bias is not null)
                 w.Line($"global::System.ReadOnlySpan<float> b = {CodeText.Floats(bias)};");
-            w.Line($"x = x.Slice(0, {I(inputs)});");
-            using (w.Open($"for (int o = 0; o < {I(units)}; o++)"))
+            // One length check per span; every unchecked access below stays inside them by construction.
+            w.Line($"_ = x[{I(inputs - 1)}];");
+            w.Line($"_ = y[{I(units - 1)}];");
+            w.Line($"_ = w[{I(inputs * units - 1)}];");
+            w.Line($"ref float xr = ref {CodeText.Ref("x")};");
+            w.Line($"ref float wr = ref {CodeText.Ref("w")};");
+            w.Line("int o = 0;");
+            if (units >= RowsPerPass)
+                using (w.Open($"for (; o <= {I(units - RowsPerPass)}; o += {I(RowsPerPass)})"))
+                    Rows(RowsPerPass);
+            using (w.Open($"for (; o < {I(units)}; o++)"))
+                Rows(1);
+        }
+
+        void Rows(int rows)
+        {
+            var r = Enumerable.Range(0, rows).ToList();
+            w.Line($"nint row = (nint)o * {I(inputs)};");
+            w.Line(string.Join(" ", r.Select(k => $"{V} s{k} = {V}.Zero;")));
+            w.Line("nint i = 0;");
+            using (w.Open($"for (; i <= {I(inputs)} - {V}.Count; i += {V}.Count)"))
             {
-                w.Line($"global::System.ReadOnlySpan<float> row = w.Slice(o * {I(inputs)}, {I(inputs)});");
-                // A vector of products per step, widths as the machine has them, then the remainder.
-                w.Line($"{CodeText.FloatVector} sum = {CodeText.FloatVector}.Zero;");
-                w.Line("int i = 0;");
-                using (w.Open($"for (; i <= {I(inputs)} - {CodeText.FloatVector}.Count; i += {CodeText.FloatVector}.Count)"))
-                    w.Line($"sum += new {CodeText.FloatVector}(row.Slice(i)) * new {CodeText.FloatVector}(x.Slice(i));");
-                w.Line((bias is not null ? "float acc = b[o] + " : "float acc = ") + "global::System.Numerics.Vector.Dot(sum, " + CodeText.FloatVector + ".One);");
-                using (w.Open($"for (; i < {I(inputs)}; i++)"))
-                    w.Line("acc += row[i] * x[i];");
-                w.Line($"y[o] = {ActivationCode.Apply(step.Activation, step.Alpha, "acc")};");
+                w.Line($"{V} xv = {CodeText.Load("xr", "i")};");
+                foreach (int k in r)
+                    w.Line($"s{k} = MulAdd({CodeText.Load("wr", $"row + {I(k * inputs)} + i")}, xv, s{k});");
             }
+            foreach (int k in r)
+                w.Line($"float a{k} = {(bias is not null ? $"b[o + {I(k)}] + " : "")}global::System.Numerics.Vector.Dot(s{k}, {V}.One);");
+            using (w.Open($"for (; i < {I(inputs)}; i++)"))
+            {
+                w.Line($"float xi = {CodeText.At("xr", "i")};");
+                foreach (int k in r)
+                    w.Line($"a{k} += {CodeText.At("wr", $"row + {I(k * inputs)} + i")} * xi;");
+            }
+            foreach (int k in r)
+                w.Line($"y[o + {I(k)}] = {ActivationCode.Apply(step.Activation, step.Alpha, $"a{k}")};");
         }
     }
 }

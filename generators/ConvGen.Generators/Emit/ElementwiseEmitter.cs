@@ -144,19 +144,75 @@ internal static class ElementwiseEmitter
         // The input rows and columns that land inside the output (negative pads crop).
         int rowStart = Math.Max(0, CeilDiv(-p.Top, p.StrideH)), rowEnd = Math.Min(inH, FloorDiv(outH - 1 - p.Top, p.StrideH) + 1);
         int colStart = Math.Max(0, CeilDiv(-p.Left, p.StrideW)), colEnd = Math.Min(inW, FloorDiv(outW - 1 - p.Left, p.StrideW) + 1);
-        w.Line($"y.Slice(0, {I(step.Out.Size)}).Clear();");
+        // Rows of at least a vector clear only the border; narrower ones clear everything at once (one memset
+        // beat a clear per short row: MobileNet's 6-float rows).
+        bool borderOnly = p.StrideH == 1 && p.StrideW == 1 && p.Top >= 0 && p.Left >= 0 && p.Bottom >= 0 && p.Right >= 0 && inW >= MinVectorRow;
+        if (!borderOnly || rowStart >= rowEnd || colStart >= colEnd)
+            w.Line($"y.Slice(0, {I(step.Out.Size)}).Clear();");
         if (rowStart >= rowEnd || colStart >= colEnd)
             return;
+        // One length check per span, then unchecked row copies in vectors (a CopyTo per short row cost more
+        // than the copying: MobileNet's 48-float rows).
+        w.Line($"_ = x[{I(step.In.Size - 1)}];");
+        w.Line($"_ = y[{I(step.Out.Size - 1)}];");
+        w.Line($"ref float xr = ref {CodeText.Ref("x")};");
+        w.Line($"ref float yr = ref {CodeText.Ref("y")};");
         using (w.Open($"for (int c = 0; c < {I(channels)}; c++)"))
-        using (w.Open($"for (int row = {I(rowStart)}; row < {I(rowEnd)}; row++)"))
         {
-            w.Line($"int from = (c * {I(inH)} + row) * {I(inW)}, to = (c * {I(outH)} + row * {I(p.StrideH)} + {I(p.Top)}) * {I(outW)} + {I(p.Left)};");
-            if (p.StrideW == 1)
-                w.Line($"x.Slice(from + {I(colStart)}, {I(colEnd - colStart)}).CopyTo(y.Slice(to + {I(colStart)}));");
-            else
-                using (w.Open($"for (int col = {I(colStart)}; col < {I(colEnd)}; col++)"))
-                    w.Line($"y[to + col * {I(p.StrideW)}] = x[from + col];");
+            if (borderOnly)
+            {
+                // Only the border is cleared: the rows above and below, then each copied row's two ends.
+                if (p.Top > 0)
+                    w.Line($"y.Slice(c * {I(outH * outW)}, {I(p.Top * outW)}).Clear();");
+                if (p.Bottom > 0)
+                    w.Line($"y.Slice(c * {I(outH * outW)} + {I((p.Top + inH) * outW)}, {I(p.Bottom * outW)}).Clear();");
+            }
+            using (w.Open($"for (int row = {I(rowStart)}; row < {I(rowEnd)}; row++)"))
+            {
+                w.Line($"nint from = (c * {I(inH)} + row) * {I(inW)} + {I(colStart)}, to = (c * {I(outH)} + row * {I(p.StrideH)} + {I(p.Top)}) * {I(outW)} + {I(p.Left + colStart * p.StrideW)};");
+                if (borderOnly)
+                {
+                    ClearRun(w, $"to - {I(p.Left)}", p.Left);
+                    ClearRun(w, $"to + {I(inW)}", p.Right);
+                }
+                int width = colEnd - colStart;
+                if (p.StrideW == 1)
+                    CopyRow(w, width);
+                else
+                    using (w.Open($"for (int col = 0; col < {I(width)}; col++)"))
+                        w.Line($"{CodeText.At("yr", $"to + col * {I(p.StrideW)}")} = {CodeText.At("xr", "from + col")};");
+            }
         }
+    }
+
+    /// <summary>An AVX2 vector: below this width a row is copied whole.</summary>
+    private const int MinVectorRow = 8;
+
+    /// <summary>Zeroes <paramref name="count"/> floats from yr[start]: unrolled for the usual pads of a few columns.</summary>
+    private static void ClearRun(SourceWriter w, string start, int count)
+    {
+        if (count > 4)
+            w.Line($"y.Slice((int)({start}), {Literal.Int(count)}).Clear();");
+        else
+            for (int k = 0; k < count; k++)
+                w.Line($"{CodeText.At("yr", $"{start} + {Literal.Int(k)}")} = 0f;");
+    }
+
+    /// <summary>Copies <paramref name="width"/> floats from xr[from] to yr[to]: whole vectors, the last one overlapping.</summary>
+    private static void CopyRow(SourceWriter w, int width)
+    {
+        string V = CodeText.FloatVector;
+        string I(int v) => Literal.Int(v);
+        using (w.Open($"if ({I(width)} >= {V}.Count)"))
+        {
+            w.Line("nint k = 0;");
+            using (w.Open($"for (; k < {I(width)} - {V}.Count; k += {V}.Count)"))
+                w.Line(CodeText.Store(CodeText.Load("xr", "from + k"), "yr", "to + k"));
+            w.Line($"k = {I(width)} - {V}.Count;");
+            w.Line(CodeText.Store(CodeText.Load("xr", "from + k"), "yr", "to + k"));
+        }
+        using (w.Open("else"))
+            w.Line($"x.Slice((int)from, {I(width)}).CopyTo(y.Slice((int)to));");
     }
 
     private static int FloorDiv(int a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);

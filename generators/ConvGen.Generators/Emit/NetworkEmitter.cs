@@ -119,7 +119,7 @@ internal static class NetworkEmitter
             w.Line();
             using (w.Open("public static void ThrowLength(string name, string rule, int expected, int actual)"))
                 w.Line("throw new global::System.ArgumentException($\"{name} must hold {rule} {expected} floats but holds {actual}.\", name);");
-            if (plan.Steps.Any(s => s.Kind == StepKind.Conv && ConvEmitter.UsesMulAdd(s)))
+            if (plan.Steps.Any(s => s.Kind == StepKind.Dense || s.Kind == StepKind.Conv && ConvEmitter.UsesMulAdd(s)))
             {
                 w.Line();
                 w.Line("/// <summary>a * b + c, fused (one rounding) where the hardware has it.</summary>");

@@ -123,17 +123,34 @@ internal static class PoolEmitter
         w.Line("v /= count;");
     }
 
+    /// <summary>
+    /// Averages sum a vector of partial sums per plane, then add it up once: a scalar loop chains every add on
+    /// the previous one (DS-CNN's 64 planes of 125 took 5.7 µs that way). Maxima stay scalar: MathF.Max
+    /// propagates NaN as PyTorch does, a vector max instruction does not.
+    /// </summary>
     public static void EmitGlobal(SourceWriter w, Step step)
     {
         bool max = step.Kind == StepKind.GlobalMaxPool;
         int plane = step.In.Spatial;
+        string V = CodeText.FloatVector;
         string I(int v) => Literal.Int(v);
         using (w.Open($"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)"))
         using (w.Open($"for (int c = 0; c < {I(step.In.C)}; c++)"))
         {
             w.Line($"global::System.ReadOnlySpan<float> plane = x.Slice(c * {I(plane)}, {I(plane)});");
             w.Line(max ? "float v = float.NegativeInfinity;" : "float v = 0f;");
-            using (w.Open("for (int i = 0; i < plane.Length; i++)"))
+            w.Line("int i = 0;");
+            if (!max)
+            {
+                using (w.Open($"if ({I(plane)} >= {V}.Count)"))
+                {
+                    w.Line($"{V} sum = new {V}(plane);");
+                    using (w.Open($"for (i = {V}.Count; i <= {I(plane)} - {V}.Count; i += {V}.Count)"))
+                        w.Line($"sum += new {V}(plane.Slice(i));");
+                    w.Line($"v = global::System.Numerics.Vector.Dot(sum, {V}.One);");
+                }
+            }
+            using (w.Open($"for (; i < {I(plane)}; i++)"))
                 w.Line(max ? "v = global::System.MathF.Max(v, plane[i]);" : "v += plane[i];");
             w.Line(max ? "y[c] = v;" : $"y[c] = v / {I(plane)}f;");
         }

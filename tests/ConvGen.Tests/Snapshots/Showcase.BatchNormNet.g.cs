@@ -113,7 +113,7 @@ namespace Showcase
                             global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b[channel + 0]);
                             global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_1 = new global::System.Numerics.Vector<float>(b[channel + 1]);
                             global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]); global::System.Numerics.Vector<float> a2_1 = new global::System.Numerics.Vector<float>(b[channel + 2]);
-                            int xi = xg + rowX + ox, wi = wo;
+                            nint xi = xg + rowX + ox, wi = wo;
                             for (int ic = 0; ic < 2; ic++, xi += 36, wi += 9)
                             {
                                 global::System.Numerics.Vector<float> x0, x1, w0, w1, w2;
@@ -229,7 +229,7 @@ namespace Showcase
                             global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
                             global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
                             global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]);
-                            int xi = xg + rowX + ox, wi = wo;
+                            nint xi = xg + rowX + ox, wi = wo;
                             for (int ic = 0; ic < 2; ic++, xi += 36, wi += 9)
                             {
                                 global::System.Numerics.Vector<float> x0, w0, w1, w2;
@@ -307,7 +307,7 @@ namespace Showcase
                             global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
                             global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
                             global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]);
-                            int xi = xg + rowX + ox, wi = wo;
+                            nint xi = xg + rowX + ox, wi = wo;
                             for (int ic = 0; ic < 2; ic++, xi += 36, wi += 9)
                             {
                                 global::System.Numerics.Vector<float> x0, w0, w1, w2;
@@ -437,7 +437,7 @@ namespace Showcase
                             global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_1 = new global::System.Numerics.Vector<float>(b[channel + 1]);
                             global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]); global::System.Numerics.Vector<float> a2_1 = new global::System.Numerics.Vector<float>(b[channel + 2]);
                             global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b[channel + 3]); global::System.Numerics.Vector<float> a3_1 = new global::System.Numerics.Vector<float>(b[channel + 3]);
-                            int xi = xg + rowX + ox, wi = wo;
+                            nint xi = xg + rowX + ox, wi = wo;
                             for (int ic = 0; ic < 3; ic++, xi += 16, wi += 1)
                             {
                                 global::System.Numerics.Vector<float> x0, x1, w0, w1, w2, w3;
@@ -503,7 +503,7 @@ namespace Showcase
                             global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
                             global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]);
                             global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b[channel + 3]);
-                            int xi = xg + rowX + ox, wi = wo;
+                            nint xi = xg + rowX + ox, wi = wo;
                             for (int ic = 0; ic < 3; ic++, xi += 16, wi += 1)
                             {
                                 global::System.Numerics.Vector<float> x0, w0, w1, w2, w3;
@@ -545,7 +545,7 @@ namespace Showcase
                             global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
                             global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]);
                             global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b[channel + 3]);
-                            int xi = xg + rowX + ox, wi = wo;
+                            nint xi = xg + rowX + ox, wi = wo;
                             for (int ic = 0; ic < 3; ic++, xi += 16, wi += 1)
                             {
                                 global::System.Numerics.Vector<float> x0, w0, w1, w2, w3;
@@ -626,7 +626,17 @@ namespace Showcase
                 {
                     global::System.ReadOnlySpan<float> plane = x.Slice(c * 16, 16);
                     float v = 0f;
-                    for (int i = 0; i < plane.Length; i++)
+                    int i = 0;
+                    if (16 >= global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> sum = new global::System.Numerics.Vector<float>(plane);
+                        for (i = global::System.Numerics.Vector<float>.Count; i <= 16 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            sum += new global::System.Numerics.Vector<float>(plane.Slice(i));
+                        }
+                        v = global::System.Numerics.Vector.Dot(sum, global::System.Numerics.Vector<float>.One);
+                    }
+                    for (; i < 16; i++)
                     {
                         v += plane[i];
                     }
@@ -642,22 +652,29 @@ namespace Showcase
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Dense_fc);
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Dense_fc);
-                x = x.Slice(0, 4);
-                for (int o = 0; o < 2; o++)
+                _ = x[3];
+                _ = y[1];
+                _ = w[7];
+                ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
+                int o = 0;
+                for (; o < 2; o++)
                 {
-                    global::System.ReadOnlySpan<float> row = w.Slice(o * 4, 4);
-                    global::System.Numerics.Vector<float> sum = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
+                    nint row = (nint)o * 4;
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
+                    nint i = 0;
                     for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        sum += new global::System.Numerics.Vector<float>(row.Slice(i)) * new global::System.Numerics.Vector<float>(x.Slice(i));
+                        global::System.Numerics.Vector<float> xv = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(i));
+                        s0 = MulAdd(global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(row + 0 + i)), xv, s0);
                     }
-                    float acc = b[o] + global::System.Numerics.Vector.Dot(sum, global::System.Numerics.Vector<float>.One);
+                    float a0 = b[o + 0] + global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     for (; i < 4; i++)
                     {
-                        acc += row[i] * x[i];
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, i);
+                        a0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, row + 0 + i) * xi;
                     }
-                    y[o] = acc;
+                    y[o + 0] = a0;
                 }
             }
         }

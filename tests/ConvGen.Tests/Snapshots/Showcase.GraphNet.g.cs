@@ -142,7 +142,7 @@ namespace Showcase
                                 global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a1_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count));
                                 global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a2_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count));
                                 global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a3_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count));
-                                int xi = g * 128 + xo, wi = g * 72 + oc;
+                                nint xi = g * 128 + xo, wi = g * 72 + oc;
                                 for (int ic = 0; ic < 2; ic++, xi += 64, wi += 36)
                                 {
                                     global::System.Numerics.Vector<float> w0, w1, w2, w3, x0, x1;
@@ -317,7 +317,7 @@ namespace Showcase
                             for (; oc <= 4 - global::System.Numerics.Vector<float>.Count; oc += global::System.Numerics.Vector<float>.Count)
                             {
                                 global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
-                                int xi = g * 128 + xo, wi = g * 72 + oc;
+                                nint xi = g * 128 + xo, wi = g * 72 + oc;
                                 for (int ic = 0; ic < 2; ic++, xi += 64, wi += 36)
                                 {
                                     global::System.Numerics.Vector<float> w0, x0, x1;
@@ -382,7 +382,7 @@ namespace Showcase
                             {
                                 oc = 4 - global::System.Numerics.Vector<float>.Count;
                                 global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
-                                int xi = g * 128 + xo, wi = g * 72 + oc;
+                                nint xi = g * 128 + xo, wi = g * 72 + oc;
                                 for (int ic = 0; ic < 2; ic++, xi += 64, wi += 36)
                                 {
                                     global::System.Numerics.Vector<float> w0, x0, x1;
@@ -476,7 +476,7 @@ namespace Showcase
                                 global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count));
                                 global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count));
                                 global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count));
-                                int xi = g * 128 + xo, wi = g * 72 + oc;
+                                nint xi = g * 128 + xo, wi = g * 72 + oc;
                                 for (int ic = 0; ic < 2; ic++, xi += 64, wi += 36)
                                 {
                                     global::System.Numerics.Vector<float> w0, w1, w2, w3, x0;
@@ -586,7 +586,7 @@ namespace Showcase
                             for (; oc <= 4 - global::System.Numerics.Vector<float>.Count; oc += global::System.Numerics.Vector<float>.Count)
                             {
                                 global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
-                                int xi = g * 128 + xo, wi = g * 72 + oc;
+                                nint xi = g * 128 + xo, wi = g * 72 + oc;
                                 for (int ic = 0; ic < 2; ic++, xi += 64, wi += 36)
                                 {
                                     global::System.Numerics.Vector<float> w0, x0;
@@ -628,7 +628,7 @@ namespace Showcase
                             {
                                 oc = 4 - global::System.Numerics.Vector<float>.Count;
                                 global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
-                                int xi = g * 128 + xo, wi = g * 72 + oc;
+                                nint xi = g * 128 + xo, wi = g * 72 + oc;
                                 for (int ic = 0; ic < 2; ic++, xi += 64, wi += 36)
                                 {
                                     global::System.Numerics.Vector<float> w0, x0;
@@ -693,12 +693,29 @@ namespace Showcase
             public static void Pad_dw(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 y.Slice(0, 256).Clear();
+                _ = x[143];
+                _ = y[255];
+                ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
                 for (int c = 0; c < 4; c++)
                 {
                     for (int row = 0; row < 6; row++)
                     {
-                        int from = (c * 6 + row) * 6, to = (c * 8 + row * 1 + 1) * 8 + 1;
-                        x.Slice(from + 0, 6).CopyTo(y.Slice(to + 0));
+                        nint from = (c * 6 + row) * 6 + 0, to = (c * 8 + row * 1 + 1) * 8 + 1;
+                        if (6 >= global::System.Numerics.Vector<float>.Count)
+                        {
+                            nint k = 0;
+                            for (; k < 6 - global::System.Numerics.Vector<float>.Count; k += global::System.Numerics.Vector<float>.Count)
+                            {
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(from + k)), ref yr, (nuint)(to + k));
+                            }
+                            k = 6 - global::System.Numerics.Vector<float>.Count;
+                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(from + k)), ref yr, (nuint)(to + k));
+                        }
+                        else
+                        {
+                            x.Slice((int)from, 6).CopyTo(y.Slice((int)to));
+                        }
                     }
                 }
             }
@@ -731,7 +748,7 @@ namespace Showcase
                         {
                             global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b[channel + 0]);
                             global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_1 = new global::System.Numerics.Vector<float>(b[channel + 1]);
-                            int xi = xg + rowX + ox, wi = wo;
+                            nint xi = xg + rowX + ox, wi = wo;
                             for (int ic = 0; ic < 1; ic++, xi += 64, wi += 9)
                             {
                                 global::System.Numerics.Vector<float> x0, x1, w0, w1;
@@ -817,7 +834,7 @@ namespace Showcase
                         {
                             global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
                             global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
-                            int xi = xg + rowX + ox, wi = wo;
+                            nint xi = xg + rowX + ox, wi = wo;
                             for (int ic = 0; ic < 1; ic++, xi += 64, wi += 9)
                             {
                                 global::System.Numerics.Vector<float> x0, w0, w1;
@@ -875,7 +892,7 @@ namespace Showcase
                             ox = 46 - global::System.Numerics.Vector<float>.Count;
                             global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
                             global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
-                            int xi = xg + rowX + ox, wi = wo;
+                            nint xi = xg + rowX + ox, wi = wo;
                             for (int ic = 0; ic < 1; ic++, xi += 64, wi += 9)
                             {
                                 global::System.Numerics.Vector<float> x0, w0, w1;
@@ -986,7 +1003,7 @@ namespace Showcase
                             global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_1 = new global::System.Numerics.Vector<float>(b[channel + 1]);
                             global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]); global::System.Numerics.Vector<float> a2_1 = new global::System.Numerics.Vector<float>(b[channel + 2]);
                             global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b[channel + 3]); global::System.Numerics.Vector<float> a3_1 = new global::System.Numerics.Vector<float>(b[channel + 3]);
-                            int xi = xg + rowX + ox, wi = wo;
+                            nint xi = xg + rowX + ox, wi = wo;
                             for (int ic = 0; ic < 8; ic++, xi += 36, wi += 1)
                             {
                                 global::System.Numerics.Vector<float> x0, x1, w0, w1, w2, w3;
@@ -1020,7 +1037,7 @@ namespace Showcase
                             global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
                             global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]);
                             global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b[channel + 3]);
-                            int xi = xg + rowX + ox, wi = wo;
+                            nint xi = xg + rowX + ox, wi = wo;
                             for (int ic = 0; ic < 8; ic++, xi += 36, wi += 1)
                             {
                                 global::System.Numerics.Vector<float> x0, w0, w1, w2, w3;
@@ -1046,7 +1063,7 @@ namespace Showcase
                             global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
                             global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]);
                             global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b[channel + 3]);
-                            int xi = xg + rowX + ox, wi = wo;
+                            nint xi = xg + rowX + ox, wi = wo;
                             for (int ic = 0; ic < 8; ic++, xi += 36, wi += 1)
                             {
                                 global::System.Numerics.Vector<float> x0, w0, w1, w2, w3;
@@ -1106,12 +1123,29 @@ namespace Showcase
             public static void Pad_pad(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 y.Slice(0, 98).Clear();
+                _ = x[71];
+                _ = y[97];
+                ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
                 for (int c = 0; c < 2; c++)
                 {
                     for (int row = 0; row < 6; row++)
                     {
-                        int from = (c * 6 + row) * 6, to = (c * 7 + row * 1 + 0) * 7 + 0;
-                        x.Slice(from + 0, 6).CopyTo(y.Slice(to + 0));
+                        nint from = (c * 6 + row) * 6 + 0, to = (c * 7 + row * 1 + 0) * 7 + 0;
+                        if (6 >= global::System.Numerics.Vector<float>.Count)
+                        {
+                            nint k = 0;
+                            for (; k < 6 - global::System.Numerics.Vector<float>.Count; k += global::System.Numerics.Vector<float>.Count)
+                            {
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(from + k)), ref yr, (nuint)(to + k));
+                            }
+                            k = 6 - global::System.Numerics.Vector<float>.Count;
+                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(from + k)), ref yr, (nuint)(to + k));
+                        }
+                        else
+                        {
+                            x.Slice((int)from, 6).CopyTo(y.Slice((int)to));
+                        }
                     }
                 }
             }
@@ -1153,14 +1187,18 @@ namespace Showcase
             public static void Pad_up(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 y.Slice(0, 256).Clear();
+                _ = x[35];
+                _ = y[255];
+                ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
                 for (int c = 0; c < 4; c++)
                 {
                     for (int row = 0; row < 3; row++)
                     {
-                        int from = (c * 3 + row) * 3, to = (c * 8 + row * 2 + 1) * 8 + 1;
+                        nint from = (c * 3 + row) * 3 + 0, to = (c * 8 + row * 2 + 1) * 8 + 1;
                         for (int col = 0; col < 3; col++)
                         {
-                            y[to + col * 2] = x[from + col];
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + col * 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, from + col);
                         }
                     }
                 }
@@ -1196,7 +1234,7 @@ namespace Showcase
                                 global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a1_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count));
                                 global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a2_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count));
                                 global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a3_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count));
-                                int xi = g * 256 + xo, wi = g * 144 + oc;
+                                nint xi = g * 256 + xo, wi = g * 144 + oc;
                                 for (int ic = 0; ic < 4; ic++, xi += 64, wi += 36)
                                 {
                                     global::System.Numerics.Vector<float> w0, w1, w2, w3, x0, x1;
@@ -1371,7 +1409,7 @@ namespace Showcase
                             for (; oc <= 4 - global::System.Numerics.Vector<float>.Count; oc += global::System.Numerics.Vector<float>.Count)
                             {
                                 global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
-                                int xi = g * 256 + xo, wi = g * 144 + oc;
+                                nint xi = g * 256 + xo, wi = g * 144 + oc;
                                 for (int ic = 0; ic < 4; ic++, xi += 64, wi += 36)
                                 {
                                     global::System.Numerics.Vector<float> w0, x0, x1;
@@ -1436,7 +1474,7 @@ namespace Showcase
                             {
                                 oc = 4 - global::System.Numerics.Vector<float>.Count;
                                 global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
-                                int xi = g * 256 + xo, wi = g * 144 + oc;
+                                nint xi = g * 256 + xo, wi = g * 144 + oc;
                                 for (int ic = 0; ic < 4; ic++, xi += 64, wi += 36)
                                 {
                                     global::System.Numerics.Vector<float> w0, x0, x1;
@@ -1530,7 +1568,7 @@ namespace Showcase
                                 global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count));
                                 global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count));
                                 global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count));
-                                int xi = g * 256 + xo, wi = g * 144 + oc;
+                                nint xi = g * 256 + xo, wi = g * 144 + oc;
                                 for (int ic = 0; ic < 4; ic++, xi += 64, wi += 36)
                                 {
                                     global::System.Numerics.Vector<float> w0, w1, w2, w3, x0;
@@ -1640,7 +1678,7 @@ namespace Showcase
                             for (; oc <= 4 - global::System.Numerics.Vector<float>.Count; oc += global::System.Numerics.Vector<float>.Count)
                             {
                                 global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
-                                int xi = g * 256 + xo, wi = g * 144 + oc;
+                                nint xi = g * 256 + xo, wi = g * 144 + oc;
                                 for (int ic = 0; ic < 4; ic++, xi += 64, wi += 36)
                                 {
                                     global::System.Numerics.Vector<float> w0, x0;
@@ -1682,7 +1720,7 @@ namespace Showcase
                             {
                                 oc = 4 - global::System.Numerics.Vector<float>.Count;
                                 global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
-                                int xi = g * 256 + xo, wi = g * 144 + oc;
+                                nint xi = g * 256 + xo, wi = g * 144 + oc;
                                 for (int ic = 0; ic < 4; ic++, xi += 64, wi += 36)
                                 {
                                     global::System.Numerics.Vector<float> w0, x0;
@@ -1767,7 +1805,17 @@ namespace Showcase
                 {
                     global::System.ReadOnlySpan<float> plane = x.Slice(c * 36, 36);
                     float v = 0f;
-                    for (int i = 0; i < plane.Length; i++)
+                    int i = 0;
+                    if (36 >= global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> sum = new global::System.Numerics.Vector<float>(plane);
+                        for (i = global::System.Numerics.Vector<float>.Count; i <= 36 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            sum += new global::System.Numerics.Vector<float>(plane.Slice(i));
+                        }
+                        v = global::System.Numerics.Vector.Dot(sum, global::System.Numerics.Vector<float>.One);
+                    }
+                    for (; i < 36; i++)
                     {
                         v += plane[i];
                     }
@@ -1783,22 +1831,29 @@ namespace Showcase
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Dense_fc);
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Dense_fc);
-                x = x.Slice(0, 8);
-                for (int o = 0; o < 3; o++)
+                _ = x[7];
+                _ = y[2];
+                _ = w[23];
+                ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
+                int o = 0;
+                for (; o < 3; o++)
                 {
-                    global::System.ReadOnlySpan<float> row = w.Slice(o * 8, 8);
-                    global::System.Numerics.Vector<float> sum = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
+                    nint row = (nint)o * 8;
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
+                    nint i = 0;
                     for (; i <= 8 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        sum += new global::System.Numerics.Vector<float>(row.Slice(i)) * new global::System.Numerics.Vector<float>(x.Slice(i));
+                        global::System.Numerics.Vector<float> xv = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(i));
+                        s0 = MulAdd(global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(row + 0 + i)), xv, s0);
                     }
-                    float acc = b[o] + global::System.Numerics.Vector.Dot(sum, global::System.Numerics.Vector<float>.One);
+                    float a0 = b[o + 0] + global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     for (; i < 8; i++)
                     {
-                        acc += row[i] * x[i];
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, i);
+                        a0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, row + 0 + i) * xi;
                     }
-                    y[o] = acc;
+                    y[o + 0] = a0;
                 }
             }
         }

@@ -95,12 +95,29 @@ namespace Showcase
             public static void Pad_conv2d(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 y.Slice(0, 147).Clear();
+                _ = x[107];
+                _ = y[146];
+                ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
                 for (int c = 0; c < 3; c++)
                 {
                     for (int row = 0; row < 6; row++)
                     {
-                        int from = (c * 6 + row) * 6, to = (c * 7 + row * 1 + 0) * 7 + 0;
-                        x.Slice(from + 0, 6).CopyTo(y.Slice(to + 0));
+                        nint from = (c * 6 + row) * 6 + 0, to = (c * 7 + row * 1 + 0) * 7 + 0;
+                        if (6 >= global::System.Numerics.Vector<float>.Count)
+                        {
+                            nint k = 0;
+                            for (; k < 6 - global::System.Numerics.Vector<float>.Count; k += global::System.Numerics.Vector<float>.Count)
+                            {
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(from + k)), ref yr, (nuint)(to + k));
+                            }
+                            k = 6 - global::System.Numerics.Vector<float>.Count;
+                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(from + k)), ref yr, (nuint)(to + k));
+                        }
+                        else
+                        {
+                            x.Slice((int)from, 6).CopyTo(y.Slice((int)to));
+                        }
                     }
                 }
             }
@@ -135,7 +152,7 @@ namespace Showcase
                                 global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a1_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count));
                                 global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a2_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count));
                                 global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a3_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count));
-                                int xi = g * 147 + xo, wi = g * 108 + oc;
+                                nint xi = g * 147 + xo, wi = g * 108 + oc;
                                 for (int ic = 0; ic < 3; ic++, xi += 49, wi += 36)
                                 {
                                     global::System.Numerics.Vector<float> w0, w1, w2, w3, x0, x1;
@@ -310,7 +327,7 @@ namespace Showcase
                             for (; oc <= 4 - global::System.Numerics.Vector<float>.Count; oc += global::System.Numerics.Vector<float>.Count)
                             {
                                 global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
-                                int xi = g * 147 + xo, wi = g * 108 + oc;
+                                nint xi = g * 147 + xo, wi = g * 108 + oc;
                                 for (int ic = 0; ic < 3; ic++, xi += 49, wi += 36)
                                 {
                                     global::System.Numerics.Vector<float> w0, x0, x1;
@@ -375,7 +392,7 @@ namespace Showcase
                             {
                                 oc = 4 - global::System.Numerics.Vector<float>.Count;
                                 global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
-                                int xi = g * 147 + xo, wi = g * 108 + oc;
+                                nint xi = g * 147 + xo, wi = g * 108 + oc;
                                 for (int ic = 0; ic < 3; ic++, xi += 49, wi += 36)
                                 {
                                     global::System.Numerics.Vector<float> w0, x0, x1;
@@ -469,7 +486,7 @@ namespace Showcase
                                 global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count));
                                 global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count));
                                 global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count));
-                                int xi = g * 147 + xo, wi = g * 108 + oc;
+                                nint xi = g * 147 + xo, wi = g * 108 + oc;
                                 for (int ic = 0; ic < 3; ic++, xi += 49, wi += 36)
                                 {
                                     global::System.Numerics.Vector<float> w0, w1, w2, w3, x0;
@@ -579,7 +596,7 @@ namespace Showcase
                             for (; oc <= 4 - global::System.Numerics.Vector<float>.Count; oc += global::System.Numerics.Vector<float>.Count)
                             {
                                 global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
-                                int xi = g * 147 + xo, wi = g * 108 + oc;
+                                nint xi = g * 147 + xo, wi = g * 108 + oc;
                                 for (int ic = 0; ic < 3; ic++, xi += 49, wi += 36)
                                 {
                                     global::System.Numerics.Vector<float> w0, x0;
@@ -621,7 +638,7 @@ namespace Showcase
                             {
                                 oc = 4 - global::System.Numerics.Vector<float>.Count;
                                 global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
-                                int xi = g * 147 + xo, wi = g * 108 + oc;
+                                nint xi = g * 147 + xo, wi = g * 108 + oc;
                                 for (int ic = 0; ic < 3; ic++, xi += 49, wi += 36)
                                 {
                                     global::System.Numerics.Vector<float> w0, x0;
@@ -705,7 +722,7 @@ namespace Showcase
                         for (; ox <= 9 - 4 * global::System.Numerics.Vector<float>.Count; ox += 4 * global::System.Numerics.Vector<float>.Count)
                         {
                             global::System.Numerics.Vector<float> a0_0 = global::System.Numerics.Vector<float>.Zero; global::System.Numerics.Vector<float> a0_1 = global::System.Numerics.Vector<float>.Zero; global::System.Numerics.Vector<float> a0_2 = global::System.Numerics.Vector<float>.Zero; global::System.Numerics.Vector<float> a0_3 = global::System.Numerics.Vector<float>.Zero;
-                            int xi = xg + rowX + ox, wi = wo;
+                            nint xi = xg + rowX + ox, wi = wo;
                             for (int ic = 0; ic < 1; ic++, xi += 9, wi += 1)
                             {
                                 global::System.Numerics.Vector<float> x0, x1, x2, x3, w0;
@@ -743,7 +760,7 @@ namespace Showcase
                         for (; ox <= 9 - global::System.Numerics.Vector<float>.Count; ox += global::System.Numerics.Vector<float>.Count)
                         {
                             global::System.Numerics.Vector<float> a0_0 = global::System.Numerics.Vector<float>.Zero;
-                            int xi = xg + rowX + ox, wi = wo;
+                            nint xi = xg + rowX + ox, wi = wo;
                             for (int ic = 0; ic < 1; ic++, xi += 9, wi += 1)
                             {
                                 global::System.Numerics.Vector<float> x0, w0;
@@ -761,7 +778,7 @@ namespace Showcase
                         {
                             ox = 9 - global::System.Numerics.Vector<float>.Count;
                             global::System.Numerics.Vector<float> a0_0 = global::System.Numerics.Vector<float>.Zero;
-                            int xi = xg + rowX + ox, wi = wo;
+                            nint xi = xg + rowX + ox, wi = wo;
                             for (int ic = 0; ic < 1; ic++, xi += 9, wi += 1)
                             {
                                 global::System.Numerics.Vector<float> x0, w0;
@@ -817,22 +834,29 @@ namespace Showcase
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Dense_dense);
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Dense_dense);
-                x = x.Slice(0, 36);
-                for (int o = 0; o < 2; o++)
+                _ = x[35];
+                _ = y[1];
+                _ = w[71];
+                ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
+                int o = 0;
+                for (; o < 2; o++)
                 {
-                    global::System.ReadOnlySpan<float> row = w.Slice(o * 36, 36);
-                    global::System.Numerics.Vector<float> sum = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
+                    nint row = (nint)o * 36;
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
+                    nint i = 0;
                     for (; i <= 36 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        sum += new global::System.Numerics.Vector<float>(row.Slice(i)) * new global::System.Numerics.Vector<float>(x.Slice(i));
+                        global::System.Numerics.Vector<float> xv = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(i));
+                        s0 = MulAdd(global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(row + 0 + i)), xv, s0);
                     }
-                    float acc = b[o] + global::System.Numerics.Vector.Dot(sum, global::System.Numerics.Vector<float>.One);
+                    float a0 = b[o + 0] + global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     for (; i < 36; i++)
                     {
-                        acc += row[i] * x[i];
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, i);
+                        a0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, row + 0 + i) * xi;
                     }
-                    y[o] = global::System.MathF.Tanh(acc);
+                    y[o + 0] = global::System.MathF.Tanh(a0);
                 }
             }
         }

@@ -87,13 +87,37 @@ namespace Showcase
 
             public static void Pad_conv1d(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
-                y.Slice(0, 48).Clear();
+                _ = x[31];
+                _ = y[47];
+                ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
                 for (int c = 0; c < 2; c++)
                 {
                     for (int row = 0; row < 1; row++)
                     {
-                        int from = (c * 1 + row) * 16, to = (c * 1 + row * 1 + 0) * 24 + 4;
-                        x.Slice(from + 0, 16).CopyTo(y.Slice(to + 0));
+                        nint from = (c * 1 + row) * 16 + 0, to = (c * 1 + row * 1 + 0) * 24 + 4;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to - 4 + 0) = 0f;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to - 4 + 1) = 0f;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to - 4 + 2) = 0f;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to - 4 + 3) = 0f;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 16 + 0) = 0f;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 16 + 1) = 0f;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 16 + 2) = 0f;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 16 + 3) = 0f;
+                        if (16 >= global::System.Numerics.Vector<float>.Count)
+                        {
+                            nint k = 0;
+                            for (; k < 16 - global::System.Numerics.Vector<float>.Count; k += global::System.Numerics.Vector<float>.Count)
+                            {
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(from + k)), ref yr, (nuint)(to + k));
+                            }
+                            k = 16 - global::System.Numerics.Vector<float>.Count;
+                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(from + k)), ref yr, (nuint)(to + k));
+                        }
+                        else
+                        {
+                            x.Slice((int)from, 16).CopyTo(y.Slice((int)to));
+                        }
                     }
                 }
             }
@@ -127,7 +151,7 @@ namespace Showcase
                                 global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b[channel + 0]);
                                 global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_1 = new global::System.Numerics.Vector<float>(b[channel + 1]);
                                 global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]); global::System.Numerics.Vector<float> a2_1 = new global::System.Numerics.Vector<float>(b[channel + 2]);
-                                int xi = xg + rowX + ox, wi = wo;
+                                nint xi = xg + rowX + ox, wi = wo;
                                 for (int ic = 0; ic < 2; ic++, xi += 24, wi += 5)
                                 {
                                     global::System.Numerics.Vector<float> x0, x1, w0, w1, w2;
@@ -199,7 +223,7 @@ namespace Showcase
                                 global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
                                 global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
                                 global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]);
-                                int xi = xg + rowX + ox, wi = wo;
+                                nint xi = xg + rowX + ox, wi = wo;
                                 for (int ic = 0; ic < 2; ic++, xi += 24, wi += 5)
                                 {
                                     global::System.Numerics.Vector<float> x0, w0, w1, w2;
@@ -249,7 +273,7 @@ namespace Showcase
                                 global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
                                 global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
                                 global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]);
-                                int xi = xg + rowX + ox, wi = wo;
+                                nint xi = xg + rowX + ox, wi = wo;
                                 for (int ic = 0; ic < 2; ic++, xi += 24, wi += 5)
                                 {
                                     global::System.Numerics.Vector<float> x0, w0, w1, w2;
@@ -371,7 +395,8 @@ namespace Showcase
                 {
                     global::System.ReadOnlySpan<float> plane = x.Slice(c * 8, 8);
                     float v = float.NegativeInfinity;
-                    for (int i = 0; i < plane.Length; i++)
+                    int i = 0;
+                    for (; i < 8; i++)
                     {
                         v = global::System.MathF.Max(v, plane[i]);
                     }
@@ -387,22 +412,29 @@ namespace Showcase
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Dense_dense);
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Dense_dense);
-                x = x.Slice(0, 3);
-                for (int o = 0; o < 2; o++)
+                _ = x[2];
+                _ = y[1];
+                _ = w[5];
+                ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
+                int o = 0;
+                for (; o < 2; o++)
                 {
-                    global::System.ReadOnlySpan<float> row = w.Slice(o * 3, 3);
-                    global::System.Numerics.Vector<float> sum = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
+                    nint row = (nint)o * 3;
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
+                    nint i = 0;
                     for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        sum += new global::System.Numerics.Vector<float>(row.Slice(i)) * new global::System.Numerics.Vector<float>(x.Slice(i));
+                        global::System.Numerics.Vector<float> xv = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(i));
+                        s0 = MulAdd(global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(row + 0 + i)), xv, s0);
                     }
-                    float acc = b[o] + global::System.Numerics.Vector.Dot(sum, global::System.Numerics.Vector<float>.One);
+                    float a0 = b[o + 0] + global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     for (; i < 3; i++)
                     {
-                        acc += row[i] * x[i];
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, i);
+                        a0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, row + 0 + i) * xi;
                     }
-                    y[o] = acc;
+                    y[o + 0] = a0;
                 }
             }
 

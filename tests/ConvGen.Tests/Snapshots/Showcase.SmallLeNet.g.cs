@@ -86,13 +86,33 @@ namespace Showcase
 
             public static void Pad_conv1(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
-                y.Slice(0, 196).Clear();
+                _ = x[143];
+                _ = y[195];
+                ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
                 for (int c = 0; c < 1; c++)
                 {
+                    y.Slice(c * 196, 14).Clear();
+                    y.Slice(c * 196 + 182, 14).Clear();
                     for (int row = 0; row < 12; row++)
                     {
-                        int from = (c * 12 + row) * 12, to = (c * 14 + row * 1 + 1) * 14 + 1;
-                        x.Slice(from + 0, 12).CopyTo(y.Slice(to + 0));
+                        nint from = (c * 12 + row) * 12 + 0, to = (c * 14 + row * 1 + 1) * 14 + 1;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to - 1 + 0) = 0f;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 12 + 0) = 0f;
+                        if (12 >= global::System.Numerics.Vector<float>.Count)
+                        {
+                            nint k = 0;
+                            for (; k < 12 - global::System.Numerics.Vector<float>.Count; k += global::System.Numerics.Vector<float>.Count)
+                            {
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(from + k)), ref yr, (nuint)(to + k));
+                            }
+                            k = 12 - global::System.Numerics.Vector<float>.Count;
+                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(from + k)), ref yr, (nuint)(to + k));
+                        }
+                        else
+                        {
+                            x.Slice((int)from, 12).CopyTo(y.Slice((int)to));
+                        }
                     }
                 }
             }
@@ -121,97 +141,11 @@ namespace Showcase
                         {
                             int rowX = oy * 14, rowY = oy * 12;
                             int ox = 0;
-                            for (; ox <= 12 - 2 * global::System.Numerics.Vector<float>.Count; ox += 2 * global::System.Numerics.Vector<float>.Count)
-                            {
-                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b[channel + 0]);
-                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_1 = new global::System.Numerics.Vector<float>(b[channel + 1]);
-                                int xi = xg + rowX + ox, wi = wo;
-                                for (int ic = 0; ic < 1; ic++, xi += 196, wi += 9)
-                                {
-                                    global::System.Numerics.Vector<float> x0, x1, w0, w1;
-                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 0));
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a1_1 = MulAdd(x1, w1, a1_1);
-                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 1));
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a1_1 = MulAdd(x1, w1, a1_1);
-                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 2));
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a1_1 = MulAdd(x1, w1, a1_1);
-                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 14 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 14 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 3));
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a1_1 = MulAdd(x1, w1, a1_1);
-                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 15 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 15 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 4));
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a1_1 = MulAdd(x1, w1, a1_1);
-                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 16 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 5));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 5));
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a1_1 = MulAdd(x1, w1, a1_1);
-                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 28 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 6));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 6));
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a1_1 = MulAdd(x1, w1, a1_1);
-                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 29 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 29 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 7));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 7));
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a1_1 = MulAdd(x1, w1, a1_1);
-                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 30 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 30 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 8));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 8));
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a1_1 = MulAdd(x1, w1, a1_1);
-                                }
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 0 * 144 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_1, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 0 * 144 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 1 * 144 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_1, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 1 * 144 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
-                            }
-                            for (; ox <= 12 - global::System.Numerics.Vector<float>.Count; ox += global::System.Numerics.Vector<float>.Count)
+                            for (; ox <= 12 - 1 * global::System.Numerics.Vector<float>.Count; ox += 1 * global::System.Numerics.Vector<float>.Count)
                             {
                                 global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
                                 global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
-                                int xi = xg + rowX + ox, wi = wo;
+                                nint xi = xg + rowX + ox, wi = wo;
                                 for (int ic = 0; ic < 1; ic++, xi += 196, wi += 9)
                                 {
                                     global::System.Numerics.Vector<float> x0, w0, w1;
@@ -269,7 +203,7 @@ namespace Showcase
                                 ox = 12 - global::System.Numerics.Vector<float>.Count;
                                 global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
                                 global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
-                                int xi = xg + rowX + ox, wi = wo;
+                                nint xi = xg + rowX + ox, wi = wo;
                                 for (int ic = 0; ic < 1; ic++, xi += 196, wi += 9)
                                 {
                                     global::System.Numerics.Vector<float> x0, w0, w1;
@@ -449,22 +383,29 @@ namespace Showcase
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Dense_fc);
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Dense_fc);
-                x = x.Slice(0, 12);
-                for (int o = 0; o < 3; o++)
+                _ = x[11];
+                _ = y[2];
+                _ = w[35];
+                ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
+                int o = 0;
+                for (; o < 3; o++)
                 {
-                    global::System.ReadOnlySpan<float> row = w.Slice(o * 12, 12);
-                    global::System.Numerics.Vector<float> sum = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
+                    nint row = (nint)o * 12;
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
+                    nint i = 0;
                     for (; i <= 12 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        sum += new global::System.Numerics.Vector<float>(row.Slice(i)) * new global::System.Numerics.Vector<float>(x.Slice(i));
+                        global::System.Numerics.Vector<float> xv = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(i));
+                        s0 = MulAdd(global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(row + 0 + i)), xv, s0);
                     }
-                    float acc = b[o] + global::System.Numerics.Vector.Dot(sum, global::System.Numerics.Vector<float>.One);
+                    float a0 = b[o + 0] + global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     for (; i < 12; i++)
                     {
-                        acc += row[i] * x[i];
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, i);
+                        a0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, row + 0 + i) * xi;
                     }
-                    y[o] = acc;
+                    y[o + 0] = a0;
                 }
             }
 

@@ -100,7 +100,7 @@ namespace Showcase
                         for (; ox <= 46 - 4 * global::System.Numerics.Vector<float>.Count; ox += 4 * global::System.Numerics.Vector<float>.Count)
                         {
                             global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_2 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_3 = new global::System.Numerics.Vector<float>(b[channel + 0]);
-                            int xi = xg + rowX + ox, wi = wo;
+                            nint xi = xg + rowX + ox, wi = wo;
                             for (int ic = 0; ic < 1; ic++, xi += 64, wi += 9)
                             {
                                 global::System.Numerics.Vector<float> x0, x1, x2, x3, w0;
@@ -194,7 +194,7 @@ namespace Showcase
                         for (; ox <= 46 - global::System.Numerics.Vector<float>.Count; ox += global::System.Numerics.Vector<float>.Count)
                         {
                             global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
-                            int xi = xg + rowX + ox, wi = wo;
+                            nint xi = xg + rowX + ox, wi = wo;
                             for (int ic = 0; ic < 1; ic++, xi += 64, wi += 9)
                             {
                                 global::System.Numerics.Vector<float> x0, w0;
@@ -232,7 +232,7 @@ namespace Showcase
                         {
                             ox = 46 - global::System.Numerics.Vector<float>.Count;
                             global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
-                            int xi = xg + rowX + ox, wi = wo;
+                            nint xi = xg + rowX + ox, wi = wo;
                             for (int ic = 0; ic < 1; ic++, xi += 64, wi += 9)
                             {
                                 global::System.Numerics.Vector<float> x0, w0;
