@@ -127,563 +127,683 @@ namespace Showcase
                 ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
                 ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
                 global::System.Span<float> lanes = stackalloc float[global::System.Numerics.Vector<float>.Count];
-                for (int oy = 0; oy < 6; oy++)
+                int n = 0;
+                for (; n <= 28; n += 8)
                 {
-                    int ox = 0;
-                    for (; ox <= 4; ox += 2)
+                    nint xo0 = (n) / 6 * 8 + (n) % 6 * 1; nint xo1 = (n + 1) / 6 * 8 + (n + 1) % 6 * 1; nint xo2 = (n + 2) / 6 * 8 + (n + 2) % 6 * 1; nint xo3 = (n + 3) / 6 * 8 + (n + 3) % 6 * 1; nint xo4 = (n + 4) / 6 * 8 + (n + 4) % 6 * 1; nint xo5 = (n + 5) / 6 * 8 + (n + 5) % 6 * 1; nint xo6 = (n + 6) / 6 * 8 + (n + 6) % 6 * 1; nint xo7 = (n + 7) / 6 * 8 + (n + 7) % 6 * 1;
+                    for (int g = 0; g < 1; g++)
                     {
-                        int yo = oy * 6 + ox, xo = oy * 8 + ox * 1;
-                        for (int g = 0; g < 1; g++)
+                        int oc = 0;
+                        for (; oc <= 4 - global::System.Numerics.Vector<float>.Count; oc += global::System.Numerics.Vector<float>.Count)
                         {
-                            int oc = 0;
-                            for (; oc <= 4 - 4 * global::System.Numerics.Vector<float>.Count; oc += 4 * global::System.Numerics.Vector<float>.Count)
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_2 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_3 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_4 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_5 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_6 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_7 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
+                            nint xi = g * 128, wi = g * 72 + oc;
+                            for (int ic = 0; ic < 2; ic++, xi += 64, wi += 36)
                             {
-                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a1_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a2_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a3_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count));
-                                nint xi = g * 128 + xo, wi = g * 72 + oc;
+                                global::System.Numerics.Vector<float> w0, x0, x1, x2, x3, x4, x5, x6, x7;
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                            }
+                            (global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 0) = lanes[j];
+                            }
+                            (global::System.Numerics.Vector.Max(a0_1, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 1) = lanes[j];
+                            }
+                            (global::System.Numerics.Vector.Max(a0_2, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 2) = lanes[j];
+                            }
+                            (global::System.Numerics.Vector.Max(a0_3, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 3) = lanes[j];
+                            }
+                            (global::System.Numerics.Vector.Max(a0_4, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 4) = lanes[j];
+                            }
+                            (global::System.Numerics.Vector.Max(a0_5, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 5) = lanes[j];
+                            }
+                            (global::System.Numerics.Vector.Max(a0_6, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 6) = lanes[j];
+                            }
+                            (global::System.Numerics.Vector.Max(a0_7, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 7) = lanes[j];
+                            }
+                        }
+                        if (oc < 4 && 4 >= global::System.Numerics.Vector<float>.Count)
+                        {
+                            oc = 4 - global::System.Numerics.Vector<float>.Count;
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_2 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_3 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_4 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_5 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_6 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_7 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
+                            nint xi = g * 128, wi = g * 72 + oc;
+                            for (int ic = 0; ic < 2; ic++, xi += 64, wi += 36)
+                            {
+                                global::System.Numerics.Vector<float> w0, x0, x1, x2, x3, x4, x5, x6, x7;
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                            }
+                            (global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 0) = lanes[j];
+                            }
+                            (global::System.Numerics.Vector.Max(a0_1, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 1) = lanes[j];
+                            }
+                            (global::System.Numerics.Vector.Max(a0_2, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 2) = lanes[j];
+                            }
+                            (global::System.Numerics.Vector.Max(a0_3, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 3) = lanes[j];
+                            }
+                            (global::System.Numerics.Vector.Max(a0_4, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 4) = lanes[j];
+                            }
+                            (global::System.Numerics.Vector.Max(a0_5, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 5) = lanes[j];
+                            }
+                            (global::System.Numerics.Vector.Max(a0_6, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 6) = lanes[j];
+                            }
+                            (global::System.Numerics.Vector.Max(a0_7, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 7) = lanes[j];
+                            }
+                        }
+                        else for (; oc < 4; oc++)
+                        {
+                            for (int q = 0; q < 8; q++)
+                            {
+                                float sum = b[g * 4 + oc];
+                                nint xi = g * 128 + (n + q) / 6 * 8 + (n + q) % 6 * 1, wi = g * 72 + oc;
                                 for (int ic = 0; ic < 2; ic++, xi += 64, wi += 36)
                                 {
-                                    global::System.Numerics.Vector<float> w0, w1, w2, w3, x0, x1;
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    a1_1 = MulAdd(x1, w1, a1_1);
-                                    a2_1 = MulAdd(x1, w2, a2_1);
-                                    a3_1 = MulAdd(x1, w3, a3_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    a1_1 = MulAdd(x1, w1, a1_1);
-                                    a2_1 = MulAdd(x1, w2, a2_1);
-                                    a3_1 = MulAdd(x1, w3, a3_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    a1_1 = MulAdd(x1, w1, a1_1);
-                                    a2_1 = MulAdd(x1, w2, a2_1);
-                                    a3_1 = MulAdd(x1, w3, a3_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    a1_1 = MulAdd(x1, w1, a1_1);
-                                    a2_1 = MulAdd(x1, w2, a2_1);
-                                    a3_1 = MulAdd(x1, w3, a3_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    a1_1 = MulAdd(x1, w1, a1_1);
-                                    a2_1 = MulAdd(x1, w2, a2_1);
-                                    a3_1 = MulAdd(x1, w3, a3_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    a1_1 = MulAdd(x1, w1, a1_1);
-                                    a2_1 = MulAdd(x1, w2, a2_1);
-                                    a3_1 = MulAdd(x1, w3, a3_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    a1_1 = MulAdd(x1, w1, a1_1);
-                                    a2_1 = MulAdd(x1, w2, a2_1);
-                                    a3_1 = MulAdd(x1, w3, a3_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    a1_1 = MulAdd(x1, w1, a1_1);
-                                    a2_1 = MulAdd(x1, w2, a2_1);
-                                    a3_1 = MulAdd(x1, w3, a3_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    a1_1 = MulAdd(x1, w1, a1_1);
-                                    a2_1 = MulAdd(x1, w2, a2_1);
-                                    a3_1 = MulAdd(x1, w3, a3_1);
-                                }
-                                (global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
-                                }
-                                (global::System.Numerics.Vector.Max(a0_1, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 1] = lanes[j];
-                                }
-                                (global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
-                                }
-                                (global::System.Numerics.Vector.Max(a1_1, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 1] = lanes[j];
-                                }
-                                (global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
-                                }
-                                (global::System.Numerics.Vector.Max(a2_1, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 1] = lanes[j];
-                                }
-                                (global::System.Numerics.Vector.Max(a3_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
-                                }
-                                (global::System.Numerics.Vector.Max(a3_1, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 1] = lanes[j];
-                                }
-                            }
-                            for (; oc <= 4 - global::System.Numerics.Vector<float>.Count; oc += global::System.Numerics.Vector<float>.Count)
-                            {
-                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
-                                nint xi = g * 128 + xo, wi = g * 72 + oc;
-                                for (int ic = 0; ic < 2; ic++, xi += 64, wi += 36)
-                                {
-                                    global::System.Numerics.Vector<float> w0, x0, x1;
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                }
-                                (global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
-                                }
-                                (global::System.Numerics.Vector.Max(a0_1, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 1] = lanes[j];
-                                }
-                            }
-                            if (oc < 4 && 4 >= global::System.Numerics.Vector<float>.Count)
-                            {
-                                oc = 4 - global::System.Numerics.Vector<float>.Count;
-                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
-                                nint xi = g * 128 + xo, wi = g * 72 + oc;
-                                for (int ic = 0; ic < 2; ic++, xi += 64, wi += 36)
-                                {
-                                    global::System.Numerics.Vector<float> w0, x0, x1;
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                }
-                                (global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
-                                }
-                                (global::System.Numerics.Vector.Max(a0_1, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 1] = lanes[j];
-                                }
-                            }
-                            else for (; oc < 4; oc++)
-                            {
-                                for (int q = 0; q < 2; q++)
-                                {
-                                    float sum = b[g * 4 + oc];
-                                    int xi = g * 128 + xo + q * 1, wi = g * 72 + oc;
-                                    for (int ic = 0; ic < 2; ic++, xi += 64, wi += 36)
+                                    for (int ky = 0; ky < 3; ky++)
                                     {
-                                        for (int ky = 0; ky < 3; ky++)
+                                        for (int kx = 0; kx < 3; kx++)
                                         {
-                                            for (int kx = 0; kx < 3; kx++)
-                                            {
-                                                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 8 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + (ky * 3 + kx) * 4);
-                                            }
+                                            sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 8 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + (ky * 3 + kx) * 4);
                                         }
                                     }
-                                    y[(g * 4 + oc) * 36 + yo + q] = (sum > 0f ? sum : 0f);
                                 }
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc) * 36 + n + q) = (sum > 0f ? sum : 0f);
                             }
                         }
                     }
-                    for (; ox < 6; ox++)
+                }
+
+                {
+                    nint xo0 = (n) / 6 * 8 + (n) % 6 * 1; nint xo1 = (n + 1) / 6 * 8 + (n + 1) % 6 * 1; nint xo2 = (n + 2) / 6 * 8 + (n + 2) % 6 * 1; nint xo3 = (n + 3) / 6 * 8 + (n + 3) % 6 * 1;
+                    for (int g = 0; g < 1; g++)
                     {
-                        int yo = oy * 6 + ox, xo = oy * 8 + ox * 1;
-                        for (int g = 0; g < 1; g++)
+                        int oc = 0;
+                        for (; oc <= 4 - global::System.Numerics.Vector<float>.Count; oc += global::System.Numerics.Vector<float>.Count)
                         {
-                            int oc = 0;
-                            for (; oc <= 4 - 4 * global::System.Numerics.Vector<float>.Count; oc += 4 * global::System.Numerics.Vector<float>.Count)
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_2 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_3 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
+                            nint xi = g * 128, wi = g * 72 + oc;
+                            for (int ic = 0; ic < 2; ic++, xi += 64, wi += 36)
                             {
-                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count));
-                                nint xi = g * 128 + xo, wi = g * 72 + oc;
+                                global::System.Numerics.Vector<float> w0, x0, x1, x2, x3;
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                            }
+                            (global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 0) = lanes[j];
+                            }
+                            (global::System.Numerics.Vector.Max(a0_1, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 1) = lanes[j];
+                            }
+                            (global::System.Numerics.Vector.Max(a0_2, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 2) = lanes[j];
+                            }
+                            (global::System.Numerics.Vector.Max(a0_3, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 3) = lanes[j];
+                            }
+                        }
+                        if (oc < 4 && 4 >= global::System.Numerics.Vector<float>.Count)
+                        {
+                            oc = 4 - global::System.Numerics.Vector<float>.Count;
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_2 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_3 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
+                            nint xi = g * 128, wi = g * 72 + oc;
+                            for (int ic = 0; ic < 2; ic++, xi += 64, wi += 36)
+                            {
+                                global::System.Numerics.Vector<float> w0, x0, x1, x2, x3;
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                            }
+                            (global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 0) = lanes[j];
+                            }
+                            (global::System.Numerics.Vector.Max(a0_1, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 1) = lanes[j];
+                            }
+                            (global::System.Numerics.Vector.Max(a0_2, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 2) = lanes[j];
+                            }
+                            (global::System.Numerics.Vector.Max(a0_3, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 3) = lanes[j];
+                            }
+                        }
+                        else for (; oc < 4; oc++)
+                        {
+                            for (int q = 0; q < 4; q++)
+                            {
+                                float sum = b[g * 4 + oc];
+                                nint xi = g * 128 + (n + q) / 6 * 8 + (n + q) % 6 * 1, wi = g * 72 + oc;
                                 for (int ic = 0; ic < 2; ic++, xi += 64, wi += 36)
                                 {
-                                    global::System.Numerics.Vector<float> w0, w1, w2, w3, x0;
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                }
-                                (global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
-                                }
-                                (global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
-                                }
-                                (global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
-                                }
-                                (global::System.Numerics.Vector.Max(a3_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
-                                }
-                            }
-                            for (; oc <= 4 - global::System.Numerics.Vector<float>.Count; oc += global::System.Numerics.Vector<float>.Count)
-                            {
-                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
-                                nint xi = g * 128 + xo, wi = g * 72 + oc;
-                                for (int ic = 0; ic < 2; ic++, xi += 64, wi += 36)
-                                {
-                                    global::System.Numerics.Vector<float> w0, x0;
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                }
-                                (global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
-                                }
-                            }
-                            if (oc < 4 && 4 >= global::System.Numerics.Vector<float>.Count)
-                            {
-                                oc = 4 - global::System.Numerics.Vector<float>.Count;
-                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
-                                nint xi = g * 128 + xo, wi = g * 72 + oc;
-                                for (int ic = 0; ic < 2; ic++, xi += 64, wi += 36)
-                                {
-                                    global::System.Numerics.Vector<float> w0, x0;
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                }
-                                (global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
-                                }
-                            }
-                            else for (; oc < 4; oc++)
-                            {
-                                for (int q = 0; q < 1; q++)
-                                {
-                                    float sum = b[g * 4 + oc];
-                                    int xi = g * 128 + xo + q * 1, wi = g * 72 + oc;
-                                    for (int ic = 0; ic < 2; ic++, xi += 64, wi += 36)
+                                    for (int ky = 0; ky < 3; ky++)
                                     {
-                                        for (int ky = 0; ky < 3; ky++)
+                                        for (int kx = 0; kx < 3; kx++)
                                         {
-                                            for (int kx = 0; kx < 3; kx++)
-                                            {
-                                                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 8 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + (ky * 3 + kx) * 4);
-                                            }
+                                            sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 8 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + (ky * 3 + kx) * 4);
                                         }
                                     }
-                                    y[(g * 4 + oc) * 36 + yo + q] = (sum > 0f ? sum : 0f);
                                 }
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc) * 36 + n + q) = (sum > 0f ? sum : 0f);
                             }
                         }
                     }
@@ -1219,563 +1339,683 @@ namespace Showcase
                 ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
                 ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
                 global::System.Span<float> lanes = stackalloc float[global::System.Numerics.Vector<float>.Count];
-                for (int oy = 0; oy < 6; oy++)
+                int n = 0;
+                for (; n <= 28; n += 8)
                 {
-                    int ox = 0;
-                    for (; ox <= 4; ox += 2)
+                    nint xo0 = (n) / 6 * 8 + (n) % 6 * 1; nint xo1 = (n + 1) / 6 * 8 + (n + 1) % 6 * 1; nint xo2 = (n + 2) / 6 * 8 + (n + 2) % 6 * 1; nint xo3 = (n + 3) / 6 * 8 + (n + 3) % 6 * 1; nint xo4 = (n + 4) / 6 * 8 + (n + 4) % 6 * 1; nint xo5 = (n + 5) / 6 * 8 + (n + 5) % 6 * 1; nint xo6 = (n + 6) / 6 * 8 + (n + 6) % 6 * 1; nint xo7 = (n + 7) / 6 * 8 + (n + 7) % 6 * 1;
+                    for (int g = 0; g < 1; g++)
                     {
-                        int yo = oy * 6 + ox, xo = oy * 8 + ox * 1;
-                        for (int g = 0; g < 1; g++)
+                        int oc = 0;
+                        for (; oc <= 4 - global::System.Numerics.Vector<float>.Count; oc += global::System.Numerics.Vector<float>.Count)
                         {
-                            int oc = 0;
-                            for (; oc <= 4 - 4 * global::System.Numerics.Vector<float>.Count; oc += 4 * global::System.Numerics.Vector<float>.Count)
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_2 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_3 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_4 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_5 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_6 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_7 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
+                            nint xi = g * 256, wi = g * 144 + oc;
+                            for (int ic = 0; ic < 4; ic++, xi += 64, wi += 36)
                             {
-                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a1_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a2_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a3_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count));
-                                nint xi = g * 256 + xo, wi = g * 144 + oc;
+                                global::System.Numerics.Vector<float> w0, x0, x1, x2, x3, x4, x5, x6, x7;
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                            }
+                            (a0_0).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 0) = lanes[j];
+                            }
+                            (a0_1).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 1) = lanes[j];
+                            }
+                            (a0_2).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 2) = lanes[j];
+                            }
+                            (a0_3).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 3) = lanes[j];
+                            }
+                            (a0_4).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 4) = lanes[j];
+                            }
+                            (a0_5).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 5) = lanes[j];
+                            }
+                            (a0_6).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 6) = lanes[j];
+                            }
+                            (a0_7).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 7) = lanes[j];
+                            }
+                        }
+                        if (oc < 4 && 4 >= global::System.Numerics.Vector<float>.Count)
+                        {
+                            oc = 4 - global::System.Numerics.Vector<float>.Count;
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_2 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_3 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_4 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_5 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_6 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_7 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
+                            nint xi = g * 256, wi = g * 144 + oc;
+                            for (int ic = 0; ic < 4; ic++, xi += 64, wi += 36)
+                            {
+                                global::System.Numerics.Vector<float> w0, x0, x1, x2, x3, x4, x5, x6, x7;
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                x4 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo4));
+                                a0_4 = MulAdd(x4, w0, a0_4);
+                                x5 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo5));
+                                a0_5 = MulAdd(x5, w0, a0_5);
+                                x6 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo6));
+                                a0_6 = MulAdd(x6, w0, a0_6);
+                                x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo7));
+                                a0_7 = MulAdd(x7, w0, a0_7);
+                            }
+                            (a0_0).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 0) = lanes[j];
+                            }
+                            (a0_1).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 1) = lanes[j];
+                            }
+                            (a0_2).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 2) = lanes[j];
+                            }
+                            (a0_3).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 3) = lanes[j];
+                            }
+                            (a0_4).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 4) = lanes[j];
+                            }
+                            (a0_5).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 5) = lanes[j];
+                            }
+                            (a0_6).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 6) = lanes[j];
+                            }
+                            (a0_7).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 7) = lanes[j];
+                            }
+                        }
+                        else for (; oc < 4; oc++)
+                        {
+                            for (int q = 0; q < 8; q++)
+                            {
+                                float sum = b[g * 4 + oc];
+                                nint xi = g * 256 + (n + q) / 6 * 8 + (n + q) % 6 * 1, wi = g * 144 + oc;
                                 for (int ic = 0; ic < 4; ic++, xi += 64, wi += 36)
                                 {
-                                    global::System.Numerics.Vector<float> w0, w1, w2, w3, x0, x1;
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    a1_1 = MulAdd(x1, w1, a1_1);
-                                    a2_1 = MulAdd(x1, w2, a2_1);
-                                    a3_1 = MulAdd(x1, w3, a3_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    a1_1 = MulAdd(x1, w1, a1_1);
-                                    a2_1 = MulAdd(x1, w2, a2_1);
-                                    a3_1 = MulAdd(x1, w3, a3_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    a1_1 = MulAdd(x1, w1, a1_1);
-                                    a2_1 = MulAdd(x1, w2, a2_1);
-                                    a3_1 = MulAdd(x1, w3, a3_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    a1_1 = MulAdd(x1, w1, a1_1);
-                                    a2_1 = MulAdd(x1, w2, a2_1);
-                                    a3_1 = MulAdd(x1, w3, a3_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    a1_1 = MulAdd(x1, w1, a1_1);
-                                    a2_1 = MulAdd(x1, w2, a2_1);
-                                    a3_1 = MulAdd(x1, w3, a3_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    a1_1 = MulAdd(x1, w1, a1_1);
-                                    a2_1 = MulAdd(x1, w2, a2_1);
-                                    a3_1 = MulAdd(x1, w3, a3_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    a1_1 = MulAdd(x1, w1, a1_1);
-                                    a2_1 = MulAdd(x1, w2, a2_1);
-                                    a3_1 = MulAdd(x1, w3, a3_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    a1_1 = MulAdd(x1, w1, a1_1);
-                                    a2_1 = MulAdd(x1, w2, a2_1);
-                                    a3_1 = MulAdd(x1, w3, a3_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    a1_1 = MulAdd(x1, w1, a1_1);
-                                    a2_1 = MulAdd(x1, w2, a2_1);
-                                    a3_1 = MulAdd(x1, w3, a3_1);
-                                }
-                                (a0_0).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
-                                }
-                                (a0_1).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 1] = lanes[j];
-                                }
-                                (a1_0).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
-                                }
-                                (a1_1).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 1] = lanes[j];
-                                }
-                                (a2_0).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
-                                }
-                                (a2_1).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 1] = lanes[j];
-                                }
-                                (a3_0).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
-                                }
-                                (a3_1).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 1] = lanes[j];
-                                }
-                            }
-                            for (; oc <= 4 - global::System.Numerics.Vector<float>.Count; oc += global::System.Numerics.Vector<float>.Count)
-                            {
-                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
-                                nint xi = g * 256 + xo, wi = g * 144 + oc;
-                                for (int ic = 0; ic < 4; ic++, xi += 64, wi += 36)
-                                {
-                                    global::System.Numerics.Vector<float> w0, x0, x1;
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                }
-                                (a0_0).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
-                                }
-                                (a0_1).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 1] = lanes[j];
-                                }
-                            }
-                            if (oc < 4 && 4 >= global::System.Numerics.Vector<float>.Count)
-                            {
-                                oc = 4 - global::System.Numerics.Vector<float>.Count;
-                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
-                                nint xi = g * 256 + xo, wi = g * 144 + oc;
-                                for (int ic = 0; ic < 4; ic++, xi += 64, wi += 36)
-                                {
-                                    global::System.Numerics.Vector<float> w0, x0, x1;
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 1));
-                                    a0_1 = MulAdd(x1, w0, a0_1);
-                                }
-                                (a0_0).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
-                                }
-                                (a0_1).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 1] = lanes[j];
-                                }
-                            }
-                            else for (; oc < 4; oc++)
-                            {
-                                for (int q = 0; q < 2; q++)
-                                {
-                                    float sum = b[g * 4 + oc];
-                                    int xi = g * 256 + xo + q * 1, wi = g * 144 + oc;
-                                    for (int ic = 0; ic < 4; ic++, xi += 64, wi += 36)
+                                    for (int ky = 0; ky < 3; ky++)
                                     {
-                                        for (int ky = 0; ky < 3; ky++)
+                                        for (int kx = 0; kx < 3; kx++)
                                         {
-                                            for (int kx = 0; kx < 3; kx++)
-                                            {
-                                                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 8 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + (ky * 3 + kx) * 4);
-                                            }
+                                            sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 8 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + (ky * 3 + kx) * 4);
                                         }
                                     }
-                                    y[(g * 4 + oc) * 36 + yo + q] = sum;
                                 }
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc) * 36 + n + q) = sum;
                             }
                         }
                     }
-                    for (; ox < 6; ox++)
+                }
+
+                {
+                    nint xo0 = (n) / 6 * 8 + (n) % 6 * 1; nint xo1 = (n + 1) / 6 * 8 + (n + 1) % 6 * 1; nint xo2 = (n + 2) / 6 * 8 + (n + 2) % 6 * 1; nint xo3 = (n + 3) / 6 * 8 + (n + 3) % 6 * 1;
+                    for (int g = 0; g < 1; g++)
                     {
-                        int yo = oy * 6 + ox, xo = oy * 8 + ox * 1;
-                        for (int g = 0; g < 1; g++)
+                        int oc = 0;
+                        for (; oc <= 4 - global::System.Numerics.Vector<float>.Count; oc += global::System.Numerics.Vector<float>.Count)
                         {
-                            int oc = 0;
-                            for (; oc <= 4 - 4 * global::System.Numerics.Vector<float>.Count; oc += 4 * global::System.Numerics.Vector<float>.Count)
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_2 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_3 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
+                            nint xi = g * 256, wi = g * 144 + oc;
+                            for (int ic = 0; ic < 4; ic++, xi += 64, wi += 36)
                             {
-                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count));
-                                nint xi = g * 256 + xo, wi = g * 144 + oc;
+                                global::System.Numerics.Vector<float> w0, x0, x1, x2, x3;
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                            }
+                            (a0_0).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 0) = lanes[j];
+                            }
+                            (a0_1).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 1) = lanes[j];
+                            }
+                            (a0_2).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 2) = lanes[j];
+                            }
+                            (a0_3).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 3) = lanes[j];
+                            }
+                        }
+                        if (oc < 4 && 4 >= global::System.Numerics.Vector<float>.Count)
+                        {
+                            oc = 4 - global::System.Numerics.Vector<float>.Count;
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_2 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count)); global::System.Numerics.Vector<float> a0_3 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
+                            nint xi = g * 256, wi = g * 144 + oc;
+                            for (int ic = 0; ic < 4; ic++, xi += 64, wi += 36)
+                            {
+                                global::System.Numerics.Vector<float> w0, x0, x1, x2, x3;
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 0) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 1) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 2) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 8) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 9) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 10) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 16) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 17) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                                w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo0));
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                x1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo1));
+                                a0_1 = MulAdd(x1, w0, a0_1);
+                                x2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo2));
+                                a0_2 = MulAdd(x2, w0, a0_2);
+                                x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo3));
+                                a0_3 = MulAdd(x3, w0, a0_3);
+                            }
+                            (a0_0).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 0) = lanes[j];
+                            }
+                            (a0_1).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 1) = lanes[j];
+                            }
+                            (a0_2).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 2) = lanes[j];
+                            }
+                            (a0_3).CopyTo(lanes);
+                            for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 3) = lanes[j];
+                            }
+                        }
+                        else for (; oc < 4; oc++)
+                        {
+                            for (int q = 0; q < 4; q++)
+                            {
+                                float sum = b[g * 4 + oc];
+                                nint xi = g * 256 + (n + q) / 6 * 8 + (n + q) % 6 * 1, wi = g * 144 + oc;
                                 for (int ic = 0; ic < 4; ic++, xi += 64, wi += 36)
                                 {
-                                    global::System.Numerics.Vector<float> w0, w1, w2, w3, x0;
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w1 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 1 * global::System.Numerics.Vector<float>.Count));
-                                    w2 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 2 * global::System.Numerics.Vector<float>.Count));
-                                    w3 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 3 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    a3_0 = MulAdd(x0, w3, a3_0);
-                                }
-                                (a0_0).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
-                                }
-                                (a1_0).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 1 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
-                                }
-                                (a2_0).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 2 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
-                                }
-                                (a3_0).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 3 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
-                                }
-                            }
-                            for (; oc <= 4 - global::System.Numerics.Vector<float>.Count; oc += global::System.Numerics.Vector<float>.Count)
-                            {
-                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
-                                nint xi = g * 256 + xo, wi = g * 144 + oc;
-                                for (int ic = 0; ic < 4; ic++, xi += 64, wi += 36)
-                                {
-                                    global::System.Numerics.Vector<float> w0, x0;
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                }
-                                (a0_0).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
-                                }
-                            }
-                            if (oc < 4 && 4 >= global::System.Numerics.Vector<float>.Count)
-                            {
-                                oc = 4 - global::System.Numerics.Vector<float>.Count;
-                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b.Slice(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count));
-                                nint xi = g * 256 + xo, wi = g * 144 + oc;
-                                for (int ic = 0; ic < 4; ic++, xi += 64, wi += 36)
-                                {
-                                    global::System.Numerics.Vector<float> w0, x0;
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 0 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 1 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 2 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 8 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 9 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 20 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 10 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 24 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 16 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 17 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w0 = global::System.Numerics.Vector.LoadUnsafe(ref wr, (nuint)(wi + 32 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    x0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + 18 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                }
-                                (a0_0).CopyTo(lanes);
-                                for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
-                                {
-                                    y[(g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + yo + 0] = lanes[j];
-                                }
-                            }
-                            else for (; oc < 4; oc++)
-                            {
-                                for (int q = 0; q < 1; q++)
-                                {
-                                    float sum = b[g * 4 + oc];
-                                    int xi = g * 256 + xo + q * 1, wi = g * 144 + oc;
-                                    for (int ic = 0; ic < 4; ic++, xi += 64, wi += 36)
+                                    for (int ky = 0; ky < 3; ky++)
                                     {
-                                        for (int ky = 0; ky < 3; ky++)
+                                        for (int kx = 0; kx < 3; kx++)
                                         {
-                                            for (int kx = 0; kx < 3; kx++)
-                                            {
-                                                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 8 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + (ky * 3 + kx) * 4);
-                                            }
+                                            sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 8 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + (ky * 3 + kx) * 4);
                                         }
                                     }
-                                    y[(g * 4 + oc) * 36 + yo + q] = sum;
                                 }
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc) * 36 + n + q) = sum;
                             }
                         }
                     }
