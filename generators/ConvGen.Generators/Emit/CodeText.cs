@@ -1,3 +1,5 @@
+using ConvGen.Generators.Helpers;
+
 namespace ConvGen.Generators.Emit;
 
 /// <summary>Pieces of generated C# that several emitters write.</summary>
@@ -16,6 +18,35 @@ internal static class CodeText
 
     /// <summary>A ref to a span's first element, for unchecked access.</summary>
     public static string Ref(string span) => $"global::System.Runtime.InteropServices.MemoryMarshal.GetReference({span})";
+
+    /// <summary>
+    /// Copies <paramref name="count"/> floats from <c>fromRef[from]</c> to <c>toRef[to]</c>, unchecked: short runs
+    /// move one float at a time, unrolled (a span CopyTo per 5-float row cost more than the copying:
+    /// DS-CNN's 25x5 maps), longer ones whole vectors with the last one overlapping.
+    /// </summary>
+    public static void CopyFloats(SourceWriter w, string fromRef, string from, string toRef, string to, int count)
+    {
+        string I(int v) => Literal.Int(v);
+        if (count < ShortRun)
+        {
+            for (int k = 0; k < count; k++)
+                w.Line($"{At(toRef, $"{to} + {I(k)}")} = {At(fromRef, $"{from} + {I(k)}")};");
+            return;
+        }
+        using (w.Open($"if ({I(count)} >= {FloatVector}.Count)"))
+        {
+            w.Line("nint k = 0;");
+            using (w.Open($"for (; k < {I(count)} - {FloatVector}.Count; k += {FloatVector}.Count)"))
+                w.Line(Store(Load(fromRef, $"{from} + k"), toRef, $"{to} + k"));
+            w.Line(Store(Load(fromRef, $"{from} + {I(count)} - {FloatVector}.Count"), toRef, $"{to} + {I(count)} - {FloatVector}.Count"));
+        }
+        using (w.Open("else"))
+        using (w.Open($"for (int k = 0; k < {I(count)}; k++)"))
+            w.Line($"{At(toRef, $"{to} + k")} = {At(fromRef, $"{from} + k")};");
+    }
+
+    /// <summary>Runs shorter than an AVX2 vector are copied float by float.</summary>
+    private const int ShortRun = 8;
 
     /// <summary>A weights property (UTF-16 code units, see NetworkEmitter.WriteData) read as floats.</summary>
     public static string Floats(string data) => $"global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>({data})";

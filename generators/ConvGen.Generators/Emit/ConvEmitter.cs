@@ -177,7 +177,10 @@ internal static class ConvEmitter
         int planes = step.In.C / step.Layer.Spec.Groups;
         using (w.Open($"for (int plane = 0; plane < {I(planes)}; plane++)"))
         using (w.Open($"for (int row = 0; row < {I(given.InH)}; row++)"))
-            w.Line($"x.Slice(((g * {I(planes)} + plane) * {I(given.InH)} + row) * {I(given.InW)}, {I(given.InW)}).CopyTo(p.Slice((plane * {I(g.InH)} + row + {I(given.PadTop)}) * {I(g.InW)} + {I(given.PadLeft)}));");
+        {
+            w.Line($"nint from = ((g * {I(planes)} + plane) * {I(given.InH)} + row) * {I(given.InW)}, to = (plane * {I(g.InH)} + row + {I(given.PadTop)}) * {I(g.InW)} + {I(given.PadLeft)};");
+            CodeText.CopyFloats(w, "xr", "from", "pr", "to", given.InW);
+        }
     }
 
     /// <summary>
@@ -252,7 +255,10 @@ internal static class ConvEmitter
                 {
                     using (w.Open($"for (int m = 0; m < {I(channels)}; m++)"))
                     using (w.Open($"for (int oy = 0; oy < {I(g.OutH)}; oy++)"))
-                        w.Line($"t.Slice(m * {I(span)} + oy * {I(g.InW)}, {I(g.OutW)}).CopyTo(y.Slice(yo + m * {I(outPlane)} + oy * {I(g.OutW)}));");
+                    {
+                        w.Line($"nint from = m * {I(span)} + oy * {I(g.InW)}, to = yo + m * {I(outPlane)} + oy * {I(g.OutW)};");
+                        CodeText.CopyFloats(w, "tr", "from", "yr", "to", g.OutW);
+                    }
                 }
             }
             else
@@ -339,7 +345,7 @@ internal static class ConvEmitter
                 using (w.Open($"for (int ic = 0; ic < {I(inPerGroup)}; ic++, xi += {I(inPlane)}, wi += {I(taps)})"))
                 using (w.Open($"for (int ky = 0; ky < {I(g.KernelH)}; ky++)"))
                 using (w.Open($"for (int kx = 0; kx < {I(g.KernelW)}; kx++)"))
-                    w.Line($"sum += {CodeText.At(xRef, $"xi + ky * {I(g.DilationH * g.InW)} + kx * {I(g.DilationW)}")} * {CodeText.At("wr", $"wi + ky * {I(g.KernelW)} + kx")};");
+                    w.Line($"sum += {CodeText.At(xRef, $"xi + {TapOffset(g, "ky", "kx")}")} * {CodeText.At("wr", $"wi + ky * {I(g.KernelW)} + kx")};");
                 w.Line($"{target}[{TargetIndex("m", "ox")}] = {ActivationCode.Apply(step.Activation, step.Alpha, "sum")};");
             }
         }
@@ -519,7 +525,7 @@ internal static class ConvEmitter
                     using (w.Open($"for (int ic = 0; ic < {I(inPerGroup)}; ic++, xi += {I(inPlane)}, wi += {I(taps * outPerGroup)})"))
                     using (w.Open($"for (int ky = 0; ky < {I(g.KernelH)}; ky++)"))
                     using (w.Open($"for (int kx = 0; kx < {I(g.KernelW)}; kx++)"))
-                        w.Line($"sum += {CodeText.At(xRef, $"xi + ky * {I(g.DilationH * g.InW)} + kx * {I(g.DilationW)}")} * {CodeText.At("wr", $"wi + (ky * {I(g.KernelW)} + kx) * {I(outPerGroup)}")};");
+                        w.Line($"sum += {CodeText.At(xRef, $"xi + {TapOffset(g, "ky", "kx")}")} * {CodeText.At("wr", $"wi + (ky * {I(g.KernelW)} + kx) * {I(outPerGroup)}")};");
                     w.Line($"{CodeText.At("yr", $"(g * {I(outPerGroup)} + oc) * {I(outPlane)} + n + q")} = {ActivationCode.Apply(step.Activation, step.Alpha, "sum")};");
                 }
             }
@@ -567,6 +573,23 @@ internal static class ConvEmitter
         }
     }
 
+    /// <summary>Where tap (ky, kx) reads, from its window's first input element (see <see cref="Window.ColumnPhases"/>).</summary>
+    private static int TapOffset(Window g, int ky, int kx)
+    {
+        int row = ky * g.DilationH * g.InW, column = kx * g.DilationW, phases = g.ColumnPhases;
+        return row + column % phases * (g.InH / phases * g.InW) + column / phases;
+    }
+
+    /// <summary><see cref="TapOffset(Window, int, int)"/> as an expression of loop variables.</summary>
+    private static string TapOffset(Window g, string ky, string kx)
+    {
+        string I(int v) => Literal.Int(v);
+        string row = $"{ky} * {I(g.DilationH * g.InW)}";
+        return g.ColumnPhases == 1
+            ? $"{row} + {kx} * {I(g.DilationW)}"
+            : $"{row} + {kx} * {I(g.DilationW)} % {I(g.ColumnPhases)} * {I(g.InH / g.ColumnPhases * g.InW)} + {kx} * {I(g.DilationW)} / {I(g.ColumnPhases)}";
+    }
+
     /// <summary>
     /// Writes <paramref name="tap"/> for every tap of the window, given the tap's input offset and its weight
     /// offset (tap index <c>ky * kw + kx</c> times <paramref name="weightStride"/>): as constants up to
@@ -578,13 +601,13 @@ internal static class ConvEmitter
         if (g.Taps <= MaxUnrolledTaps)
         {
             for (int t = 0; t < g.Taps; t++)
-                tap(I(t / g.KernelW * g.DilationH * g.InW + t % g.KernelW * g.DilationW), I(t * weightStride));
+                tap(I(TapOffset(g, t / g.KernelW, t % g.KernelW)), I(t * weightStride));
             return;
         }
         string index = $"ky * {I(g.KernelW)} + kx";
         using (w.Open($"for (int ky = 0; ky < {I(g.KernelH)}; ky++)"))
         using (w.Open($"for (int kx = 0; kx < {I(g.KernelW)}; kx++)"))
-            tap($"ky * {I(g.DilationH * g.InW)} + kx * {I(g.DilationW)}", weightStride == 1 ? index : $"({index}) * {I(weightStride)}");
+            tap(TapOffset(g, "ky", "kx"), weightStride == 1 ? index : $"({index}) * {I(weightStride)}");
     }
 
     /// <summary>
@@ -601,7 +624,7 @@ internal static class ConvEmitter
             if (taps <= MaxUnrolledTaps)
             {
                 var terms = Enumerable.Range(0, taps)
-                    .Select(t => term(I(t / g.KernelW * g.DilationH * g.InW + t % g.KernelW * g.DilationW), I(t * outPerGroup)))
+                    .Select(t => term(I(TapOffset(g, t / g.KernelW, t % g.KernelW)), I(t * outPerGroup)))
                     .ToList();
                 for (int start = 0; start < terms.Count; start += 3)
                     w.Line((start == 0 ? "acc += " : "     + ") + string.Join(" + ", terms.Skip(start).Take(3)) + (start + 3 >= terms.Count ? ";" : ""));
@@ -610,7 +633,7 @@ internal static class ConvEmitter
             {
                 using (w.Open($"for (int ky = 0; ky < {I(g.KernelH)}; ky++)"))
                 using (w.Open($"for (int kx = 0; kx < {I(g.KernelW)}; kx++)"))
-                    w.Line("acc += " + term($"ky * {I(g.DilationH * g.InW)} + kx * {I(g.DilationW)}", $"(ky * {I(g.KernelW)} + kx) * {I(outPerGroup)}") + ";");
+                    w.Line("acc += " + term(TapOffset(g, "ky", "kx"), $"(ky * {I(g.KernelW)} + kx) * {I(outPerGroup)}") + ";");
             }
         }
     }

@@ -20,7 +20,15 @@ internal sealed record Window(
 
     public int InteriorColStart => Ceil(PadLeft, StrideW);
 
-    public int InteriorColEnd => System.Math.Max(InteriorColStart, System.Math.Min(OutW, FloorDiv(InW - 1 - (KernelW - 1) * DilationW + PadLeft, StrideW) + 1));
+    public int InteriorColEnd => System.Math.Max(InteriorColStart, System.Math.Min(OutW, FloorDiv(InW - 1 - (KernelW - 1) * DilationW / ColumnPhases + PadLeft, StrideW) + 1));
+
+    /// <summary>
+    /// Above 1, the input was split by column phase for a conv strided across by this much (see
+    /// <c>PadGeometry.ColumnPhases</c>): column c of a row lies in phase plane c % ColumnPhases, at column
+    /// c / ColumnPhases. InH counts the rows of all phase planes, InW is a phase plane's width and StrideW is
+    /// 1: adjacent outputs read adjacent columns of a phase plane.
+    /// </summary>
+    public int ColumnPhases { get; init; } = 1;
 
     /// <summary>Every window lies inside the input: no bounds checks are needed anywhere.</summary>
     public bool AllInterior => InteriorRowStart == 0 && InteriorRowEnd == OutH && InteriorColStart == 0 && InteriorColEnd == OutW;

@@ -48,6 +48,20 @@ public sealed class GeneratedMatchesReferenceTests
                 s => NetGen.Conv(s, maxKernel: 5, maxFilters: 12)),
             perBatch: 16, samples: 3);
 
+    /// <summary>
+    /// Convs strided across (2 or 3) over rows of 16 to 48: the bordered copy splits columns by phase, two
+    /// phases with the vector deinterleave or its float-by-float tail, three float by float, and the stride-1
+    /// kernels read the phase planes. 1-D and 2-D, any padding, groups, dilation.
+    /// </summary>
+    [Fact]
+    public void Convs_strided_across_match_reference()
+        => Property(Gen.OneOf(
+                NetGen.Single(NetGen.Image(5, 16, 40), s => NetGen.Conv(s, maxKernel: 5, maxFilters: 12).Where(StridedAcross)),
+                NetGen.Single(NetGen.Signal(6, 16, 48), s => NetGen.Conv(s, maxKernel: 5, maxFilters: 12).Where(StridedAcross))),
+            perBatch: 24, samples: 4);
+
+    private static bool StridedAcross(LayerDecl conv) => (conv.Strides is { } strides ? strides[strides.Length - 1] : conv.Stride ?? 1) >= 2;
+
     [Fact]
     public void Conv1D_matches_reference()
         => Property(NetGen.Single(NetGen.Signal(6, 1, 24), s => NetGen.Conv(s)), perBatch: 40, samples: 4);

@@ -402,7 +402,11 @@ namespace Showcase
                         {
                             for (int oy = 0; oy < 4; oy++)
                             {
-                                t.Slice(m * 22 + oy * 6, 4).CopyTo(y.Slice(yo + m * 16 + oy * 4));
+                                nint from = m * 22 + oy * 6, to = yo + m * 16 + oy * 4;
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 0) = global::System.Runtime.CompilerServices.Unsafe.Add(ref tr, from + 0);
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref tr, from + 1);
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref tr, from + 2);
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 3) = global::System.Runtime.CompilerServices.Unsafe.Add(ref tr, from + 3);
                             }
                         }
                     }

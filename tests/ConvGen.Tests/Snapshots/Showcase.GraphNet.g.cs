@@ -822,20 +822,12 @@ namespace Showcase
                     for (int row = 0; row < 6; row++)
                     {
                         nint from = (c * 6 + row) * 6 + 0, to = (c * 8 + row * 1 + 1) * 8 + 1;
-                        if (6 >= global::System.Numerics.Vector<float>.Count)
-                        {
-                            nint k = 0;
-                            for (; k < 6 - global::System.Numerics.Vector<float>.Count; k += global::System.Numerics.Vector<float>.Count)
-                            {
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(from + k)), ref yr, (nuint)(to + k));
-                            }
-                            k = 6 - global::System.Numerics.Vector<float>.Count;
-                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(from + k)), ref yr, (nuint)(to + k));
-                        }
-                        else
-                        {
-                            x.Slice((int)from, 6).CopyTo(y.Slice((int)to));
-                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 0) = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, from + 0);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, from + 1);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, from + 2);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 3) = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, from + 3);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 4) = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, from + 4);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 5) = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, from + 5);
                     }
                 }
             }
@@ -1088,7 +1080,13 @@ namespace Showcase
                         {
                             for (int oy = 0; oy < 6; oy++)
                             {
-                                t.Slice(m * 46 + oy * 8, 6).CopyTo(y.Slice(yo + m * 36 + oy * 6));
+                                nint from = m * 46 + oy * 8, to = yo + m * 36 + oy * 6;
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 0) = global::System.Runtime.CompilerServices.Unsafe.Add(ref tr, from + 0);
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref tr, from + 1);
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref tr, from + 2);
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 3) = global::System.Runtime.CompilerServices.Unsafe.Add(ref tr, from + 3);
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 4) = global::System.Runtime.CompilerServices.Unsafe.Add(ref tr, from + 4);
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 5) = global::System.Runtime.CompilerServices.Unsafe.Add(ref tr, from + 5);
                             }
                         }
                     }
@@ -1252,20 +1250,12 @@ namespace Showcase
                     for (int row = 0; row < 6; row++)
                     {
                         nint from = (c * 6 + row) * 6 + 0, to = (c * 7 + row * 1 + 0) * 7 + 0;
-                        if (6 >= global::System.Numerics.Vector<float>.Count)
-                        {
-                            nint k = 0;
-                            for (; k < 6 - global::System.Numerics.Vector<float>.Count; k += global::System.Numerics.Vector<float>.Count)
-                            {
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(from + k)), ref yr, (nuint)(to + k));
-                            }
-                            k = 6 - global::System.Numerics.Vector<float>.Count;
-                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(from + k)), ref yr, (nuint)(to + k));
-                        }
-                        else
-                        {
-                            x.Slice((int)from, 6).CopyTo(y.Slice((int)to));
-                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 0) = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, from + 0);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, from + 1);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, from + 2);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 3) = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, from + 3);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 4) = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, from + 4);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 5) = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, from + 5);
                     }
                 }
             }

@@ -106,12 +106,14 @@ namespace Showcase
                             {
                                 global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(from + k)), ref yr, (nuint)(to + k));
                             }
-                            k = 12 - global::System.Numerics.Vector<float>.Count;
-                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(from + k)), ref yr, (nuint)(to + k));
+                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(from + 12 - global::System.Numerics.Vector<float>.Count)), ref yr, (nuint)(to + 12 - global::System.Numerics.Vector<float>.Count));
                         }
                         else
                         {
-                            x.Slice((int)from, 12).CopyTo(y.Slice((int)to));
+                            for (int k = 0; k < 12; k++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + k) = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, from + k);
+                            }
                         }
                     }
                 }

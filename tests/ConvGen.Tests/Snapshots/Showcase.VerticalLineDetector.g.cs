@@ -289,7 +289,13 @@ namespace Showcase
                         {
                             for (int oy = 0; oy < 6; oy++)
                             {
-                                t.Slice(m * 46 + oy * 8, 6).CopyTo(y.Slice(yo + m * 36 + oy * 6));
+                                nint from = m * 46 + oy * 8, to = yo + m * 36 + oy * 6;
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 0) = global::System.Runtime.CompilerServices.Unsafe.Add(ref tr, from + 0);
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref tr, from + 1);
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref tr, from + 2);
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 3) = global::System.Runtime.CompilerServices.Unsafe.Add(ref tr, from + 3);
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 4) = global::System.Runtime.CompilerServices.Unsafe.Add(ref tr, from + 4);
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, to + 5) = global::System.Runtime.CompilerServices.Unsafe.Add(ref tr, from + 5);
                             }
                         }
                     }
