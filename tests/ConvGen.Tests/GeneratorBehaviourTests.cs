@@ -109,3 +109,39 @@ public class GeneratorBehaviourTests
         LargeScratchNet.Run(input, output, new float[LargeScratchNet.ScratchLength + 100]);
     }
 }
+
+/// <summary>
+/// Max pooling keeps PyTorch's NaN rule on every path: a window holding a NaN gives NaN (the vectorized 2x2
+/// stride-2 path relies on .NET 9's NaN-propagating vector Max; the scalar path on MathF.Max).
+/// </summary>
+public class MaxPoolNaNTests
+{
+    [Theory]
+    [InlineData("[MaxPool2D(2)]", 2, 2)] // the vector path: 2x2, stride 2, rows of 5 outputs
+    [InlineData("[MaxPool2D(3, Stride = 1)]", 3, 1)] // the scalar path
+    public void A_window_holding_a_NaN_pools_to_NaN(string pool, int kernel, int stride)
+    {
+        const int channels = 2, height = 6, width = 10;
+        string source = GeneratorHarness.WithInvoker("Pooled", $"using ConvGen;\n[ConvNet({channels}, {height}, {width})]\n{pool}\npublic static partial class Pooled;");
+        var run = GeneratorHarness.Run(source);
+        var pooled = GeneratorHarness.Invoker(GeneratorHarness.Load(run), "Pooled");
+
+        var input = Enumerable.Range(0, channels * height * width).Select(i => (float)Math.Sin(i)).ToArray();
+        input[13] = float.NaN; // channel 0, row 1, column 3
+        input[60 + 48] = float.NaN; // channel 1, row 4, column 8
+        float[] output = pooled(input);
+
+        int outH = (height - kernel) / stride + 1, outW = (width - kernel) / stride + 1;
+        Assert.Equal(channels * outH * outW, output.Length);
+        for (int c = 0; c < channels; c++)
+            for (int oy = 0; oy < outH; oy++)
+                for (int ox = 0; ox < outW; ox++)
+                {
+                    var window = from ky in Enumerable.Range(0, kernel)
+                                 from kx in Enumerable.Range(0, kernel)
+                                 select input[(c * height + oy * stride + ky) * width + ox * stride + kx];
+                    float expected = window.Any(float.IsNaN) ? float.NaN : window.Max();
+                    Assert.Equal(expected, output[(c * outH + oy) * outW + ox]);
+                }
+    }
+}

@@ -104,13 +104,22 @@ internal static class ConvEmitter
         // Strided across, a depthwise conv computes every column and keeps each stride-th: twice the work, all of it in vectors.
         if (g.StrideW != 1)
             return !VectorizesOverChannels(step) && (g.OutW - 1) * g.StrideW + 1 >= MinRowWidth;
-        // Short rows: with enough output channels the blocked channel kernel fills vectors without wasted columns.
+        if (!VectorizesOverChannels(step))
+            return IsWide(g) || (IsPlaneContiguous(g) ? g.OutH * g.OutW : g.OutW) >= MinRowWidth;
         // A 1x1 conv over a plane of under two vectors (MobileNet's last 3x3 maps) wastes most of its second
-        // vector along positions; over channels it wastes nothing.
+        // vector along positions; over channels it wastes nothing. Over bigger planes the row kernel won even
+        // where it recomputed part of a vector (DS-CNN's 125 positions, MobileNet's 36): few multiply-adds per
+        // output leave the channel kernel's lane-by-lane stores too much of the time.
         if (IsPlaneContiguous(g))
-            return g.OutH * g.OutW >= (VectorizesOverChannels(step) ? 2 * MinRowWidth : MinRowWidth);
-        return (IsWide(g) && !VectorizesOverChannels(step)) || g.OutW >= MinRowWidth;
+            return g.OutH * g.OutW >= 2 * MinRowWidth;
+        // Otherwise the kernel that computes fewer lanes it throws away: rows not a whole number of vectors
+        // recompute part of one (LeNet-5's 10-wide rows, 16 lanes per 10 outputs: 1.3x slower than over its
+        // 16 channels), channel counts likewise; on a tie the row kernel, whose stores are whole vectors.
+        return g.OutW >= MinRowWidth && LanesPerOutput(g.OutW) <= LanesPerOutput(step.Out.C / step.Layer!.Spec.Groups);
     }
+
+    /// <summary>Lanes computed per useful one when n outputs are covered by AVX2 vectors, the last one overlapping.</summary>
+    private static double LanesPerOutput(int n) => n >= MinRowWidth ? Math.Ceiling(n / (double)MinRowWidth) * MinRowWidth / n : (double)MinRowWidth / n;
 
     /// <summary>Above this many floats a group's zero-bordered plane is not staged on the stack.</summary>
     private const int MaxStagedPlane = 16 * 1024;
@@ -602,6 +611,18 @@ internal static class ConvEmitter
         {
             for (int t = 0; t < g.Taps; t++)
                 tap(I(TapOffset(g, t / g.KernelW, t % g.KernelW)), I(t * weightStride));
+            return;
+        }
+        // Rows of up to 9 taps: a loop over the rows, each row's taps unrolled with constant offsets.
+        if (g.KernelW <= MaxUnrolledTaps)
+        {
+            using (w.Open($"for (int ky = 0; ky < {I(g.KernelH)}; ky++)"))
+            {
+                w.Line($"nint rowOffset = {TapOffset(g, "ky", "0")};");
+                w.Line($"int rowWeight = ky * {I(g.KernelW * weightStride)};");
+                for (int kx = 0; kx < g.KernelW; kx++)
+                    tap($"rowOffset + {I(TapOffset(g, 0, kx))}", $"rowWeight + {I(kx * weightStride)}");
+            }
             return;
         }
         string index = $"ky * {I(g.KernelW)} + kx";

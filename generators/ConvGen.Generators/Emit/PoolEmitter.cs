@@ -18,9 +18,59 @@ internal static class PoolEmitter
     {
         Window g = step.Layer!.Window!;
         bool max = step.Kind == StepKind.MaxPool;
-        string I(int v) => Literal.Int(v);
-
         using (w.Open($"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)"))
+        {
+            if (IsPairwise(g))
+                Pairwise(w, step, max);
+            Scalar(w, step, g, max);
+        }
+    }
+
+    /// <summary>The usual 2x2, stride-2 window over rows of at least 4 outputs: vectors of 4 outputs.</summary>
+    private static bool IsPairwise(Window g) => g is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, DilationH: 1, DilationW: 1, AllInterior: true, OutW: >= 4 };
+
+    /// <summary>
+    /// 4 outputs per step from 2 rows of 8 inputs: the rows combined lane by lane, their even and odd columns
+    /// split by one AVX2 permute, then combined - LeNet-5's and the digits net's pools took 7% and 30% of
+    /// their run a window at a time. .NET 9's vector Max propagates NaN as MathF.Max does; before .NET 9, and
+    /// without AVX2, the scalar code runs.
+    /// </summary>
+    private static void Pairwise(SourceWriter w, Step step, bool max)
+    {
+        Window g = step.Layer!.Window!;
+        string I(int v) => Literal.Int(v);
+        string V = "global::System.Runtime.Intrinsics.Vector256", H = "global::System.Runtime.Intrinsics.Vector128";
+        string Op(string vector, string a, string b) => max ? $"{vector}.Max({a}, {b})" : $"{a} + {b}";
+        string Load(string at) => $"{V}.LoadUnsafe(ref xr, (nuint)({at}))";
+        w.Line("#if NET9_0_OR_GREATER");
+        using (w.Open($"if ({V}.IsHardwareAccelerated)"))
+        {
+            w.Line($"_ = x[{I(step.In.Size - 1)}];");
+            w.Line($"_ = y[{I(step.Out.Size - 1)}];");
+            w.Line($"ref float xr = ref {CodeText.Ref("x")};");
+            w.Line($"ref float yr = ref {CodeText.Ref("y")};");
+            using (w.Open($"for (int c = 0; c < {I(step.Out.C)}; c++)"))
+            using (w.Open($"for (int oy = 0; oy < {I(g.OutH)}; oy++)"))
+            {
+                w.Line($"nint top = (c * {I(g.InH)} + 2 * oy) * {I(g.InW)}, bottom = top + {I(g.InW)}, to = (c * {I(g.OutH)} + oy) * {I(g.OutW)};");
+                // The last step overlaps outputs already written (the same values again).
+                using (w.Open("for (nint ox = 0; ; ox += 4)"))
+                {
+                    w.Line($"if (ox > {I(g.OutW - 4)}) ox = {I(g.OutW - 4)};");
+                    w.Line($"{V}<float> split = {V}.Shuffle({Op(V, Load("top + 2 * ox"), Load("bottom + 2 * ox"))}, {V}.Create(0, 2, 4, 6, 1, 3, 5, 7));");
+                    string pooled = Op(H, $"{V}.GetLower(split)", $"{V}.GetUpper(split)");
+                    w.Line($"{H}.StoreUnsafe({(max ? pooled : $"({pooled}) * 0.25f")}, ref yr, (nuint)(to + ox));");
+                    w.Line($"if (ox == {I(g.OutW - 4)}) break;");
+                }
+            }
+            w.Line("return;");
+        }
+        w.Line("#endif");
+    }
+
+    private static void Scalar(SourceWriter w, Step step, Window g, bool max)
+    {
+        string I(int v) => Literal.Int(v);
         using (w.Open($"for (int c = 0; c < {I(step.Out.C)}; c++)"))
         {
             w.Line($"int xc = c * {I(g.InH * g.InW)};");
@@ -35,14 +85,14 @@ internal static class PoolEmitter
                 }
                 else if (g.InteriorRowStart == g.InteriorRowEnd || g.InteriorColStart == g.InteriorColEnd)
                 {
-                    Border(w, g, max, step.Layer.Spec.CountIncludePad ?? true);
+                    Border(w, g, max, step.Layer!.Spec.CountIncludePad ?? true);
                 }
                 else
                 {
                     using (w.Open($"if (oy >= {I(g.InteriorRowStart)} && oy < {I(g.InteriorRowEnd)} && ox >= {I(g.InteriorColStart)} && ox < {I(g.InteriorColEnd)})"))
                         Interior(w, g, max);
                     using (w.Open("else"))
-                        Border(w, g, max, step.Layer.Spec.CountIncludePad ?? true);
+                        Border(w, g, max, step.Layer!.Spec.CountIncludePad ?? true);
                 }
                 w.Line($"y[yo + oy * {I(g.OutW)} + ox] = v;");
             }

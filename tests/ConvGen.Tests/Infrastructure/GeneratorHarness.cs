@@ -30,7 +30,20 @@ public sealed record GeneratorRun(
 /// </summary>
 public static class GeneratorHarness
 {
-    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.CSharp12);
+    /// <summary>
+    /// The symbols the SDK defines for net10.0, so that generated code takes the paths a user's build takes
+    /// (its <c>#if NET9_0_OR_GREATER</c> fused multiply-adds and vector pooling).
+    /// </summary>
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.CSharp12, preprocessorSymbols: FrameworkSymbols(10));
+
+    /// <summary>The same for net8.0 (<see cref="Net80"/>).</summary>
+    public static readonly CSharpParseOptions ParseOptionsNet80 = new(LanguageVersion.CSharp12, preprocessorSymbols: FrameworkSymbols(8));
+
+    private static string[] FrameworkSymbols(int version)
+        => new[] { "NET", $"NET{version}_0" }.Concat(Enumerable.Range(5, version - 4).Select(v => $"NET{v}_0_OR_GREATER")).ToArray();
+
+    private static CSharpParseOptions ParseOptionsFor(ImmutableArray<MetadataReference>? references)
+        => references == Net80 ? ParseOptionsNet80 : ParseOptions;
 
     private static readonly MetadataReference ConvGenReference = MetadataReference.CreateFromFile(typeof(ConvNetAttribute).Assembly.Location);
 
@@ -43,21 +56,21 @@ public static class GeneratorHarness
     public static CSharpCompilation CreateCompilation(string source, ImmutableArray<MetadataReference>? references = null, OptimizationLevel optimization = OptimizationLevel.Release)
         => CSharpCompilation.Create(
             "Generated_" + Guid.NewGuid().ToString("N"),
-            new[] { CSharpSyntaxTree.ParseText(source, ParseOptions, path: "Nets.cs") },
+            new[] { CSharpSyntaxTree.ParseText(source, ParseOptionsFor(references), path: "Nets.cs") },
             references ?? Net100,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: optimization, nullableContextOptions: NullableContextOptions.Enable));
 
-    public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText>? additionalFiles = null) => CSharpGeneratorDriver.Create(
+    public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText>? additionalFiles = null, CSharpParseOptions? parseOptions = null) => CSharpGeneratorDriver.Create(
         new[] { new ConvNetGenerator().AsSourceGenerator() },
         additionalTexts: additionalFiles,
-        parseOptions: ParseOptions,
+        parseOptions: parseOptions ?? ParseOptions,
         driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     public static GeneratorRun Run(string source, ImmutableArray<MetadataReference>? references = null, OptimizationLevel optimization = OptimizationLevel.Release,
         IEnumerable<AdditionalText>? additionalFiles = null)
     {
         CSharpCompilation input = CreateCompilation(source, references, optimization);
-        GeneratorDriver driver = CreateDriver(additionalFiles).RunGeneratorsAndUpdateCompilation(input, out Compilation output, out var diagnostics);
+        GeneratorDriver driver = CreateDriver(additionalFiles, ParseOptionsFor(references)).RunGeneratorsAndUpdateCompilation(input, out Compilation output, out var diagnostics);
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
         if (result.Exception is not null)
             throw new InvalidOperationException("The generator threw.", result.Exception);

@@ -284,6 +284,30 @@ namespace Showcase
 
             public static void MaxPool_pool1(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+                {
+                    _ = x[287];
+                    _ = y[71];
+                    ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                    ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+                    for (int c = 0; c < 2; c++)
+                    {
+                        for (int oy = 0; oy < 6; oy++)
+                        {
+                            nint top = (c * 12 + 2 * oy) * 12, bottom = top + 12, to = (c * 6 + oy) * 6;
+                            for (nint ox = 0; ; ox += 4)
+                            {
+                                if (ox > 2) ox = 2;
+                                global::System.Runtime.Intrinsics.Vector256<float> split = global::System.Runtime.Intrinsics.Vector256.Shuffle(global::System.Runtime.Intrinsics.Vector256.Max(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xr, (nuint)(top + 2 * ox)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xr, (nuint)(bottom + 2 * ox))), global::System.Runtime.Intrinsics.Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(global::System.Runtime.Intrinsics.Vector256.GetLower(split), global::System.Runtime.Intrinsics.Vector256.GetUpper(split)), ref yr, (nuint)(to + ox));
+                                if (ox == 2) break;
+                            }
+                        }
+                    }
+                    return;
+                }
+                #endif
                 for (int c = 0; c < 2; c++)
                 {
                     int xc = c * 144;
