@@ -84,10 +84,16 @@ internal static class ConvEmitter
     /// <summary>
     /// A stride-1 conv with rows too short for vectors (DS-CNN's 25x5 maps, MobileNet's 6x6) computes its
     /// output on the input's wider grid, where the whole plane is one contiguous row, then keeps each
-    /// row's first OutW values: (InW - OutW) wasted columns per row buy full vectors.
+    /// row's first OutW values: (InW - OutW) wasted columns per row buy full vectors. A depthwise conv does so
+    /// for rows of under 4 vectors too (MobileNet's 24- and 12-wide maps): its blocks of 4 vectors then run
+    /// along the whole plane instead of one short row at a time.
     /// </summary>
-    private static bool IsWide(Window g) => g.StrideH == 1 && g.StrideW == 1 && g.AllInterior && !IsPlaneContiguous(g)
-        && g.OutW < MinRowWidth && WideSpan(g) >= MinRowWidth;
+    private static bool IsWide(Window g, int outPerGroup) => g.StrideH == 1 && g.StrideW == 1 && g.AllInterior && !IsPlaneContiguous(g)
+        && WideSpan(g) >= MinRowWidth
+        && (g.OutW < MinRowWidth || outPerGroup == 1 && g.OutW < 4 * MinRowWidth && WideSpan(g) <= MaxWideSpan);
+
+    /// <summary>The most floats of stack a depthwise conv's wide grid takes when its rows could fill vectors anyway.</summary>
+    private const int MaxWideSpan = 4096;
 
     /// <summary>The outputs a wide-grid conv computes per channel: every row at the input's width, the last one only to OutW.</summary>
     private static int WideSpan(Window g) => (g.OutH - 1) * g.InW + g.OutW;
@@ -105,7 +111,7 @@ internal static class ConvEmitter
         if (g.StrideW != 1)
             return !VectorizesOverChannels(step) && (g.OutW - 1) * g.StrideW + 1 >= MinRowWidth;
         if (!VectorizesOverChannels(step))
-            return IsWide(g) || (IsPlaneContiguous(g) ? g.OutH * g.OutW : g.OutW) >= MinRowWidth;
+            return IsWide(g, step.Out.C / step.Layer!.Spec.Groups) || (IsPlaneContiguous(g) ? g.OutH * g.OutW : g.OutW) >= MinRowWidth;
         // A 1x1 conv over a plane of under two vectors (MobileNet's last 3x3 maps) wastes most of its second
         // vector along positions; over channels it wastes nothing. Over bigger planes the row kernel won even
         // where it recomputed part of a vector (DS-CNN's 125 positions, MobileNet's 36): few multiply-adds per
@@ -210,7 +216,7 @@ internal static class ConvEmitter
         int groups = layer.Spec.Groups, inPerGroup = step.In.C / groups, outPerGroup = step.Out.C / groups;
         int inPlane = g.InH * g.InW, outPlane = kernel.OutH * kernel.OutW, taps = g.Taps;
         // (A subsampled conv computes rows at stride 1 only to drop columns: never the whole-plane modes.)
-        bool contiguous = subsample == 1 && IsPlaneContiguous(g), wide = subsample == 1 && IsWide(g);
+        bool contiguous = subsample == 1 && IsPlaneContiguous(g), wide = subsample == 1 && IsWide(g, outPerGroup);
         int span = wide ? WideSpan(g) : g.OutW;
         // Rows of one vector (ResNet-8's 8x8 maps, LeNet-5's 10-wide rows) block 8 channels instead of 4x2,
         // keeping 8 accumulators in flight: 4 left the multiplier waiting on the adds (2x slower).
@@ -308,10 +314,16 @@ internal static class ConvEmitter
 
         void VectorBlock(int channels, int count)
         {
+            // Blocks of under 4 accumulators (a depthwise row's last vectors) spread their taps over partial
+            // sums, added at the end: one chain of 9 dependent multiply-adds waited on itself (MobileNet's
+            // 24-wide depthwise rows ran at a fifth of the core's peak).
+            int partials = Math.Min(taps * inPerGroup, (3 + channels * count) / (channels * count)), tapsSeen = 0;
+            string Sum(int m, int v, int k) => k == 0 ? $"a{m}_{v}" : $"a{m}_{v}_{k}";
             for (int m = 0; m < channels; m++)
             {
                 string init = bias is not null ? $"new {V}(b[channel + {I(m)}])" : $"{V}.Zero";
-                w.Line(string.Join(" ", Enumerable.Range(0, count).Select(v => $"{V} a{m}_{v} = {init};")));
+                w.Line(string.Join(" ", Enumerable.Range(0, count).SelectMany(v => Enumerable.Range(0, partials)
+                    .Select(k => $"{V} {Sum(m, v, k)} = {(k == 0 ? init : $"{V}.Zero")};"))));
             }
             w.Line("nint xi = xg + rowX + ox, wi = wo;");
             using (w.Open($"for (int ic = 0; ic < {I(inPerGroup)}; ic++, xi += {I(inPlane)}, wi += {I(taps)})"))
@@ -319,6 +331,10 @@ internal static class ConvEmitter
                 w.Line($"{V} {string.Join(", ", Enumerable.Range(0, count).Select(v => $"x{v}").Concat(Enumerable.Range(0, channels).Select(m => $"w{m}")))};");
                 EachTap(w, g, Tap);
             }
+            if (partials > 1)
+                for (int m = 0; m < channels; m++)
+                    for (int v = 0; v < count; v++)
+                        w.Line($"a{m}_{v} += {string.Join(" + ", Enumerable.Range(1, partials - 1).Select(k => Sum(m, v, k)))};");
             for (int m = 0; m < channels; m++)
             {
                 for (int v = 0; v < count; v++)
@@ -334,13 +350,14 @@ internal static class ConvEmitter
 
             void Tap(string offset, string tap)
             {
+                int k = tapsSeen++ % partials;
                 for (int v = 0; v < count; v++)
                     w.Line($"x{v} = {CodeText.Load(xRef, $"xi + {offset} + {I(v)} * {V}.Count")};");
                 for (int m = 0; m < channels; m++)
                 {
                     w.Line($"w{m} = new {V}({CodeText.At("wr", $"wi + {I(m * inPerGroup * taps)} + {tap}")});");
                     for (int v = 0; v < count; v++)
-                        w.Line($"a{m}_{v} = MulAdd(x{v}, w{m}, a{m}_{v});");
+                        w.Line($"{Sum(m, v, k)} = MulAdd(x{v}, w{m}, {Sum(m, v, k)});");
                 }
             }
         }

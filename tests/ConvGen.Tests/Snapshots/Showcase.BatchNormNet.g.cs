@@ -226,9 +226,9 @@ namespace Showcase
                         }
                         for (; ox <= 22 - global::System.Numerics.Vector<float>.Count; ox += global::System.Numerics.Vector<float>.Count)
                         {
-                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
-                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
-                            global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]);
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_0_1 = global::System.Numerics.Vector<float>.Zero;
+                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_0_1 = global::System.Numerics.Vector<float>.Zero;
+                            global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]); global::System.Numerics.Vector<float> a2_0_1 = global::System.Numerics.Vector<float>.Zero;
                             nint xi = xg + rowX + ox, wi = wo;
                             for (int ic = 0; ic < 2; ic++, xi += 36, wi += 9)
                             {
@@ -242,11 +242,11 @@ namespace Showcase
                                 a2_0 = MulAdd(x0, w2, a2_0);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
-                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 1));
-                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
                                 w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 1));
-                                a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_0_1 = MulAdd(x0, w2, a2_0_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
                                 a0_0 = MulAdd(x0, w0, a0_0);
@@ -256,11 +256,11 @@ namespace Showcase
                                 a2_0 = MulAdd(x0, w2, a2_0);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 6 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
-                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 3));
-                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
                                 w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 3));
-                                a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_0_1 = MulAdd(x0, w2, a2_0_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 7 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
                                 a0_0 = MulAdd(x0, w0, a0_0);
@@ -270,11 +270,11 @@ namespace Showcase
                                 a2_0 = MulAdd(x0, w2, a2_0);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 5));
-                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 5));
-                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
                                 w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 5));
-                                a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_0_1 = MulAdd(x0, w2, a2_0_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 6));
                                 a0_0 = MulAdd(x0, w0, a0_0);
@@ -284,11 +284,11 @@ namespace Showcase
                                 a2_0 = MulAdd(x0, w2, a2_0);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 13 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 7));
-                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 7));
-                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
                                 w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 7));
-                                a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_0_1 = MulAdd(x0, w2, a2_0_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 14 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 8));
                                 a0_0 = MulAdd(x0, w0, a0_0);
@@ -297,6 +297,9 @@ namespace Showcase
                                 w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 8));
                                 a2_0 = MulAdd(x0, w2, a2_0);
                             }
+                            a0_0 += a0_0_1;
+                            a1_0 += a1_0_1;
+                            a2_0 += a2_0_1;
                             global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(0 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
                             global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(1 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
                             global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(2 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
@@ -304,9 +307,9 @@ namespace Showcase
                         if (ox < 22 && 22 >= global::System.Numerics.Vector<float>.Count)
                         {
                             ox = 22 - global::System.Numerics.Vector<float>.Count;
-                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
-                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
-                            global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]);
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_0_1 = global::System.Numerics.Vector<float>.Zero;
+                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_0_1 = global::System.Numerics.Vector<float>.Zero;
+                            global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]); global::System.Numerics.Vector<float> a2_0_1 = global::System.Numerics.Vector<float>.Zero;
                             nint xi = xg + rowX + ox, wi = wo;
                             for (int ic = 0; ic < 2; ic++, xi += 36, wi += 9)
                             {
@@ -320,11 +323,11 @@ namespace Showcase
                                 a2_0 = MulAdd(x0, w2, a2_0);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
-                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 1));
-                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
                                 w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 1));
-                                a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_0_1 = MulAdd(x0, w2, a2_0_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
                                 a0_0 = MulAdd(x0, w0, a0_0);
@@ -334,11 +337,11 @@ namespace Showcase
                                 a2_0 = MulAdd(x0, w2, a2_0);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 6 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
-                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 3));
-                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
                                 w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 3));
-                                a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_0_1 = MulAdd(x0, w2, a2_0_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 7 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
                                 a0_0 = MulAdd(x0, w0, a0_0);
@@ -348,11 +351,11 @@ namespace Showcase
                                 a2_0 = MulAdd(x0, w2, a2_0);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 5));
-                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 5));
-                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
                                 w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 5));
-                                a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_0_1 = MulAdd(x0, w2, a2_0_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 6));
                                 a0_0 = MulAdd(x0, w0, a0_0);
@@ -362,11 +365,11 @@ namespace Showcase
                                 a2_0 = MulAdd(x0, w2, a2_0);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 13 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 7));
-                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 7));
-                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
                                 w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 7));
-                                a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_0_1 = MulAdd(x0, w2, a2_0_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 14 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 8));
                                 a0_0 = MulAdd(x0, w0, a0_0);
@@ -375,6 +378,9 @@ namespace Showcase
                                 w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 8));
                                 a2_0 = MulAdd(x0, w2, a2_0);
                             }
+                            a0_0 += a0_0_1;
+                            a1_0 += a1_0_1;
+                            a2_0 += a2_0_1;
                             global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(0 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
                             global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(1 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
                             global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(2 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));

@@ -944,8 +944,8 @@ namespace Showcase
                         }
                         for (; ox <= 46 - global::System.Numerics.Vector<float>.Count; ox += global::System.Numerics.Vector<float>.Count)
                         {
-                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
-                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_0_1 = global::System.Numerics.Vector<float>.Zero;
+                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_0_1 = global::System.Numerics.Vector<float>.Zero;
                             nint xi = xg + rowX + ox, wi = wo;
                             for (int ic = 0; ic < 1; ic++, xi += 64, wi += 9)
                             {
@@ -957,9 +957,9 @@ namespace Showcase
                                 a1_0 = MulAdd(x0, w1, a1_0);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
-                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 1));
-                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
                                 a0_0 = MulAdd(x0, w0, a0_0);
@@ -967,9 +967,9 @@ namespace Showcase
                                 a1_0 = MulAdd(x0, w1, a1_0);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
-                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 3));
-                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 9 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
                                 a0_0 = MulAdd(x0, w0, a0_0);
@@ -977,9 +977,9 @@ namespace Showcase
                                 a1_0 = MulAdd(x0, w1, a1_0);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 10 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 5));
-                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 5));
-                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 6));
                                 a0_0 = MulAdd(x0, w0, a0_0);
@@ -987,23 +987,25 @@ namespace Showcase
                                 a1_0 = MulAdd(x0, w1, a1_0);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 17 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 7));
-                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 7));
-                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 18 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 8));
                                 a0_0 = MulAdd(x0, w0, a0_0);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 8));
                                 a1_0 = MulAdd(x0, w1, a1_0);
                             }
+                            a0_0 += a0_0_1;
+                            a1_0 += a1_0_1;
                             global::System.Numerics.Vector.StoreUnsafe(a0_0, ref tr, (nuint)(0 * 46 + ox + 0 * global::System.Numerics.Vector<float>.Count));
                             global::System.Numerics.Vector.StoreUnsafe(a1_0, ref tr, (nuint)(1 * 46 + ox + 0 * global::System.Numerics.Vector<float>.Count));
                         }
                         if (ox < 46 && 46 >= global::System.Numerics.Vector<float>.Count)
                         {
                             ox = 46 - global::System.Numerics.Vector<float>.Count;
-                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
-                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_0_1 = global::System.Numerics.Vector<float>.Zero;
+                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_0_1 = global::System.Numerics.Vector<float>.Zero;
                             nint xi = xg + rowX + ox, wi = wo;
                             for (int ic = 0; ic < 1; ic++, xi += 64, wi += 9)
                             {
@@ -1015,9 +1017,9 @@ namespace Showcase
                                 a1_0 = MulAdd(x0, w1, a1_0);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
-                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 1));
-                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
                                 a0_0 = MulAdd(x0, w0, a0_0);
@@ -1025,9 +1027,9 @@ namespace Showcase
                                 a1_0 = MulAdd(x0, w1, a1_0);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
-                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 3));
-                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 9 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
                                 a0_0 = MulAdd(x0, w0, a0_0);
@@ -1035,9 +1037,9 @@ namespace Showcase
                                 a1_0 = MulAdd(x0, w1, a1_0);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 10 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 5));
-                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 5));
-                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 6));
                                 a0_0 = MulAdd(x0, w0, a0_0);
@@ -1045,15 +1047,17 @@ namespace Showcase
                                 a1_0 = MulAdd(x0, w1, a1_0);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 17 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 7));
-                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 7));
-                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 18 + 0 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 8));
                                 a0_0 = MulAdd(x0, w0, a0_0);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 8));
                                 a1_0 = MulAdd(x0, w1, a1_0);
                             }
+                            a0_0 += a0_0_1;
+                            a1_0 += a1_0_1;
                             global::System.Numerics.Vector.StoreUnsafe(a0_0, ref tr, (nuint)(0 * 46 + ox + 0 * global::System.Numerics.Vector<float>.Count));
                             global::System.Numerics.Vector.StoreUnsafe(a1_0, ref tr, (nuint)(1 * 46 + ox + 0 * global::System.Numerics.Vector<float>.Count));
                         }

@@ -222,9 +222,9 @@ namespace Showcase
                             }
                             for (; ox <= 16 - global::System.Numerics.Vector<float>.Count; ox += global::System.Numerics.Vector<float>.Count)
                             {
-                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
-                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
-                                global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]);
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_0_1 = global::System.Numerics.Vector<float>.Zero;
+                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_0_1 = global::System.Numerics.Vector<float>.Zero;
+                                global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]); global::System.Numerics.Vector<float> a2_0_1 = global::System.Numerics.Vector<float>.Zero;
                                 nint xi = xg + rowX + ox, wi = wo;
                                 for (int ic = 0; ic < 2; ic++, xi += 24, wi += 5)
                                 {
@@ -238,11 +238,11 @@ namespace Showcase
                                     a2_0 = MulAdd(x0, w2, a2_0);
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
                                     w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 1));
-                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
                                     w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 1));
-                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a2_0_1 = MulAdd(x0, w2, a2_0_1);
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
                                     a0_0 = MulAdd(x0, w0, a0_0);
@@ -252,11 +252,11 @@ namespace Showcase
                                     a2_0 = MulAdd(x0, w2, a2_0);
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 6 + 0 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
                                     w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 3));
-                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
                                     w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 3));
-                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a2_0_1 = MulAdd(x0, w2, a2_0_1);
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
                                     a0_0 = MulAdd(x0, w0, a0_0);
@@ -265,6 +265,9 @@ namespace Showcase
                                     w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 4));
                                     a2_0 = MulAdd(x0, w2, a2_0);
                                 }
+                                a0_0 += a0_0_1;
+                                a1_0 += a1_0_1;
+                                a2_0 += a2_0_1;
                                 global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
                                 global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
                                 global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
@@ -272,9 +275,9 @@ namespace Showcase
                             if (ox < 16 && 16 >= global::System.Numerics.Vector<float>.Count)
                             {
                                 ox = 16 - global::System.Numerics.Vector<float>.Count;
-                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
-                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
-                                global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]);
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_0_1 = global::System.Numerics.Vector<float>.Zero;
+                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_0_1 = global::System.Numerics.Vector<float>.Zero;
+                                global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]); global::System.Numerics.Vector<float> a2_0_1 = global::System.Numerics.Vector<float>.Zero;
                                 nint xi = xg + rowX + ox, wi = wo;
                                 for (int ic = 0; ic < 2; ic++, xi += 24, wi += 5)
                                 {
@@ -288,11 +291,11 @@ namespace Showcase
                                     a2_0 = MulAdd(x0, w2, a2_0);
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
                                     w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 1));
-                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
                                     w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 1));
-                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a2_0_1 = MulAdd(x0, w2, a2_0_1);
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
                                     a0_0 = MulAdd(x0, w0, a0_0);
@@ -302,11 +305,11 @@ namespace Showcase
                                     a2_0 = MulAdd(x0, w2, a2_0);
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 6 + 0 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
                                     w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 3));
-                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
                                     w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 3));
-                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a2_0_1 = MulAdd(x0, w2, a2_0_1);
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
                                     a0_0 = MulAdd(x0, w0, a0_0);
@@ -315,6 +318,9 @@ namespace Showcase
                                     w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 4));
                                     a2_0 = MulAdd(x0, w2, a2_0);
                                 }
+                                a0_0 += a0_0_1;
+                                a1_0 += a1_0_1;
+                                a2_0 += a2_0_1;
                                 global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
                                 global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
                                 global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));

@@ -145,8 +145,8 @@ namespace Showcase
                             int ox = 0;
                             for (; ox <= 12 - 1 * global::System.Numerics.Vector<float>.Count; ox += 1 * global::System.Numerics.Vector<float>.Count)
                             {
-                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
-                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_0_1 = global::System.Numerics.Vector<float>.Zero;
+                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_0_1 = global::System.Numerics.Vector<float>.Zero;
                                 nint xi = xg + rowX + ox, wi = wo;
                                 for (int ic = 0; ic < 1; ic++, xi += 196, wi += 9)
                                 {
@@ -158,9 +158,9 @@ namespace Showcase
                                     a1_0 = MulAdd(x0, w1, a1_0);
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 0 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
                                     w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 1));
-                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
                                     a0_0 = MulAdd(x0, w0, a0_0);
@@ -168,9 +168,9 @@ namespace Showcase
                                     a1_0 = MulAdd(x0, w1, a1_0);
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 14 + 0 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
                                     w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 3));
-                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 15 + 0 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
                                     a0_0 = MulAdd(x0, w0, a0_0);
@@ -178,9 +178,9 @@ namespace Showcase
                                     a1_0 = MulAdd(x0, w1, a1_0);
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 5));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
                                     w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 5));
-                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 6));
                                     a0_0 = MulAdd(x0, w0, a0_0);
@@ -188,23 +188,25 @@ namespace Showcase
                                     a1_0 = MulAdd(x0, w1, a1_0);
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 29 + 0 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 7));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
                                     w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 7));
-                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 30 + 0 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 8));
                                     a0_0 = MulAdd(x0, w0, a0_0);
                                     w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 8));
                                     a1_0 = MulAdd(x0, w1, a1_0);
                                 }
+                                a0_0 += a0_0_1;
+                                a1_0 += a1_0_1;
                                 global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 0 * 144 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
                                 global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 1 * 144 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
                             }
                             if (ox < 12 && 12 >= global::System.Numerics.Vector<float>.Count)
                             {
                                 ox = 12 - global::System.Numerics.Vector<float>.Count;
-                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
-                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_0_1 = global::System.Numerics.Vector<float>.Zero;
+                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_0_1 = global::System.Numerics.Vector<float>.Zero;
                                 nint xi = xg + rowX + ox, wi = wo;
                                 for (int ic = 0; ic < 1; ic++, xi += 196, wi += 9)
                                 {
@@ -216,9 +218,9 @@ namespace Showcase
                                     a1_0 = MulAdd(x0, w1, a1_0);
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 0 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
                                     w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 1));
-                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
                                     a0_0 = MulAdd(x0, w0, a0_0);
@@ -226,9 +228,9 @@ namespace Showcase
                                     a1_0 = MulAdd(x0, w1, a1_0);
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 14 + 0 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
                                     w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 3));
-                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 15 + 0 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
                                     a0_0 = MulAdd(x0, w0, a0_0);
@@ -236,9 +238,9 @@ namespace Showcase
                                     a1_0 = MulAdd(x0, w1, a1_0);
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 5));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
                                     w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 5));
-                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 28 + 0 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 6));
                                     a0_0 = MulAdd(x0, w0, a0_0);
@@ -246,15 +248,17 @@ namespace Showcase
                                     a1_0 = MulAdd(x0, w1, a1_0);
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 29 + 0 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 7));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
                                     w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 7));
-                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 30 + 0 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 8));
                                     a0_0 = MulAdd(x0, w0, a0_0);
                                     w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 8));
                                     a1_0 = MulAdd(x0, w1, a1_0);
                                 }
+                                a0_0 += a0_0_1;
+                                a1_0 += a1_0_1;
                                 global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 0 * 144 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
                                 global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 1 * 144 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
                             }
