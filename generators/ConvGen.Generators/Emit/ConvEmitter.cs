@@ -10,8 +10,9 @@ namespace ConvGen.Generators.Emit;
 /// Convolutions (1-D and 2-D, strided, dilated, grouped, zero-padded), with one of three kernels chosen
 /// per layer at build time, all on <c>Vector&lt;float&gt;</c> (the machine's width):
 /// <list type="bullet">
-/// <item>the <b>row kernel</b>, vectorized along output rows (stride 1 across, or strided depthwise by
-/// computing every column), for convs whose windows all lie inside the input (a bordered copy or stack planes);</item>
+/// <item>the <b>row kernel</b>, vectorized along output rows (stride 1 across, a copy split by column phase
+/// for convs strided across, or strided depthwise by computing every column), for convs whose windows all
+/// lie inside the input (a bordered copy or stack planes);</item>
 /// <item>the <b>blocked channel kernel</b>, vectorized over output channels with weights repacked to
 /// <c>[groups, in, kh, kw, out]</c>, for strided convs and small planes;</item>
 /// <item>the <b>border kernel</b>, vector per position where it can and scalar otherwise, checking bounds
@@ -462,9 +463,9 @@ internal static class ConvEmitter
     /// <summary>
     /// The channel kernel when every window lies inside the input: a register block of channel vectors x
     /// output positions (8 accumulators: 2 vectors x 4 positions, or 1 x 8 for fewer than 16 channels), so each
-    /// weight vector loaded feeds 4 (8) fused multiply-adds. Positions run over the flattened output plane, not
-    /// row by row, so short rows (DS-CNN's 5, MobileNet's 3) still fill the block. For small planes with many
-    /// channels (late layers, strided convs), where rows are too short for the row kernel.
+    /// weight vector loaded feeds 4 (8) fused multiply-adds. Positions run along each row, or over the flattened
+    /// output plane when rows do not divide into blocks, so short rows (DS-CNN's 5) still fill the block. For
+    /// small planes with many channels (late layers, strided convs), where rows are too short for the row kernel.
     /// </summary>
     /// <remarks>
     /// 4 vectors x 2 positions ran ResNet-8's 32-to-64 stride-2 conv at half the core's peak: its 73 KB of
