@@ -16,6 +16,19 @@ internal static class CodeText
     /// <summary>An unchecked element read.</summary>
     public static string At(string reference, string index) => $"global::System.Runtime.CompilerServices.Unsafe.Add(ref {reference}, {index})";
 
+    /// <summary>
+    /// A kernel's unchecked access to its input <c>x</c> and output <c>y</c>: one length check per span (every
+    /// access after it stays inside by construction, so unchecked access stays memory safe), then refs
+    /// <c>xr</c> and <c>yr</c> to their first elements.
+    /// </summary>
+    public static void UncheckedSpans(SourceWriter w, int inputLength, int outputLength)
+    {
+        w.Line($"_ = x[{Literal.Int(inputLength - 1)}];");
+        w.Line($"_ = y[{Literal.Int(outputLength - 1)}];");
+        w.Line($"ref float xr = ref {Ref("x")};");
+        w.Line($"ref float yr = ref {Ref("y")};");
+    }
+
     /// <summary>A ref to a span's first element, for unchecked access.</summary>
     public static string Ref(string span) => $"global::System.Runtime.InteropServices.MemoryMarshal.GetReference({span})";
 

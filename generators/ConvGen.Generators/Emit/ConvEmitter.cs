@@ -175,11 +175,8 @@ internal static class ConvEmitter
         w.Line($"global::System.ReadOnlySpan<float> w = {CodeText.Floats(weights)};");
         if (bias is not null)
             w.Line($"global::System.ReadOnlySpan<float> b = {CodeText.Floats(bias)};");
-        w.Line($"_ = x[{I(step.In.C * given.InH * given.InW - 1)}];");
-        w.Line($"_ = y[{I(step.Out.Size - 1)}];");
+        CodeText.UncheckedSpans(w, step.In.C * given.InH * given.InW, step.Out.Size);
         w.Line($"_ = w[{I(step.Layer.Weights.Count - 1)}];");
-        w.Line($"ref float xr = ref {CodeText.Ref("x")};");
-        w.Line($"ref float yr = ref {CodeText.Ref("y")};");
         w.Line($"ref float wr = ref {CodeText.Ref("w")};");
         if (StagesPlanes(step))
             DeclareStage(w, step);

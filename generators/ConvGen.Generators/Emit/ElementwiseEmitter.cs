@@ -159,10 +159,7 @@ internal static class ElementwiseEmitter
             return;
         // One length check per span, then unchecked row copies in vectors (a CopyTo per short row cost more
         // than the copying: MobileNet's 48-float rows).
-        w.Line($"_ = x[{I(step.In.Size - 1)}];");
-        w.Line($"_ = y[{I(step.Out.Size - 1)}];");
-        w.Line($"ref float xr = ref {CodeText.Ref("x")};");
-        w.Line($"ref float yr = ref {CodeText.Ref("y")};");
+        CodeText.UncheckedSpans(w, step.In.Size, step.Out.Size);
         using (w.Open($"for (int c = 0; c < {I(channels)}; c++)"))
         {
             if (borderOnly)
@@ -209,10 +206,7 @@ internal static class ElementwiseEmitter
         int First(int q) => CeilDiv(p.Left - q, phases);
         int Last(int q) => FloorDiv(inW - 1 + p.Left - q, phases);
         string Row(string phase) => $"((c * {I(phases)} + {phase}) * {I(height)} + row + {I(p.Top)}) * {I(width)}";
-        w.Line($"_ = x[{I(step.In.Size - 1)}];");
-        w.Line($"_ = y[{I(step.Out.Size - 1)}];");
-        w.Line($"ref float xr = ref {CodeText.Ref("x")};");
-        w.Line($"ref float yr = ref {CodeText.Ref("y")};");
+        CodeText.UncheckedSpans(w, step.In.Size, step.Out.Size);
         using (w.Open($"for (int c = 0; c < {I(step.In.C)}; c++)"))
         {
             // The border: whole rows above and below each plane's rows of input, then each row's ends.

@@ -45,10 +45,7 @@ internal static class PoolEmitter
         w.Line("#if NET9_0_OR_GREATER");
         using (w.Open($"if ({V}.IsHardwareAccelerated)"))
         {
-            w.Line($"_ = x[{I(step.In.Size - 1)}];");
-            w.Line($"_ = y[{I(step.Out.Size - 1)}];");
-            w.Line($"ref float xr = ref {CodeText.Ref("x")};");
-            w.Line($"ref float yr = ref {CodeText.Ref("y")};");
+            CodeText.UncheckedSpans(w, step.In.Size, step.Out.Size);
             using (w.Open($"for (int c = 0; c < {I(step.Out.C)}; c++)"))
             using (w.Open($"for (int oy = 0; oy < {I(g.OutH)}; oy++)"))
             {

@@ -122,9 +122,9 @@ namespace Showcase
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_stem);
                 _ = x[127];
                 _ = y[143];
-                _ = w[71];
                 ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
                 ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+                _ = w[71];
                 ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
                 global::System.Span<float> lanes = stackalloc float[global::System.Numerics.Vector<float>.Count];
                 int n = 0;
@@ -842,9 +842,9 @@ namespace Showcase
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_dw);
                 _ = x[255];
                 _ = y[287];
-                _ = w[71];
                 ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
                 ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+                _ = w[71];
                 ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
                 global::System.Span<float> t = stackalloc float[92];
                 ref float tr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(t);
@@ -1107,9 +1107,9 @@ namespace Showcase
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_pw);
                 _ = x[287];
                 _ = y[143];
-                _ = w[31];
                 ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
                 ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+                _ = w[31];
                 ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
                 for (int g = 0; g < 1; g++)
                 {
@@ -1328,9 +1328,9 @@ namespace Showcase
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_up);
                 _ = x[255];
                 _ = y[143];
-                _ = w[143];
                 ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
                 ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+                _ = w[143];
                 ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
                 global::System.Span<float> lanes = stackalloc float[global::System.Numerics.Vector<float>.Count];
                 int n = 0;

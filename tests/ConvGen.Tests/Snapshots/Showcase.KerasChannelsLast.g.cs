@@ -124,9 +124,9 @@ namespace Showcase
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv2d);
                 _ = x[146];
                 _ = y[35];
-                _ = w[107];
                 ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
                 ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+                _ = w[107];
                 ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
                 global::System.Span<float> lanes = stackalloc float[global::System.Numerics.Vector<float>.Count];
                 int n = 0;
@@ -681,9 +681,9 @@ namespace Showcase
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv2d_1);
                 _ = x[35];
                 _ = y[35];
-                _ = w[3];
                 ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
                 ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+                _ = w[3];
                 ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
                 for (int g = 0; g < 4; g++)
                 {

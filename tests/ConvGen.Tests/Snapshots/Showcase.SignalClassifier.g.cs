@@ -134,9 +134,9 @@ namespace Showcase
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv1d);
                 _ = x[47];
                 _ = y[47];
-                _ = w[29];
                 ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
                 ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+                _ = w[29];
                 ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
                 for (int g = 0; g < 1; g++)
                 {

@@ -129,9 +129,9 @@ namespace Showcase
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv1);
                 _ = x[195];
                 _ = y[287];
-                _ = w[17];
                 ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
                 ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+                _ = w[17];
                 ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
                 for (int g = 0; g < 1; g++)
                 {

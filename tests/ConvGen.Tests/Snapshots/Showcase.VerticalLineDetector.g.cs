@@ -83,9 +83,9 @@ namespace Showcase
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv2d);
                 _ = x[63];
                 _ = y[35];
-                _ = w[8];
                 ref float xr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
                 ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+                _ = w[8];
                 ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
                 global::System.Span<float> t = stackalloc float[46];
                 ref float tr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(t);
