@@ -295,18 +295,38 @@ internal static class ConvEmitter
             w.Line("int ox = 0;");
             using (w.Open($"for (; ox <= {I(width)} - {I(vectors)} * {V}.Count; ox += {I(vectors)} * {V}.Count)"))
                 VectorBlock(channels, vectors);
-            if (vectors > 1)
-                using (w.Open($"for (; ox <= {I(width)} - {V}.Count; ox += {V}.Count)"))
-                    VectorBlock(channels, 1);
-            // The positions left over: one more vector ending at the row's end, overlapping outputs already
-            // written (recomputed to the same values); scalar only when the row is shorter than a vector.
-            using (w.Open($"if (ox < {I(width)} && {I(width)} >= {V}.Count)"))
+            // The positions left over: one more block ending at the row's end, overlapping outputs already
+            // written (recomputed to the same values). Two vectors where the row holds two: a lone vector's 4
+            // accumulators left the multiplier half idle (DS-CNN's 125-position pointwise convs).
+            if (vectors == 2)
             {
-                w.Line($"ox = {I(width)} - {V}.Count;");
-                VectorBlock(channels, 1);
+                using (w.Open($"if (ox < {I(width)} && {I(width)} >= 2 * {V}.Count)"))
+                {
+                    w.Line($"ox = {I(width)} - 2 * {V}.Count;");
+                    VectorBlock(channels, 2);
+                }
+                using (w.Open("else"))
+                    Remainder();
             }
-            using (w.Open($"else for (; ox < {I(width)}; ox++)"))
-                ScalarPosition(channels);
+            else
+            {
+                Remainder();
+            }
+
+            // Then single vectors, the last one overlapping; scalar only when the row is shorter than a vector.
+            void Remainder()
+            {
+                if (vectors > 1)
+                    using (w.Open($"for (; ox <= {I(width)} - {V}.Count; ox += {V}.Count)"))
+                        VectorBlock(channels, 1);
+                using (w.Open($"if (ox < {I(width)} && {I(width)} >= {V}.Count)"))
+                {
+                    w.Line($"ox = {I(width)} - {V}.Count;");
+                    VectorBlock(channels, 1);
+                }
+                using (w.Open($"else for (; ox < {I(width)}; ox++)"))
+                    ScalarPosition(channels);
+            }
         }
 
 

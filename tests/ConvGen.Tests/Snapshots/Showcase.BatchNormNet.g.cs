@@ -224,184 +224,304 @@ namespace Showcase
                             global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(2 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
                             global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a2_1, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(2 * 22 + ox + 1 * global::System.Numerics.Vector<float>.Count));
                         }
-                        for (; ox <= 22 - global::System.Numerics.Vector<float>.Count; ox += global::System.Numerics.Vector<float>.Count)
+                        if (ox < 22 && 22 >= 2 * global::System.Numerics.Vector<float>.Count)
                         {
-                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_0_1 = global::System.Numerics.Vector<float>.Zero;
-                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_0_1 = global::System.Numerics.Vector<float>.Zero;
-                            global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]); global::System.Numerics.Vector<float> a2_0_1 = global::System.Numerics.Vector<float>.Zero;
+                            ox = 22 - 2 * global::System.Numerics.Vector<float>.Count;
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b[channel + 0]);
+                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_1 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                            global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]); global::System.Numerics.Vector<float> a2_1 = new global::System.Numerics.Vector<float>(b[channel + 2]);
                             nint xi = xg + rowX + ox, wi = wo;
                             for (int ic = 0; ic < 2; ic++, xi += 36, wi += 9)
                             {
-                                global::System.Numerics.Vector<float> x0, w0, w1, w2;
+                                global::System.Numerics.Vector<float> x0, x1, w0, w1, w2;
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 1 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
                                 a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 0));
                                 a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
                                 w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 0));
                                 a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_1 = MulAdd(x1, w2, a2_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 1 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
-                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 1));
-                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
                                 w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 1));
-                                a2_0_1 = MulAdd(x0, w2, a2_0_1);
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_1 = MulAdd(x1, w2, a2_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 1 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
                                 a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 2));
                                 a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
                                 w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 2));
                                 a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_1 = MulAdd(x1, w2, a2_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 6 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 6 + 1 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
-                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 3));
-                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
                                 w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 3));
-                                a2_0_1 = MulAdd(x0, w2, a2_0_1);
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_1 = MulAdd(x1, w2, a2_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 7 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 7 + 1 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
                                 a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 4));
                                 a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
                                 w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 4));
                                 a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_1 = MulAdd(x1, w2, a2_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 1 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 5));
-                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 5));
-                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
                                 w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 5));
-                                a2_0_1 = MulAdd(x0, w2, a2_0_1);
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_1 = MulAdd(x1, w2, a2_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 12 + 1 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 6));
                                 a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 6));
                                 a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
                                 w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 6));
                                 a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_1 = MulAdd(x1, w2, a2_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 13 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 13 + 1 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 7));
-                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 7));
-                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
                                 w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 7));
-                                a2_0_1 = MulAdd(x0, w2, a2_0_1);
+                                a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_1 = MulAdd(x1, w2, a2_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 14 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 14 + 1 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 8));
                                 a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 8));
                                 a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
                                 w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 8));
                                 a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_1 = MulAdd(x1, w2, a2_1);
                             }
-                            a0_0 += a0_0_1;
-                            a1_0 += a1_0_1;
-                            a2_0 += a2_0_1;
                             global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(0 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_1, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(0 * 22 + ox + 1 * global::System.Numerics.Vector<float>.Count));
                             global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(1 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_1, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(1 * 22 + ox + 1 * global::System.Numerics.Vector<float>.Count));
                             global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(2 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a2_1, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(2 * 22 + ox + 1 * global::System.Numerics.Vector<float>.Count));
                         }
-                        if (ox < 22 && 22 >= global::System.Numerics.Vector<float>.Count)
+                        else
                         {
-                            ox = 22 - global::System.Numerics.Vector<float>.Count;
-                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_0_1 = global::System.Numerics.Vector<float>.Zero;
-                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_0_1 = global::System.Numerics.Vector<float>.Zero;
-                            global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]); global::System.Numerics.Vector<float> a2_0_1 = global::System.Numerics.Vector<float>.Zero;
-                            nint xi = xg + rowX + ox, wi = wo;
-                            for (int ic = 0; ic < 2; ic++, xi += 36, wi += 9)
+                            for (; ox <= 22 - global::System.Numerics.Vector<float>.Count; ox += global::System.Numerics.Vector<float>.Count)
                             {
-                                global::System.Numerics.Vector<float> x0, w0, w1, w2;
-                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
-                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
-                                a0_0 = MulAdd(x0, w0, a0_0);
-                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 0));
-                                a1_0 = MulAdd(x0, w1, a1_0);
-                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 0));
-                                a2_0 = MulAdd(x0, w2, a2_0);
-                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 0 * global::System.Numerics.Vector<float>.Count));
-                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
-                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
-                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 1));
-                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
-                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 1));
-                                a2_0_1 = MulAdd(x0, w2, a2_0_1);
-                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
-                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
-                                a0_0 = MulAdd(x0, w0, a0_0);
-                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 2));
-                                a1_0 = MulAdd(x0, w1, a1_0);
-                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 2));
-                                a2_0 = MulAdd(x0, w2, a2_0);
-                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 6 + 0 * global::System.Numerics.Vector<float>.Count));
-                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
-                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
-                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 3));
-                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
-                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 3));
-                                a2_0_1 = MulAdd(x0, w2, a2_0_1);
-                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 7 + 0 * global::System.Numerics.Vector<float>.Count));
-                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
-                                a0_0 = MulAdd(x0, w0, a0_0);
-                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 4));
-                                a1_0 = MulAdd(x0, w1, a1_0);
-                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 4));
-                                a2_0 = MulAdd(x0, w2, a2_0);
-                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
-                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 5));
-                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
-                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 5));
-                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
-                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 5));
-                                a2_0_1 = MulAdd(x0, w2, a2_0_1);
-                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
-                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 6));
-                                a0_0 = MulAdd(x0, w0, a0_0);
-                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 6));
-                                a1_0 = MulAdd(x0, w1, a1_0);
-                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 6));
-                                a2_0 = MulAdd(x0, w2, a2_0);
-                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 13 + 0 * global::System.Numerics.Vector<float>.Count));
-                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 7));
-                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
-                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 7));
-                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
-                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 7));
-                                a2_0_1 = MulAdd(x0, w2, a2_0_1);
-                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 14 + 0 * global::System.Numerics.Vector<float>.Count));
-                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 8));
-                                a0_0 = MulAdd(x0, w0, a0_0);
-                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 8));
-                                a1_0 = MulAdd(x0, w1, a1_0);
-                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 8));
-                                a2_0 = MulAdd(x0, w2, a2_0);
-                            }
-                            a0_0 += a0_0_1;
-                            a1_0 += a1_0_1;
-                            a2_0 += a2_0_1;
-                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(0 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(1 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(2 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                        }
-                        else for (; ox < 22; ox++)
-                        {
-                            for (int m = 0; m < 3; m++)
-                            {
-                                float sum = b[channel + m];
-                                int xi = xg + rowX + ox, wi = wo + m * 18;
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_0_1 = global::System.Numerics.Vector<float>.Zero;
+                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_0_1 = global::System.Numerics.Vector<float>.Zero;
+                                global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]); global::System.Numerics.Vector<float> a2_0_1 = global::System.Numerics.Vector<float>.Zero;
+                                nint xi = xg + rowX + ox, wi = wo;
                                 for (int ic = 0; ic < 2; ic++, xi += 36, wi += 9)
                                 {
-                                    for (int ky = 0; ky < 3; ky++)
+                                    global::System.Numerics.Vector<float> x0, w0, w1, w2;
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 0));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 0));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
+                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 1));
+                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 1));
+                                    a2_0_1 = MulAdd(x0, w2, a2_0_1);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 2));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 2));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 6 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
+                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 3));
+                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 3));
+                                    a2_0_1 = MulAdd(x0, w2, a2_0_1);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 7 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 4));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 4));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 5));
+                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 5));
+                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 5));
+                                    a2_0_1 = MulAdd(x0, w2, a2_0_1);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 6));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 6));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 6));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 13 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 7));
+                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 7));
+                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 7));
+                                    a2_0_1 = MulAdd(x0, w2, a2_0_1);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 14 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 8));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 8));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 8));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                }
+                                a0_0 += a0_0_1;
+                                a1_0 += a1_0_1;
+                                a2_0 += a2_0_1;
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(0 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(1 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(2 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            }
+                            if (ox < 22 && 22 >= global::System.Numerics.Vector<float>.Count)
+                            {
+                                ox = 22 - global::System.Numerics.Vector<float>.Count;
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_0_1 = global::System.Numerics.Vector<float>.Zero;
+                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_0_1 = global::System.Numerics.Vector<float>.Zero;
+                                global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]); global::System.Numerics.Vector<float> a2_0_1 = global::System.Numerics.Vector<float>.Zero;
+                                nint xi = xg + rowX + ox, wi = wo;
+                                for (int ic = 0; ic < 2; ic++, xi += 36, wi += 9)
+                                {
+                                    global::System.Numerics.Vector<float> x0, w0, w1, w2;
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 0));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 0));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
+                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 1));
+                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 1));
+                                    a2_0_1 = MulAdd(x0, w2, a2_0_1);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 2));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 2));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 6 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
+                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 3));
+                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 3));
+                                    a2_0_1 = MulAdd(x0, w2, a2_0_1);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 7 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 4));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 4));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 5));
+                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 5));
+                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 5));
+                                    a2_0_1 = MulAdd(x0, w2, a2_0_1);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 12 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 6));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 6));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 6));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 13 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 7));
+                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 7));
+                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 7));
+                                    a2_0_1 = MulAdd(x0, w2, a2_0_1);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 14 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 8));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 18 + 8));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 36 + 8));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                }
+                                a0_0 += a0_0_1;
+                                a1_0 += a1_0_1;
+                                a2_0 += a2_0_1;
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(0 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(1 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(2 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            }
+                            else for (; ox < 22; ox++)
+                            {
+                                for (int m = 0; m < 3; m++)
+                                {
+                                    float sum = b[channel + m];
+                                    int xi = xg + rowX + ox, wi = wo + m * 18;
+                                    for (int ic = 0; ic < 2; ic++, xi += 36, wi += 9)
                                     {
-                                        for (int kx = 0; kx < 3; kx++)
+                                        for (int ky = 0; ky < 3; ky++)
                                         {
-                                            sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 6 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + ky * 3 + kx);
+                                            for (int kx = 0; kx < 3; kx++)
+                                            {
+                                                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 6 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + ky * 3 + kx);
+                                            }
                                         }
                                     }
+                                    t[m * 22 + ox] = (sum > 0f ? sum : 0f);
                                 }
-                                t[m * 22 + ox] = (sum > 0f ? sum : 0f);
                             }
                         }
                         for (int m = 0; m < 3; m++)
@@ -507,28 +627,39 @@ namespace Showcase
                                 y[j] = global::System.MathF.Tanh(y[j]);
                             }
                         }
-                        for (; ox <= 16 - global::System.Numerics.Vector<float>.Count; ox += global::System.Numerics.Vector<float>.Count)
+                        if (ox < 16 && 16 >= 2 * global::System.Numerics.Vector<float>.Count)
                         {
-                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
-                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
-                            global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]);
-                            global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b[channel + 3]);
+                            ox = 16 - 2 * global::System.Numerics.Vector<float>.Count;
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b[channel + 0]);
+                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_1 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                            global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]); global::System.Numerics.Vector<float> a2_1 = new global::System.Numerics.Vector<float>(b[channel + 2]);
+                            global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b[channel + 3]); global::System.Numerics.Vector<float> a3_1 = new global::System.Numerics.Vector<float>(b[channel + 3]);
                             nint xi = xg + rowX + ox, wi = wo;
                             for (int ic = 0; ic < 3; ic++, xi += 16, wi += 1)
                             {
-                                global::System.Numerics.Vector<float> x0, w0, w1, w2, w3;
+                                global::System.Numerics.Vector<float> x0, x1, w0, w1, w2, w3;
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 1 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
                                 a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 3 + 0));
                                 a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
                                 w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 6 + 0));
                                 a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_1 = MulAdd(x1, w2, a2_1);
                                 w3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 0));
                                 a3_0 = MulAdd(x0, w3, a3_0);
+                                a3_1 = MulAdd(x1, w3, a3_1);
                             }
                             global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
                             for (int j = yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                y[j] = global::System.MathF.Tanh(y[j]);
+                            }
+                            global::System.Numerics.Vector.StoreUnsafe(a0_1, ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 0 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count; j < yo + 0 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 y[j] = global::System.MathF.Tanh(y[j]);
                             }
@@ -537,45 +668,8 @@ namespace Showcase
                             {
                                 y[j] = global::System.MathF.Tanh(y[j]);
                             }
-                            global::System.Numerics.Vector.StoreUnsafe(a2_0, ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            for (int j = yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
-                            {
-                                y[j] = global::System.MathF.Tanh(y[j]);
-                            }
-                            global::System.Numerics.Vector.StoreUnsafe(a3_0, ref yr, (nuint)(yo + 3 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            for (int j = yo + 3 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 3 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
-                            {
-                                y[j] = global::System.MathF.Tanh(y[j]);
-                            }
-                        }
-                        if (ox < 16 && 16 >= global::System.Numerics.Vector<float>.Count)
-                        {
-                            ox = 16 - global::System.Numerics.Vector<float>.Count;
-                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
-                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
-                            global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]);
-                            global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b[channel + 3]);
-                            nint xi = xg + rowX + ox, wi = wo;
-                            for (int ic = 0; ic < 3; ic++, xi += 16, wi += 1)
-                            {
-                                global::System.Numerics.Vector<float> x0, w0, w1, w2, w3;
-                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
-                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
-                                a0_0 = MulAdd(x0, w0, a0_0);
-                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 3 + 0));
-                                a1_0 = MulAdd(x0, w1, a1_0);
-                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 6 + 0));
-                                a2_0 = MulAdd(x0, w2, a2_0);
-                                w3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 0));
-                                a3_0 = MulAdd(x0, w3, a3_0);
-                            }
-                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            for (int j = yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
-                            {
-                                y[j] = global::System.MathF.Tanh(y[j]);
-                            }
-                            global::System.Numerics.Vector.StoreUnsafe(a1_0, ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            for (int j = yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            global::System.Numerics.Vector.StoreUnsafe(a1_1, ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 1 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count; j < yo + 1 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 y[j] = global::System.MathF.Tanh(y[j]);
                             }
@@ -584,29 +678,125 @@ namespace Showcase
                             {
                                 y[j] = global::System.MathF.Tanh(y[j]);
                             }
+                            global::System.Numerics.Vector.StoreUnsafe(a2_1, ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 2 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count; j < yo + 2 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                            {
+                                y[j] = global::System.MathF.Tanh(y[j]);
+                            }
                             global::System.Numerics.Vector.StoreUnsafe(a3_0, ref yr, (nuint)(yo + 3 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
                             for (int j = yo + 3 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 3 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 y[j] = global::System.MathF.Tanh(y[j]);
                             }
-                        }
-                        else for (; ox < 16; ox++)
-                        {
-                            for (int m = 0; m < 4; m++)
+                            global::System.Numerics.Vector.StoreUnsafe(a3_1, ref yr, (nuint)(yo + 3 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            for (int j = yo + 3 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count; j < yo + 3 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
                             {
-                                float sum = b[channel + m];
-                                int xi = xg + rowX + ox, wi = wo + m * 3;
+                                y[j] = global::System.MathF.Tanh(y[j]);
+                            }
+                        }
+                        else
+                        {
+                            for (; ox <= 16 - global::System.Numerics.Vector<float>.Count; ox += global::System.Numerics.Vector<float>.Count)
+                            {
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
+                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                                global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]);
+                                global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b[channel + 3]);
+                                nint xi = xg + rowX + ox, wi = wo;
                                 for (int ic = 0; ic < 3; ic++, xi += 16, wi += 1)
                                 {
-                                    for (int ky = 0; ky < 1; ky++)
+                                    global::System.Numerics.Vector<float> x0, w0, w1, w2, w3;
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 3 + 0));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 6 + 0));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    w3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 0));
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                }
+                                global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                for (int j = yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[j] = global::System.MathF.Tanh(y[j]);
+                                }
+                                global::System.Numerics.Vector.StoreUnsafe(a1_0, ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                for (int j = yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[j] = global::System.MathF.Tanh(y[j]);
+                                }
+                                global::System.Numerics.Vector.StoreUnsafe(a2_0, ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                for (int j = yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[j] = global::System.MathF.Tanh(y[j]);
+                                }
+                                global::System.Numerics.Vector.StoreUnsafe(a3_0, ref yr, (nuint)(yo + 3 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                for (int j = yo + 3 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 3 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[j] = global::System.MathF.Tanh(y[j]);
+                                }
+                            }
+                            if (ox < 16 && 16 >= global::System.Numerics.Vector<float>.Count)
+                            {
+                                ox = 16 - global::System.Numerics.Vector<float>.Count;
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
+                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                                global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]);
+                                global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b[channel + 3]);
+                                nint xi = xg + rowX + ox, wi = wo;
+                                for (int ic = 0; ic < 3; ic++, xi += 16, wi += 1)
+                                {
+                                    global::System.Numerics.Vector<float> x0, w0, w1, w2, w3;
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 3 + 0));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 6 + 0));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    w3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 0));
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                }
+                                global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                for (int j = yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[j] = global::System.MathF.Tanh(y[j]);
+                                }
+                                global::System.Numerics.Vector.StoreUnsafe(a1_0, ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                for (int j = yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[j] = global::System.MathF.Tanh(y[j]);
+                                }
+                                global::System.Numerics.Vector.StoreUnsafe(a2_0, ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                for (int j = yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[j] = global::System.MathF.Tanh(y[j]);
+                                }
+                                global::System.Numerics.Vector.StoreUnsafe(a3_0, ref yr, (nuint)(yo + 3 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                for (int j = yo + 3 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count; j < yo + 3 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count + global::System.Numerics.Vector<float>.Count; j++)
+                                {
+                                    y[j] = global::System.MathF.Tanh(y[j]);
+                                }
+                            }
+                            else for (; ox < 16; ox++)
+                            {
+                                for (int m = 0; m < 4; m++)
+                                {
+                                    float sum = b[channel + m];
+                                    int xi = xg + rowX + ox, wi = wo + m * 3;
+                                    for (int ic = 0; ic < 3; ic++, xi += 16, wi += 1)
                                     {
-                                        for (int kx = 0; kx < 1; kx++)
+                                        for (int ky = 0; ky < 1; ky++)
                                         {
-                                            sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 4 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + ky * 1 + kx);
+                                            for (int kx = 0; kx < 1; kx++)
+                                            {
+                                                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 4 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + ky * 1 + kx);
+                                            }
                                         }
                                     }
+                                    y[yo + m * 16 + rowY + ox] = global::System.MathF.Tanh(sum);
                                 }
-                                y[yo + m * 16 + rowY + ox] = global::System.MathF.Tanh(sum);
                             }
                         }
                     }

@@ -942,142 +942,232 @@ namespace Showcase
                             global::System.Numerics.Vector.StoreUnsafe(a1_0, ref tr, (nuint)(1 * 46 + ox + 0 * global::System.Numerics.Vector<float>.Count));
                             global::System.Numerics.Vector.StoreUnsafe(a1_1, ref tr, (nuint)(1 * 46 + ox + 1 * global::System.Numerics.Vector<float>.Count));
                         }
-                        for (; ox <= 46 - global::System.Numerics.Vector<float>.Count; ox += global::System.Numerics.Vector<float>.Count)
+                        if (ox < 46 && 46 >= 2 * global::System.Numerics.Vector<float>.Count)
                         {
-                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_0_1 = global::System.Numerics.Vector<float>.Zero;
-                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_0_1 = global::System.Numerics.Vector<float>.Zero;
+                            ox = 46 - 2 * global::System.Numerics.Vector<float>.Count;
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b[channel + 0]);
+                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_1 = new global::System.Numerics.Vector<float>(b[channel + 1]);
                             nint xi = xg + rowX + ox, wi = wo;
                             for (int ic = 0; ic < 1; ic++, xi += 64, wi += 9)
                             {
-                                global::System.Numerics.Vector<float> x0, w0, w1;
+                                global::System.Numerics.Vector<float> x0, x1, w0, w1;
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 1 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
                                 a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 0));
                                 a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 1 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
-                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 1));
-                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 1 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
                                 a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 2));
                                 a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 1 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
-                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 3));
-                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 9 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 9 + 1 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
                                 a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 4));
                                 a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 10 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 10 + 1 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 5));
-                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 5));
-                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 16 + 1 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 6));
                                 a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 6));
                                 a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 17 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 17 + 1 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 7));
-                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 7));
-                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 18 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 18 + 1 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 8));
                                 a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 8));
                                 a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
                             }
-                            a0_0 += a0_0_1;
-                            a1_0 += a1_0_1;
                             global::System.Numerics.Vector.StoreUnsafe(a0_0, ref tr, (nuint)(0 * 46 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a0_1, ref tr, (nuint)(0 * 46 + ox + 1 * global::System.Numerics.Vector<float>.Count));
                             global::System.Numerics.Vector.StoreUnsafe(a1_0, ref tr, (nuint)(1 * 46 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a1_1, ref tr, (nuint)(1 * 46 + ox + 1 * global::System.Numerics.Vector<float>.Count));
                         }
-                        if (ox < 46 && 46 >= global::System.Numerics.Vector<float>.Count)
+                        else
                         {
-                            ox = 46 - global::System.Numerics.Vector<float>.Count;
-                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_0_1 = global::System.Numerics.Vector<float>.Zero;
-                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_0_1 = global::System.Numerics.Vector<float>.Zero;
-                            nint xi = xg + rowX + ox, wi = wo;
-                            for (int ic = 0; ic < 1; ic++, xi += 64, wi += 9)
+                            for (; ox <= 46 - global::System.Numerics.Vector<float>.Count; ox += global::System.Numerics.Vector<float>.Count)
                             {
-                                global::System.Numerics.Vector<float> x0, w0, w1;
-                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
-                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
-                                a0_0 = MulAdd(x0, w0, a0_0);
-                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 0));
-                                a1_0 = MulAdd(x0, w1, a1_0);
-                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 0 * global::System.Numerics.Vector<float>.Count));
-                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
-                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
-                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 1));
-                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
-                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
-                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
-                                a0_0 = MulAdd(x0, w0, a0_0);
-                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 2));
-                                a1_0 = MulAdd(x0, w1, a1_0);
-                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
-                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
-                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
-                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 3));
-                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
-                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 9 + 0 * global::System.Numerics.Vector<float>.Count));
-                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
-                                a0_0 = MulAdd(x0, w0, a0_0);
-                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 4));
-                                a1_0 = MulAdd(x0, w1, a1_0);
-                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 10 + 0 * global::System.Numerics.Vector<float>.Count));
-                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 5));
-                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
-                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 5));
-                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
-                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
-                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 6));
-                                a0_0 = MulAdd(x0, w0, a0_0);
-                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 6));
-                                a1_0 = MulAdd(x0, w1, a1_0);
-                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 17 + 0 * global::System.Numerics.Vector<float>.Count));
-                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 7));
-                                a0_0_1 = MulAdd(x0, w0, a0_0_1);
-                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 7));
-                                a1_0_1 = MulAdd(x0, w1, a1_0_1);
-                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 18 + 0 * global::System.Numerics.Vector<float>.Count));
-                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 8));
-                                a0_0 = MulAdd(x0, w0, a0_0);
-                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 8));
-                                a1_0 = MulAdd(x0, w1, a1_0);
-                            }
-                            a0_0 += a0_0_1;
-                            a1_0 += a1_0_1;
-                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref tr, (nuint)(0 * 46 + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            global::System.Numerics.Vector.StoreUnsafe(a1_0, ref tr, (nuint)(1 * 46 + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                        }
-                        else for (; ox < 46; ox++)
-                        {
-                            for (int m = 0; m < 2; m++)
-                            {
-                                float sum = b[channel + m];
-                                int xi = xg + rowX + ox, wi = wo + m * 9;
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_0_1 = global::System.Numerics.Vector<float>.Zero;
+                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_0_1 = global::System.Numerics.Vector<float>.Zero;
+                                nint xi = xg + rowX + ox, wi = wo;
                                 for (int ic = 0; ic < 1; ic++, xi += 64, wi += 9)
                                 {
-                                    for (int ky = 0; ky < 3; ky++)
+                                    global::System.Numerics.Vector<float> x0, w0, w1;
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 0));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
+                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 1));
+                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 2));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
+                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 3));
+                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 9 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 4));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 10 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 5));
+                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 5));
+                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 6));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 6));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 17 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 7));
+                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 7));
+                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 18 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 8));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 8));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                }
+                                a0_0 += a0_0_1;
+                                a1_0 += a1_0_1;
+                                global::System.Numerics.Vector.StoreUnsafe(a0_0, ref tr, (nuint)(0 * 46 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(a1_0, ref tr, (nuint)(1 * 46 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            }
+                            if (ox < 46 && 46 >= global::System.Numerics.Vector<float>.Count)
+                            {
+                                ox = 46 - global::System.Numerics.Vector<float>.Count;
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_0_1 = global::System.Numerics.Vector<float>.Zero;
+                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_0_1 = global::System.Numerics.Vector<float>.Zero;
+                                nint xi = xg + rowX + ox, wi = wo;
+                                for (int ic = 0; ic < 1; ic++, xi += 64, wi += 9)
+                                {
+                                    global::System.Numerics.Vector<float> x0, w0, w1;
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 0));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 1 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
+                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 1));
+                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 2));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
+                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 3));
+                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 9 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 4));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 10 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 5));
+                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 5));
+                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 16 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 6));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 6));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 17 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 7));
+                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 7));
+                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 18 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 8));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 9 + 8));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                }
+                                a0_0 += a0_0_1;
+                                a1_0 += a1_0_1;
+                                global::System.Numerics.Vector.StoreUnsafe(a0_0, ref tr, (nuint)(0 * 46 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(a1_0, ref tr, (nuint)(1 * 46 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            }
+                            else for (; ox < 46; ox++)
+                            {
+                                for (int m = 0; m < 2; m++)
+                                {
+                                    float sum = b[channel + m];
+                                    int xi = xg + rowX + ox, wi = wo + m * 9;
+                                    for (int ic = 0; ic < 1; ic++, xi += 64, wi += 9)
                                     {
-                                        for (int kx = 0; kx < 3; kx++)
+                                        for (int ky = 0; ky < 3; ky++)
                                         {
-                                            sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 8 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + ky * 3 + kx);
+                                            for (int kx = 0; kx < 3; kx++)
+                                            {
+                                                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 8 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + ky * 3 + kx);
+                                            }
                                         }
                                     }
+                                    t[m * 46 + ox] = sum;
                                 }
-                                t[m * 46 + ox] = sum;
                             }
                         }
                         for (int m = 0; m < 2; m++)
@@ -1153,74 +1243,112 @@ namespace Showcase
                             global::System.Numerics.Vector.StoreUnsafe(a3_0, ref yr, (nuint)(yo + 3 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
                             global::System.Numerics.Vector.StoreUnsafe(a3_1, ref yr, (nuint)(yo + 3 * 36 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
                         }
-                        for (; ox <= 36 - global::System.Numerics.Vector<float>.Count; ox += global::System.Numerics.Vector<float>.Count)
+                        if (ox < 36 && 36 >= 2 * global::System.Numerics.Vector<float>.Count)
                         {
-                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
-                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
-                            global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]);
-                            global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b[channel + 3]);
+                            ox = 36 - 2 * global::System.Numerics.Vector<float>.Count;
+                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b[channel + 0]);
+                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_1 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                            global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]); global::System.Numerics.Vector<float> a2_1 = new global::System.Numerics.Vector<float>(b[channel + 2]);
+                            global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b[channel + 3]); global::System.Numerics.Vector<float> a3_1 = new global::System.Numerics.Vector<float>(b[channel + 3]);
                             nint xi = xg + rowX + ox, wi = wo;
                             for (int ic = 0; ic < 8; ic++, xi += 36, wi += 1)
                             {
-                                global::System.Numerics.Vector<float> x0, w0, w1, w2, w3;
+                                global::System.Numerics.Vector<float> x0, x1, w0, w1, w2, w3;
                                 x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 1 * global::System.Numerics.Vector<float>.Count));
                                 w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
                                 a0_0 = MulAdd(x0, w0, a0_0);
+                                a0_1 = MulAdd(x1, w0, a0_1);
                                 w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 8 + 0));
                                 a1_0 = MulAdd(x0, w1, a1_0);
+                                a1_1 = MulAdd(x1, w1, a1_1);
                                 w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 16 + 0));
                                 a2_0 = MulAdd(x0, w2, a2_0);
+                                a2_1 = MulAdd(x1, w2, a2_1);
                                 w3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 24 + 0));
                                 a3_0 = MulAdd(x0, w3, a3_0);
+                                a3_1 = MulAdd(x1, w3, a3_1);
                             }
                             global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a0_1, ref yr, (nuint)(yo + 0 * 36 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
                             global::System.Numerics.Vector.StoreUnsafe(a1_0, ref yr, (nuint)(yo + 1 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a1_1, ref yr, (nuint)(yo + 1 * 36 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
                             global::System.Numerics.Vector.StoreUnsafe(a2_0, ref yr, (nuint)(yo + 2 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a2_1, ref yr, (nuint)(yo + 2 * 36 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
                             global::System.Numerics.Vector.StoreUnsafe(a3_0, ref yr, (nuint)(yo + 3 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(a3_1, ref yr, (nuint)(yo + 3 * 36 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
                         }
-                        if (ox < 36 && 36 >= global::System.Numerics.Vector<float>.Count)
+                        else
                         {
-                            ox = 36 - global::System.Numerics.Vector<float>.Count;
-                            global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
-                            global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
-                            global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]);
-                            global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b[channel + 3]);
-                            nint xi = xg + rowX + ox, wi = wo;
-                            for (int ic = 0; ic < 8; ic++, xi += 36, wi += 1)
+                            for (; ox <= 36 - global::System.Numerics.Vector<float>.Count; ox += global::System.Numerics.Vector<float>.Count)
                             {
-                                global::System.Numerics.Vector<float> x0, w0, w1, w2, w3;
-                                x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
-                                w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
-                                a0_0 = MulAdd(x0, w0, a0_0);
-                                w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 8 + 0));
-                                a1_0 = MulAdd(x0, w1, a1_0);
-                                w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 16 + 0));
-                                a2_0 = MulAdd(x0, w2, a2_0);
-                                w3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 24 + 0));
-                                a3_0 = MulAdd(x0, w3, a3_0);
-                            }
-                            global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            global::System.Numerics.Vector.StoreUnsafe(a1_0, ref yr, (nuint)(yo + 1 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            global::System.Numerics.Vector.StoreUnsafe(a2_0, ref yr, (nuint)(yo + 2 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            global::System.Numerics.Vector.StoreUnsafe(a3_0, ref yr, (nuint)(yo + 3 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                        }
-                        else for (; ox < 36; ox++)
-                        {
-                            for (int m = 0; m < 4; m++)
-                            {
-                                float sum = b[channel + m];
-                                int xi = xg + rowX + ox, wi = wo + m * 8;
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
+                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                                global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]);
+                                global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b[channel + 3]);
+                                nint xi = xg + rowX + ox, wi = wo;
                                 for (int ic = 0; ic < 8; ic++, xi += 36, wi += 1)
                                 {
-                                    for (int ky = 0; ky < 1; ky++)
+                                    global::System.Numerics.Vector<float> x0, w0, w1, w2, w3;
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 8 + 0));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 16 + 0));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    w3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 24 + 0));
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                }
+                                global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(a1_0, ref yr, (nuint)(yo + 1 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(a2_0, ref yr, (nuint)(yo + 2 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(a3_0, ref yr, (nuint)(yo + 3 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            }
+                            if (ox < 36 && 36 >= global::System.Numerics.Vector<float>.Count)
+                            {
+                                ox = 36 - global::System.Numerics.Vector<float>.Count;
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]);
+                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                                global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]);
+                                global::System.Numerics.Vector<float> a3_0 = new global::System.Numerics.Vector<float>(b[channel + 3]);
+                                nint xi = xg + rowX + ox, wi = wo;
+                                for (int ic = 0; ic < 8; ic++, xi += 36, wi += 1)
+                                {
+                                    global::System.Numerics.Vector<float> x0, w0, w1, w2, w3;
+                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 8 + 0));
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 16 + 0));
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    w3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 24 + 0));
+                                    a3_0 = MulAdd(x0, w3, a3_0);
+                                }
+                                global::System.Numerics.Vector.StoreUnsafe(a0_0, ref yr, (nuint)(yo + 0 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(a1_0, ref yr, (nuint)(yo + 1 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(a2_0, ref yr, (nuint)(yo + 2 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(a3_0, ref yr, (nuint)(yo + 3 * 36 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            }
+                            else for (; ox < 36; ox++)
+                            {
+                                for (int m = 0; m < 4; m++)
+                                {
+                                    float sum = b[channel + m];
+                                    int xi = xg + rowX + ox, wi = wo + m * 8;
+                                    for (int ic = 0; ic < 8; ic++, xi += 36, wi += 1)
                                     {
-                                        for (int kx = 0; kx < 1; kx++)
+                                        for (int ky = 0; ky < 1; ky++)
                                         {
-                                            sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 6 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + ky * 1 + kx);
+                                            for (int kx = 0; kx < 1; kx++)
+                                            {
+                                                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 6 + kx * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + ky * 1 + kx);
+                                            }
                                         }
                                     }
+                                    y[yo + m * 36 + rowY + ox] = sum;
                                 }
-                                y[yo + m * 36 + rowY + ox] = sum;
                             }
                         }
                     }

@@ -220,128 +220,204 @@ namespace Showcase
                                 global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
                                 global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a2_1, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
                             }
-                            for (; ox <= 16 - global::System.Numerics.Vector<float>.Count; ox += global::System.Numerics.Vector<float>.Count)
+                            if (ox < 16 && 16 >= 2 * global::System.Numerics.Vector<float>.Count)
                             {
-                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_0_1 = global::System.Numerics.Vector<float>.Zero;
-                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_0_1 = global::System.Numerics.Vector<float>.Zero;
-                                global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]); global::System.Numerics.Vector<float> a2_0_1 = global::System.Numerics.Vector<float>.Zero;
+                                ox = 16 - 2 * global::System.Numerics.Vector<float>.Count;
+                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_1 = new global::System.Numerics.Vector<float>(b[channel + 0]);
+                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_1 = new global::System.Numerics.Vector<float>(b[channel + 1]);
+                                global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]); global::System.Numerics.Vector<float> a2_1 = new global::System.Numerics.Vector<float>(b[channel + 2]);
                                 nint xi = xg + rowX + ox, wi = wo;
                                 for (int ic = 0; ic < 2; ic++, xi += 24, wi += 5)
                                 {
-                                    global::System.Numerics.Vector<float> x0, w0, w1, w2;
+                                    global::System.Numerics.Vector<float> x0, x1, w0, w1, w2;
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 1 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
                                     a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_1 = MulAdd(x1, w0, a0_1);
                                     w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 0));
                                     a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
                                     w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 0));
                                     a2_0 = MulAdd(x0, w2, a2_0);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 1 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
-                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_1 = MulAdd(x1, w0, a0_1);
                                     w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 1));
-                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
                                     w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 1));
-                                    a2_0_1 = MulAdd(x0, w2, a2_0_1);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 4 + 1 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
                                     a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_1 = MulAdd(x1, w0, a0_1);
                                     w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 2));
                                     a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
                                     w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 2));
                                     a2_0 = MulAdd(x0, w2, a2_0);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 6 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 6 + 1 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
-                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                    a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_1 = MulAdd(x1, w0, a0_1);
                                     w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 3));
-                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                    a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
                                     w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 3));
-                                    a2_0_1 = MulAdd(x0, w2, a2_0_1);
+                                    a2_0 = MulAdd(x0, w2, a2_0);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
                                     x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                    x1 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 1 * global::System.Numerics.Vector<float>.Count));
                                     w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
                                     a0_0 = MulAdd(x0, w0, a0_0);
+                                    a0_1 = MulAdd(x1, w0, a0_1);
                                     w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 4));
                                     a1_0 = MulAdd(x0, w1, a1_0);
+                                    a1_1 = MulAdd(x1, w1, a1_1);
                                     w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 4));
                                     a2_0 = MulAdd(x0, w2, a2_0);
+                                    a2_1 = MulAdd(x1, w2, a2_1);
                                 }
-                                a0_0 += a0_0_1;
-                                a1_0 += a1_0_1;
-                                a2_0 += a2_0_1;
                                 global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a0_1, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
                                 global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a1_1, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
                                 global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a2_1, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
                             }
-                            if (ox < 16 && 16 >= global::System.Numerics.Vector<float>.Count)
+                            else
                             {
-                                ox = 16 - global::System.Numerics.Vector<float>.Count;
-                                global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_0_1 = global::System.Numerics.Vector<float>.Zero;
-                                global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_0_1 = global::System.Numerics.Vector<float>.Zero;
-                                global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]); global::System.Numerics.Vector<float> a2_0_1 = global::System.Numerics.Vector<float>.Zero;
-                                nint xi = xg + rowX + ox, wi = wo;
-                                for (int ic = 0; ic < 2; ic++, xi += 24, wi += 5)
+                                for (; ox <= 16 - global::System.Numerics.Vector<float>.Count; ox += global::System.Numerics.Vector<float>.Count)
                                 {
-                                    global::System.Numerics.Vector<float> x0, w0, w1, w2;
-                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 0));
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 0));
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
-                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
-                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 1));
-                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
-                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 1));
-                                    a2_0_1 = MulAdd(x0, w2, a2_0_1);
-                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 2));
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 2));
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 6 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
-                                    a0_0_1 = MulAdd(x0, w0, a0_0_1);
-                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 3));
-                                    a1_0_1 = MulAdd(x0, w1, a1_0_1);
-                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 3));
-                                    a2_0_1 = MulAdd(x0, w2, a2_0_1);
-                                    x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
-                                    w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
-                                    a0_0 = MulAdd(x0, w0, a0_0);
-                                    w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 4));
-                                    a1_0 = MulAdd(x0, w1, a1_0);
-                                    w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 4));
-                                    a2_0 = MulAdd(x0, w2, a2_0);
-                                }
-                                a0_0 += a0_0_1;
-                                a1_0 += a1_0_1;
-                                a2_0 += a2_0_1;
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            }
-                            else for (; ox < 16; ox++)
-                            {
-                                for (int m = 0; m < 3; m++)
-                                {
-                                    float sum = b[channel + m];
-                                    int xi = xg + rowX + ox, wi = wo + m * 10;
+                                    global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_0_1 = global::System.Numerics.Vector<float>.Zero;
+                                    global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_0_1 = global::System.Numerics.Vector<float>.Zero;
+                                    global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]); global::System.Numerics.Vector<float> a2_0_1 = global::System.Numerics.Vector<float>.Zero;
+                                    nint xi = xg + rowX + ox, wi = wo;
                                     for (int ic = 0; ic < 2; ic++, xi += 24, wi += 5)
                                     {
-                                        for (int ky = 0; ky < 1; ky++)
+                                        global::System.Numerics.Vector<float> x0, w0, w1, w2;
+                                        x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                        w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                        a0_0 = MulAdd(x0, w0, a0_0);
+                                        w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 0));
+                                        a1_0 = MulAdd(x0, w1, a1_0);
+                                        w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 0));
+                                        a2_0 = MulAdd(x0, w2, a2_0);
+                                        x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
+                                        w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
+                                        a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                        w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 1));
+                                        a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                        w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 1));
+                                        a2_0_1 = MulAdd(x0, w2, a2_0_1);
+                                        x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                        w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
+                                        a0_0 = MulAdd(x0, w0, a0_0);
+                                        w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 2));
+                                        a1_0 = MulAdd(x0, w1, a1_0);
+                                        w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 2));
+                                        a2_0 = MulAdd(x0, w2, a2_0);
+                                        x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 6 + 0 * global::System.Numerics.Vector<float>.Count));
+                                        w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
+                                        a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                        w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 3));
+                                        a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                        w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 3));
+                                        a2_0_1 = MulAdd(x0, w2, a2_0_1);
+                                        x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                        w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
+                                        a0_0 = MulAdd(x0, w0, a0_0);
+                                        w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 4));
+                                        a1_0 = MulAdd(x0, w1, a1_0);
+                                        w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 4));
+                                        a2_0 = MulAdd(x0, w2, a2_0);
+                                    }
+                                    a0_0 += a0_0_1;
+                                    a1_0 += a1_0_1;
+                                    a2_0 += a2_0_1;
+                                    global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                    global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                    global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                }
+                                if (ox < 16 && 16 >= global::System.Numerics.Vector<float>.Count)
+                                {
+                                    ox = 16 - global::System.Numerics.Vector<float>.Count;
+                                    global::System.Numerics.Vector<float> a0_0 = new global::System.Numerics.Vector<float>(b[channel + 0]); global::System.Numerics.Vector<float> a0_0_1 = global::System.Numerics.Vector<float>.Zero;
+                                    global::System.Numerics.Vector<float> a1_0 = new global::System.Numerics.Vector<float>(b[channel + 1]); global::System.Numerics.Vector<float> a1_0_1 = global::System.Numerics.Vector<float>.Zero;
+                                    global::System.Numerics.Vector<float> a2_0 = new global::System.Numerics.Vector<float>(b[channel + 2]); global::System.Numerics.Vector<float> a2_0_1 = global::System.Numerics.Vector<float>.Zero;
+                                    nint xi = xg + rowX + ox, wi = wo;
+                                    for (int ic = 0; ic < 2; ic++, xi += 24, wi += 5)
+                                    {
+                                        global::System.Numerics.Vector<float> x0, w0, w1, w2;
+                                        x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 0 + 0 * global::System.Numerics.Vector<float>.Count));
+                                        w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 0));
+                                        a0_0 = MulAdd(x0, w0, a0_0);
+                                        w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 0));
+                                        a1_0 = MulAdd(x0, w1, a1_0);
+                                        w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 0));
+                                        a2_0 = MulAdd(x0, w2, a2_0);
+                                        x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 2 + 0 * global::System.Numerics.Vector<float>.Count));
+                                        w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 1));
+                                        a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                        w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 1));
+                                        a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                        w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 1));
+                                        a2_0_1 = MulAdd(x0, w2, a2_0_1);
+                                        x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 4 + 0 * global::System.Numerics.Vector<float>.Count));
+                                        w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 2));
+                                        a0_0 = MulAdd(x0, w0, a0_0);
+                                        w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 2));
+                                        a1_0 = MulAdd(x0, w1, a1_0);
+                                        w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 2));
+                                        a2_0 = MulAdd(x0, w2, a2_0);
+                                        x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 6 + 0 * global::System.Numerics.Vector<float>.Count));
+                                        w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 3));
+                                        a0_0_1 = MulAdd(x0, w0, a0_0_1);
+                                        w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 3));
+                                        a1_0_1 = MulAdd(x0, w1, a1_0_1);
+                                        w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 3));
+                                        a2_0_1 = MulAdd(x0, w2, a2_0_1);
+                                        x0 = global::System.Numerics.Vector.LoadUnsafe(ref xr, (nuint)(xi + 8 + 0 * global::System.Numerics.Vector<float>.Count));
+                                        w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 0 + 4));
+                                        a0_0 = MulAdd(x0, w0, a0_0);
+                                        w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 10 + 4));
+                                        a1_0 = MulAdd(x0, w1, a1_0);
+                                        w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 20 + 4));
+                                        a2_0 = MulAdd(x0, w2, a2_0);
+                                    }
+                                    a0_0 += a0_0_1;
+                                    a1_0 += a1_0_1;
+                                    a2_0 += a2_0_1;
+                                    global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                    global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                    global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                }
+                                else for (; ox < 16; ox++)
+                                {
+                                    for (int m = 0; m < 3; m++)
+                                    {
+                                        float sum = b[channel + m];
+                                        int xi = xg + rowX + ox, wi = wo + m * 10;
+                                        for (int ic = 0; ic < 2; ic++, xi += 24, wi += 5)
                                         {
-                                            for (int kx = 0; kx < 5; kx++)
+                                            for (int ky = 0; ky < 1; ky++)
                                             {
-                                                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 24 + kx * 2) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + ky * 5 + kx);
+                                                for (int kx = 0; kx < 5; kx++)
+                                                {
+                                                    sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, xi + ky * 24 + kx * 2) * global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + ky * 5 + kx);
+                                                }
                                             }
                                         }
+                                        y[yo + m * 16 + rowY + ox] = global::System.MathF.Min(global::System.MathF.Max(sum, 0f), 6f);
                                     }
-                                    y[yo + m * 16 + rowY + ox] = global::System.MathF.Min(global::System.MathF.Max(sum, 0f), 6f);
                                 }
                             }
                         }
