@@ -33,14 +33,14 @@ internal static class CodeText
     public static string Ref(string span) => $"global::System.Runtime.InteropServices.MemoryMarshal.GetReference({span})";
 
     /// <summary>
-    /// Copies <paramref name="count"/> floats from <c>fromRef[from]</c> to <c>toRef[to]</c>, unchecked: short runs
+    /// Copies <paramref name="count"/> floats from <c>fromRef[from]</c> to <c>toRef[to]</c>, unchecked: runs under a vector
     /// move one float at a time, unrolled (a span CopyTo per 5-float row cost more than the copying:
     /// DS-CNN's 25x5 maps), longer ones whole vectors with the last one overlapping.
     /// </summary>
     public static void CopyFloats(SourceWriter w, string fromRef, string from, string toRef, string to, int count)
     {
         string I(int v) => Literal.Int(v);
-        if (count < ShortRun)
+        if (count < Avx2Floats)
         {
             for (int k = 0; k < count; k++)
                 w.Line($"{At(toRef, $"{to} + {I(k)}")} = {At(fromRef, $"{from} + {I(k)}")};");
@@ -58,8 +58,11 @@ internal static class CodeText
             w.Line($"{At(toRef, $"{to} + k")} = {At(fromRef, $"{from} + k")};");
     }
 
-    /// <summary>Runs shorter than an AVX2 vector are copied float by float.</summary>
-    private const int ShortRun = 8;
+    /// <summary>
+    /// The vector width (floats) that build-time choices assume: AVX2's. The code itself runs at the machine's
+    /// width; only thresholds (rows worth vectorizing, runs worth a vector copy) are set by this one.
+    /// </summary>
+    public const int Avx2Floats = 8;
 
     /// <summary>A weights property (UTF-16 code units, see NetworkEmitter.WriteData) read as floats.</summary>
     public static string Floats(string data) => $"global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>({data})";

@@ -74,7 +74,7 @@ internal static class ConvEmitter
     // ------------------------------------------------------------------ row kernel
 
     /// <summary>Below this many contiguous outputs a row kernel would run mostly its scalar tail (8 = an AVX2 vector).</summary>
-    private const int MinRowWidth = 8;
+    internal const int MinRowWidth = CodeText.Avx2Floats;
 
 
     /// <summary>
@@ -385,11 +385,8 @@ internal static class ConvEmitter
             using (w.Open($"for (int m = 0; m < {I(channels)}; m++)"))
             {
                 w.Line(bias is not null ? "float sum = b[channel + m];" : "float sum = 0f;");
-                w.Line($"int xi = xg + rowX + ox, wi = wo + m * {I(inPerGroup * taps)};");
-                using (w.Open($"for (int ic = 0; ic < {I(inPerGroup)}; ic++, xi += {I(inPlane)}, wi += {I(taps)})"))
-                using (w.Open($"for (int ky = 0; ky < {I(g.KernelH)}; ky++)"))
-                using (w.Open($"for (int kx = 0; kx < {I(g.KernelW)}; kx++)"))
-                    w.Line($"sum += {CodeText.At(xRef, $"xi + {TapOffset(g, "ky", "kx")}")} * {CodeText.At("wr", $"wi + ky * {I(g.KernelW)} + kx")};");
+                w.Line($"nint xi = xg + rowX + ox, wi = wo + m * {I(inPerGroup * taps)};");
+                ScalarTaps(w, g, xRef, inPerGroup, weightStride: 1);
                 w.Line($"{target}[{TargetIndex("m", "ox")}] = {ActivationCode.Apply(step.Activation, step.Alpha, "sum")};");
             }
         }
@@ -566,10 +563,7 @@ internal static class ConvEmitter
                 {
                     w.Line(bias is not null ? $"float sum = b[g * {I(outPerGroup)} + oc];" : "float sum = 0f;");
                     w.Line($"nint xi = g * {I(inPerGroup * inPlane)} + {Offset("n + q")}, wi = g * {I(inPerGroup * taps * outPerGroup)} + oc;");
-                    using (w.Open($"for (int ic = 0; ic < {I(inPerGroup)}; ic++, xi += {I(inPlane)}, wi += {I(taps * outPerGroup)})"))
-                    using (w.Open($"for (int ky = 0; ky < {I(g.KernelH)}; ky++)"))
-                    using (w.Open($"for (int kx = 0; kx < {I(g.KernelW)}; kx++)"))
-                        w.Line($"sum += {CodeText.At(xRef, $"xi + {TapOffset(g, "ky", "kx")}")} * {CodeText.At("wr", $"wi + (ky * {I(g.KernelW)} + kx) * {I(outPerGroup)}")};");
+                    ScalarTaps(w, g, xRef, inPerGroup, weightStride: outPerGroup);
                     w.Line($"{CodeText.At("yr", $"(g * {I(outPerGroup)} + oc) * {I(outPlane)} + n + q")} = {ActivationCode.Apply(step.Activation, step.Alpha, "sum")};");
                 }
             }
@@ -635,6 +629,21 @@ internal static class ConvEmitter
     }
 
     /// <summary>
+    /// <c>sum +=</c> every input channel's taps, one float at a time, from <c>xi</c> and <c>wi</c> (advanced
+    /// per input channel): the fast kernels' leftover positions and channels. Tap t's weight is at
+    /// <c>wi + t * weightStride</c> (1 in PyTorch order, out/groups when packed for channel vectors).
+    /// </summary>
+    private static void ScalarTaps(SourceWriter w, Window g, string xRef, int inPerGroup, int weightStride)
+    {
+        string I(int v) => Literal.Int(v);
+        string weight = weightStride == 1 ? $"wi + ky * {I(g.KernelW)} + kx" : $"wi + (ky * {I(g.KernelW)} + kx) * {I(weightStride)}";
+        using (w.Open($"for (int ic = 0; ic < {I(inPerGroup)}; ic++, xi += {I(g.InH * g.InW)}, wi += {I(g.Taps * weightStride)})"))
+        using (w.Open($"for (int ky = 0; ky < {I(g.KernelH)}; ky++)"))
+        using (w.Open($"for (int kx = 0; kx < {I(g.KernelW)}; kx++)"))
+            w.Line($"sum += {CodeText.At(xRef, $"xi + {TapOffset(g, "ky", "kx")}")} * {CodeText.At("wr", weight)};");
+    }
+
+    /// <summary>
     /// Writes <paramref name="tap"/> for every tap of the window, given the tap's input offset and its weight
     /// offset (tap index <c>ky * kw + kx</c> times <paramref name="weightStride"/>): as constants up to
     /// <see cref="MaxUnrolledTaps"/> taps, else inside ky/kx loops.
@@ -653,7 +662,7 @@ internal static class ConvEmitter
         {
             using (w.Open($"for (int ky = 0; ky < {I(g.KernelH)}; ky++)"))
             {
-                w.Line($"nint rowOffset = {TapOffset(g, "ky", "0")};");
+                w.Line($"nint rowOffset = ky * {I(g.DilationH * g.InW)};");
                 w.Line($"int rowWeight = ky * {I(g.KernelW * weightStride)};");
                 for (int kx = 0; kx < g.KernelW; kx++)
                     tap($"rowOffset + {I(TapOffset(g, 0, kx))}", $"rowWeight + {I(kx * weightStride)}");

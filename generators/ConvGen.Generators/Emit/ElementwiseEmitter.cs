@@ -152,7 +152,7 @@ internal static class ElementwiseEmitter
         int colStart = Math.Max(0, CeilDiv(-p.Left, p.StrideW)), colEnd = Math.Min(inW, FloorDiv(outW - 1 - p.Left, p.StrideW) + 1);
         // Rows of at least a vector clear only the border; narrower ones clear everything at once (one memset
         // beat a clear per short row: MobileNet's 6-float rows).
-        bool borderOnly = p.StrideH == 1 && p.StrideW == 1 && p.Top >= 0 && p.Left >= 0 && p.Bottom >= 0 && p.Right >= 0 && inW >= MinVectorRow;
+        bool borderOnly = p.StrideH == 1 && p.StrideW == 1 && p.Top >= 0 && p.Left >= 0 && p.Bottom >= 0 && p.Right >= 0 && inW >= CodeText.Avx2Floats;
         if (!borderOnly || rowStart >= rowEnd || colStart >= colEnd)
             w.Line($"y.Slice(0, {I(step.Out.Size)}).Clear();");
         if (rowStart >= rowEnd || colStart >= colEnd)
@@ -187,9 +187,6 @@ internal static class ElementwiseEmitter
             }
         }
     }
-
-    /// <summary>An AVX2 vector: below this width a row is copied whole.</summary>
-    private const int MinVectorRow = 8;
 
     /// <summary>
     /// A zero-bordered copy split by column phase (<see cref="PadGeometry.ColumnPhases"/>): bordered column b

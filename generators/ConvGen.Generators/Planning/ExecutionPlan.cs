@@ -168,8 +168,8 @@ internal static class Planner
             Window bordered = g with { PadTop = 0, PadLeft = 0, PadBottom = 0, PadRight = 0, InH = height, InW = width };
             // Strided across, the copy also splits columns by phase, so that the conv's vector kernels read
             // adjacent outputs' inputs side by side (MobileNet's stride-2 convs: 3x fewer cycles than a kernel
-            // vectorized over channels, which stores lane by lane) - for rows of at least a vector (8).
-            if (g.StrideW > 1 && !modeBorder && g.OutW >= 8)
+            // vectorized over channels, which stores lane by lane) - for rows the row kernel takes.
+            if (g.StrideW > 1 && !modeBorder && g.OutW >= ConvGen.Generators.Emit.ConvEmitter.MinRowWidth)
             {
                 int phases = g.StrideW, phaseWidth = (width + phases - 1) / phases;
                 Tensor split = Emit(StepKind.Pad, conv, new[] { x }, x.Shape with { H = phases * height, W = phaseWidth },

@@ -509,7 +509,7 @@ namespace Showcase
                                 for (int m = 0; m < 3; m++)
                                 {
                                     float sum = b[channel + m];
-                                    int xi = xg + rowX + ox, wi = wo + m * 18;
+                                    nint xi = xg + rowX + ox, wi = wo + m * 18;
                                     for (int ic = 0; ic < 2; ic++, xi += 36, wi += 9)
                                     {
                                         for (int ky = 0; ky < 3; ky++)
@@ -784,7 +784,7 @@ namespace Showcase
                                 for (int m = 0; m < 4; m++)
                                 {
                                     float sum = b[channel + m];
-                                    int xi = xg + rowX + ox, wi = wo + m * 3;
+                                    nint xi = xg + rowX + ox, wi = wo + m * 3;
                                     for (int ic = 0; ic < 3; ic++, xi += 16, wi += 1)
                                     {
                                         for (int ky = 0; ky < 1; ky++)

@@ -1155,7 +1155,7 @@ namespace Showcase
                                 for (int m = 0; m < 2; m++)
                                 {
                                     float sum = b[channel + m];
-                                    int xi = xg + rowX + ox, wi = wo + m * 9;
+                                    nint xi = xg + rowX + ox, wi = wo + m * 9;
                                     for (int ic = 0; ic < 1; ic++, xi += 64, wi += 9)
                                     {
                                         for (int ky = 0; ky < 3; ky++)
@@ -1336,7 +1336,7 @@ namespace Showcase
                                 for (int m = 0; m < 4; m++)
                                 {
                                     float sum = b[channel + m];
-                                    int xi = xg + rowX + ox, wi = wo + m * 8;
+                                    nint xi = xg + rowX + ox, wi = wo + m * 8;
                                     for (int ic = 0; ic < 8; ic++, xi += 36, wi += 1)
                                     {
                                         for (int ky = 0; ky < 1; ky++)

@@ -771,7 +771,7 @@ namespace Showcase
                             for (int m = 0; m < 1; m++)
                             {
                                 float sum = 0f;
-                                int xi = xg + rowX + ox, wi = wo + m * 1;
+                                nint xi = xg + rowX + ox, wi = wo + m * 1;
                                 for (int ic = 0; ic < 1; ic++, xi += 9, wi += 1)
                                 {
                                     for (int ky = 0; ky < 1; ky++)

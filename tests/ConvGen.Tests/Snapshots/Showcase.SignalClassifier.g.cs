@@ -405,7 +405,7 @@ namespace Showcase
                                     for (int m = 0; m < 3; m++)
                                     {
                                         float sum = b[channel + m];
-                                        int xi = xg + rowX + ox, wi = wo + m * 10;
+                                        nint xi = xg + rowX + ox, wi = wo + m * 10;
                                         for (int ic = 0; ic < 2; ic++, xi += 24, wi += 5)
                                         {
                                             for (int ky = 0; ky < 1; ky++)

@@ -273,7 +273,7 @@ namespace Showcase
                             for (int m = 0; m < 1; m++)
                             {
                                 float sum = b[channel + m];
-                                int xi = xg + rowX + ox, wi = wo + m * 9;
+                                nint xi = xg + rowX + ox, wi = wo + m * 9;
                                 for (int ic = 0; ic < 1; ic++, xi += 64, wi += 9)
                                 {
                                     for (int ky = 0; ky < 3; ky++)
