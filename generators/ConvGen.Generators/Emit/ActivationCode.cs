@@ -20,11 +20,21 @@ internal static class ActivationCode
     };
 
     /// <summary>The activation on a <c>Vector&lt;float&gt;</c>, or null when it has no cheap vector form (then it runs per element).</summary>
-    public static string? ApplyVector(ActivationKind kind, string v) => kind switch
+    public static string? ApplyVector(ActivationKind kind, string v)
+        => ApplyVector(kind, v, "global::System.Numerics.Vector", CodeText.FloatVector + ".Zero", $"new {CodeText.FloatVector}(6f)");
+
+    /// <summary>The same on a <c>Vector256&lt;float&gt;</c>.</summary>
+    public static string? ApplyVector256(ActivationKind kind, string v)
+    {
+        const string V = "global::System.Runtime.Intrinsics.Vector256";
+        return ApplyVector(kind, v, V, V + "<float>.Zero", V + ".Create(6f)");
+    }
+
+    private static string? ApplyVector(ActivationKind kind, string v, string vector, string zero, string six) => kind switch
     {
         ActivationKind.None => v,
-        ActivationKind.ReLU => $"global::System.Numerics.Vector.Max({v}, {CodeText.FloatVector}.Zero)",
-        ActivationKind.ReLU6 => $"global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max({v}, {CodeText.FloatVector}.Zero), new {CodeText.FloatVector}(6f))",
+        ActivationKind.ReLU => $"{vector}.Max({v}, {zero})",
+        ActivationKind.ReLU6 => $"{vector}.Min({vector}.Max({v}, {zero}), {six})",
         _ => null,
     };
 }

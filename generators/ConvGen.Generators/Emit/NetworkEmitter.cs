@@ -153,6 +153,9 @@ internal static class NetworkEmitter
                             StepKind.Dense => $"{layer.Name}: {layer.Weights.Count} weights, [out, in]",
                             _ => $"{layer.Name}: scale per channel, gamma / sqrt(variance + epsilon)",
                         });
+                        if (WinogradEmitter.Applies(step))
+                            WriteData(w, "Transformed_" + step.MethodName, WinogradEmitter.TransformWeights(step).ToEquatableArray(),
+                                $"{layer.Name}: weights in Winograd F(2x2, 3x3) form, U = G g G^T packed [out/4, 16, in, 4]");
                         if (bias is not null)
                             WriteData(w, bias, layer.Bias, step.Kind == StepKind.BatchNorm
                                 ? $"{layer.Name}: shift per channel, beta - mean * scale"
@@ -161,6 +164,13 @@ internal static class NetworkEmitter
                 }
                 switch (step.Kind)
                 {
+                    case StepKind.Conv when WinogradEmitter.Applies(step):
+                        // The Winograd kernel, and the direct one it calls on machines without AVX2 and FMA.
+                        string direct = step.MethodName + "Direct";
+                        WinogradEmitter.Emit(w, step, "Transformed_" + step.MethodName, bias, direct);
+                        w.Line();
+                        ConvEmitter.Emit(w, step with { MethodName = direct }, weights!, bias);
+                        break;
                     case StepKind.Conv: ConvEmitter.Emit(w, step, weights!, bias); break;
                     case StepKind.Dense: DenseEmitter.Emit(w, step, weights!, bias); break;
                     case StepKind.MaxPool:

@@ -60,6 +60,32 @@ public sealed class GeneratedMatchesReferenceTests
                 NetGen.Single(NetGen.Signal(6, 16, 48), s => NetGen.Conv(s, maxKernel: 5, maxFilters: 12).Where(StridedAcross))),
             perBatch: 24, samples: 4);
 
+    /// <summary>
+    /// 3x3 stride-1 convs, 8 to 20 input channels, a multiple of 4 filters, on maps whose Winograd blocks take
+    /// four, two or one tile rows, or half a row (64 wide); padded, or unpadded on 2 more rows and columns;
+    /// every activation, with and without bias.
+    /// </summary>
+    [Fact]
+    public void Winograd_convs_match_reference()
+        => Property(NetGen.Net(
+                from c in Gen.Int[8, 20]
+                from padded in Gen.Bool
+                from h in Gen.OneOf(Gen.Const(8), Gen.Const(16), Gen.Const(32))
+                from w in Gen.OneOf(Gen.Const(8), Gen.Const(16), Gen.Const(32), Gen.Const(64))
+                select new TensorShape(3, c, padded ? h : h + 2, padded ? w : w + 2),
+                s => from filters in Gen.Int[1, 6]
+                     from bias in Gen.Bool
+                     from activation in NetGen.AnyActivation
+                     select new[]
+                     {
+                         new LayerDecl
+                         {
+                             Op = LayerOp.Conv, Rank = 2, Outputs = 4 * filters, Kernel = new[] { 3 },
+                             Pad = s.H % 8 == 0 ? 1 : null, UseBias = bias, Activation = activation.Kind, Alpha = activation.Alpha,
+                         },
+                     }),
+            perBatch: 12, samples: 3);
+
     private static bool StridedAcross(LayerDecl conv) => (conv.Strides is { } strides ? strides[strides.Length - 1] : conv.Stride ?? 1) >= 2;
 
     [Fact]

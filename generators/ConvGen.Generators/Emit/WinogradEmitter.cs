@@ -1,0 +1,268 @@
+using System;
+using System.Linq;
+using ConvGen.Generators.Helpers;
+using ConvGen.Generators.Model;
+using ConvGen.Generators.Planning;
+
+namespace ConvGen.Generators.Emit;
+
+/// <summary>
+/// Winograd F(2x2, 3x3) for 3x3 stride-1 convs with one group (ResNet-8's convs: 80% of its multiply-adds):
+/// each 2x2 block of outputs ("tile") comes from a 4x4 patch of input as 16 products of transformed input
+/// and transformed weights instead of 36 multiply-adds, so the multiplying shrinks 2.25x, for some adds
+/// around it. Weights are transformed at build time (U = G g Gᵀ, in double, rounded once). The kernel, per
+/// block of 16 tiles (two AVX2 vectors: one tile row of a 32-wide map, two of a 16-wide, four of an 8-wide):
+/// <list type="number">
+/// <item>input transform V = Bᵀ d B, vectorized over tiles: rows combined first, then split into even and
+/// odd columns (AVX2 shuffles), so each tile's columns sit at one index in two arrays;</item>
+/// <item>16 small matrix products M[ξ] = U[ξ] V[ξ] over the input channels, 4 output channels x 16 tiles of
+/// accumulators, broadcasting U;</item>
+/// <item>output transform Y = Aᵀ M A, bias and activation, interleaved back into rows of outputs.</item>
+/// </list>
+/// It needs AVX2 and FMA at run time; elsewhere (Arm, older x64) the method calls the direct kernel, which
+/// the generator writes beside it. Rounding differs from the direct sum by the transforms' few adds: within
+/// the tests' 1e-4 relative of PyTorch.
+/// </summary>
+internal static class WinogradEmitter
+{
+    /// <summary>Tiles per block: two vectors of 8, each vector a whole number of tile rows or within one.</summary>
+    private const int BlockTiles = 16;
+
+    /// <summary>The transformed input of a block (16 x in channels x 16 tiles) stays on the stack under this many floats.</summary>
+    private const int MaxBlockFloats = 16 * 1024;
+
+    /// <summary>
+    /// Below this many input channels the direct kernel keeps the conv: the transforms cost per channel and
+    /// per tile, the savings per input channel and output channel.
+    /// </summary>
+    private const int MinInputChannels = 8;
+
+    /// <summary>Output channels per register block of the products (4 x 2 vectors of accumulators).</summary>
+    private const int ChannelBlock = 4;
+
+    private const string V = "global::System.Runtime.Intrinsics.Vector256";
+    private const string Avx = "global::System.Runtime.Intrinsics.X86.Avx";
+
+    public static bool Applies(Step step)
+    {
+        if (step.Kind != StepKind.Conv || step.Layer is not { Window: { } g } layer || layer.Spec.Groups != 1)
+            return false;
+        if (g is not { KernelH: 3, KernelW: 3, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1, ColumnPhases: 1, AllInterior: true })
+            return false;
+        if (g.OutH % 2 != 0 || g.OutW % 2 != 0 || !Tiles(g, out int tilesW, out int rowsPerBlock))
+            return false;
+        return (g.OutH / 2) % rowsPerBlock == 0 && step.In.C >= MinInputChannels && step.Out.C % ChannelBlock == 0
+            && 16L * step.In.C * BlockTiles <= MaxBlockFloats;
+    }
+
+    /// <summary>Tile rows of 4 or 8 tiles fill a block four or two at a time; rows of 16k tiles k blocks each.</summary>
+    private static bool Tiles(Window g, out int tilesW, out int rowsPerBlock)
+    {
+        tilesW = g.OutW / 2;
+        rowsPerBlock = tilesW >= BlockTiles ? 1 : BlockTiles / Math.Max(1, tilesW);
+        return tilesW is 4 or 8 || tilesW % BlockTiles == 0;
+    }
+
+    /// <summary>
+    /// U = G g Gᵀ for each (out, in) pair, packed [out / 4, ξ (16), in, 4]: one register block's weights for one
+    /// ξ are contiguous, 4 broadcasts per input channel.
+    /// </summary>
+    public static float[] TransformWeights(Step step)
+    {
+        double[,] G = { { 1, 0, 0 }, { 0.5, 0.5, 0.5 }, { 0.5, -0.5, 0.5 }, { 0, 0, 1 } };
+        int inC = step.In.C, outC = step.Out.C;
+        EquatableArray<float> weights = step.Layer!.Weights;
+        var packed = new float[outC * inC * 16];
+        var gg = new double[3, 4];
+        for (int o = 0; o < outC; o++)
+            for (int i = 0; i < inC; i++)
+            {
+                int at = (o * inC + i) * 9;
+                // gg = g Gᵀ, then U = G gg.
+                for (int a = 0; a < 3; a++)
+                    for (int j = 0; j < 4; j++)
+                        gg[a, j] = Enumerable.Range(0, 3).Sum(b => (double)weights[at + a * 3 + b] * G[j, b]);
+                for (int r = 0; r < 4; r++)
+                    for (int j = 0; j < 4; j++)
+                    {
+                        double u = Enumerable.Range(0, 3).Sum(a => G[r, a] * gg[a, j]);
+                        packed[(((o / ChannelBlock) * 16 + r * 4 + j) * inC + i) * ChannelBlock + o % ChannelBlock] = (float)u;
+                    }
+            }
+        return packed;
+    }
+
+    /// <summary>The method for <paramref name="step"/>, falling back to <paramref name="direct"/> without AVX2 and FMA.</summary>
+    public static void Emit(SourceWriter w, Step step, string transformed, string? bias, string direct)
+    {
+        Window g = step.Layer!.Window!;
+        Tiles(g, out int tilesW, out int rowsPerBlock);
+        // A block: rowsPerBlock tile rows of span tiles (a whole row, or 16 tiles of a longer one).
+        int span = Math.Min(tilesW, BlockTiles), blocksPerRow = tilesW / span;
+        int inC = step.In.C, outC = step.Out.C, blocks = g.OutH / 2 / rowsPerBlock * blocksPerRow;
+        int inCols = 2 * span + 2; // the input columns a block's tile row reads
+        int pairSteps = (span + 1 + 7) / 8, rowBuffer = 16 * pairSteps, phaseBuffer = 8 * pairSteps + 8;
+        bool halfVectors = span < 8; // 4-tile rows: half a vector per row
+        string I(int v) => Literal.Int(v);
+        string Load(string reference, string at) => $"{V}.LoadUnsafe(ref {reference}, (nuint)({at}))";
+        string Store(string value, string reference, string at) => $"{V}.StoreUnsafe({value}, ref {reference}, (nuint)({at}));";
+        string Fma(string a, string b, string c) => $"global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd({a}, {b}, {c})";
+
+        using (w.Open($"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)"))
+        {
+            using (w.Open("if (!global::System.Runtime.Intrinsics.X86.Avx2.IsSupported || !global::System.Runtime.Intrinsics.X86.Fma.IsSupported)"))
+            {
+                w.Line($"{direct}(x, y);");
+                w.Line("return;");
+            }
+            w.Line($"global::System.ReadOnlySpan<float> u = {CodeText.Floats(transformed)};");
+            if (bias is not null)
+                w.Line($"global::System.ReadOnlySpan<float> b = {CodeText.Floats(bias)};");
+            CodeText.UncheckedSpans(w, inC * g.InH * g.InW, step.Out.Size);
+            w.Line($"_ = u[{I(outC * inC * 16 - 1)}];");
+            w.Line($"ref float ur = ref {CodeText.Ref("u")};");
+            // v: the block's transformed input [ξ, in, tile]; m: one channel block's products [ξ, 4, tile];
+            // t: a tile row's 4 row-combined input rows; p: those rows' even and odd columns.
+            Scratch("v", 16 * inC * BlockTiles, clear: false);
+            Scratch("m", 16 * ChannelBlock * BlockTiles, clear: false);
+            Scratch("t", 4 * rowBuffer, clear: true);
+            Scratch("p", 8 * phaseBuffer, clear: true);
+            using (w.Open($"for (int block = 0; block < {I(blocks)}; block++)"))
+            {
+                // The block's first tile row and column.
+                w.Line(blocksPerRow == 1
+                    ? $"int ty0 = block * {I(rowsPerBlock)}; const int tx0 = 0;"
+                    : $"int ty0 = block / {I(blocksPerRow)}, tx0 = block % {I(blocksPerRow)} * {I(BlockTiles)};");
+                InputTransform();
+                using (w.Open($"for (int ob = 0; ob < {I(outC / ChannelBlock)}; ob++)"))
+                {
+                    Products();
+                    OutputTransform();
+                }
+            }
+        }
+
+        void Scratch(string name, int floats, bool clear)
+        {
+            w.Line($"global::System.Span<float> {name} = stackalloc float[{I(floats)}];");
+            if (clear)
+                w.Line($"{name}.Clear();"); // the lanes past a row's end feed only tiles that are never stored
+            w.Line($"ref float {name}r = ref {CodeText.Ref(name)};");
+        }
+
+        // V = Bᵀ d B per tile: rows (d0 - d2, d1 + d2, d2 - d1, d1 - d3), then the same on columns.
+        void InputTransform()
+        {
+            using (w.Open($"for (int ic = 0; ic < {I(inC)}; ic++)"))
+            using (w.Open($"for (int r = 0; r < {I(rowsPerBlock)}; r++)"))
+            {
+                w.Line($"nint row = (ic * {I(g.InH)} + 2 * (ty0 + r)) * {I(g.InW)} + 2 * tx0;");
+                // The last vector overlaps columns already combined (the same values again).
+                using (w.Open("for (nint c = 0; ; c += 8)"))
+                {
+                    w.Line($"if (c > {I(inCols - 8)}) c = {I(inCols - 8)};");
+                    for (int k = 0; k < 4; k++)
+                        w.Line($"{V}<float> d{k} = {Load("xr", $"row + {I(k * g.InW)} + c")};");
+                    w.Line(Store("d0 - d2", "tr", "c"));
+                    w.Line(Store("d1 + d2", "tr", $"{I(rowBuffer)} + c"));
+                    w.Line(Store("d2 - d1", "tr", $"{I(2 * rowBuffer)} + c"));
+                    w.Line(Store("d1 - d3", "tr", $"{I(3 * rowBuffer)} + c"));
+                    w.Line($"if (c == {I(inCols - 8)}) break;");
+                }
+                // Even columns to p[2i], odd to p[2i + 1]: tile tx's columns are then even[tx], odd[tx], even[tx + 1], odd[tx + 1].
+                using (w.Open($"for (nint k = 0; k < {I(8 * pairSteps)}; k += 8)"))
+                {
+                    for (int i = 0; i < 4; i++)
+                    {
+                        w.Line($"{V}<float> s{i}a = {V}.Shuffle({Load("tr", $"{I(i * rowBuffer)} + 2 * k")}, {V}.Create(0, 2, 4, 6, 1, 3, 5, 7));");
+                        w.Line($"{V}<float> s{i}b = {V}.Shuffle({Load("tr", $"{I(i * rowBuffer + 8)} + 2 * k")}, {V}.Create(0, 2, 4, 6, 1, 3, 5, 7));");
+                        w.Line(Store($"{V}.Create({V}.GetLower(s{i}a), {V}.GetLower(s{i}b))", "pr", $"{I(2 * i * phaseBuffer)} + k"));
+                        w.Line(Store($"{V}.Create({V}.GetUpper(s{i}a), {V}.GetUpper(s{i}b))", "pr", $"{I((2 * i + 1) * phaseBuffer)} + k"));
+                    }
+                }
+                using (w.Open($"for (nint tx = 0; tx < {I(span)}; tx += 8)"))
+                {
+                    w.Line($"nint tile = r * {I(span)} + tx;");
+                    for (int i = 0; i < 4; i++)
+                    {
+                        int even = 2 * i * phaseBuffer, odd = even + phaseBuffer;
+                        w.Line($"{V}<float> e{i} = {Load("pr", $"{I(even)} + tx")}, f{i} = {Load("pr", $"{I(even + 1)} + tx")}, "
+                            + $"o{i} = {Load("pr", $"{I(odd)} + tx")}, q{i} = {Load("pr", $"{I(odd + 1)} + tx")};");
+                        string[] columns = { $"e{i} - f{i}", $"o{i} + f{i}", $"f{i} - o{i}", $"o{i} - q{i}" };
+                        for (int j = 0; j < 4; j++)
+                        {
+                            string at = $"({I(4 * i + j)} * {I(inC)} + ic) * {I(BlockTiles)} + tile";
+                            w.Line(halfVectors
+                                ? $"global::System.Runtime.Intrinsics.Vector128.StoreUnsafe({V}.GetLower({columns[j]}), ref vr, (nuint)({at}));"
+                                : Store(columns[j], "vr", at));
+                        }
+                    }
+                }
+            }
+        }
+
+        // M[ξ] = U[ξ] V[ξ] for 4 output channels: 8 accumulators, each V vector feeding 4 multiply-adds.
+        void Products()
+        {
+            using (w.Open("for (int xi = 0; xi < 16; xi++)"))
+            {
+                w.Line($"{V}<float> a0 = {V}<float>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;");
+                w.Line($"nint vi = xi * {I(inC * BlockTiles)}, ui = (ob * 16 + xi) * {I(inC * ChannelBlock)};");
+                using (w.Open($"for (int ic = 0; ic < {I(inC)}; ic++, vi += {I(BlockTiles)}, ui += {I(ChannelBlock)})"))
+                {
+                    w.Line($"{V}<float> v0 = {Load("vr", "vi")}, v1 = {Load("vr", "vi + 8")};");
+                    for (int m = 0; m < ChannelBlock; m++)
+                    {
+                        w.Line($"{V}<float> w{m} = {V}.Create({CodeText.At("ur", $"ui + {I(m)}")});");
+                        w.Line($"a{2 * m} = {Fma("v0", $"w{m}", $"a{2 * m}")}; a{2 * m + 1} = {Fma("v1", $"w{m}", $"a{2 * m + 1}")};");
+                    }
+                }
+                for (int a = 0; a < 2 * ChannelBlock; a++)
+                    w.Line(Store($"a{a}", "mr", $"(xi * {I(ChannelBlock)} + {I(a / 2)}) * {I(BlockTiles)} + {I(a % 2 * 8)}"));
+            }
+        }
+
+        // Y = Aᵀ M A: rows (m0 + m1 + m2, m1 - m2 - m3), then the same on columns; 2x2 outputs per tile,
+        // interleaved back into output rows (unpack, then swap 128-bit halves).
+        void OutputTransform()
+        {
+            using (w.Open($"for (int oc4 = 0; oc4 < {I(ChannelBlock)}; oc4++)"))
+            {
+                w.Line($"int oc = ob * {I(ChannelBlock)} + oc4;");
+                if (bias is not null)
+                    w.Line($"{V}<float> bias = {V}.Create(b[oc]);");
+                // A vector of 8 tiles: within one tile row (8 or more per row), or two rows of 4.
+                string loop = halfVectors ? $"for (int r = 0; r < {I(rowsPerBlock)}; r += 2)" : $"for (int r = 0; r < {I(rowsPerBlock)}; r++)";
+                using (w.Open(loop))
+                using (w.Open(halfVectors ? "for (nint tx = 0; tx < 1; tx++)" : $"for (nint tx = 0; tx < {I(span)}; tx += 8)"))
+                {
+                    w.Line($"nint tile = r * {I(span)} + tx;");
+                    w.Line($"nint at = oc * {I(g.OutH * g.OutW)} + 2 * (ty0 + r) * {I(g.OutW)} + 2 * (tx0 + tx);");
+                    for (int j = 0; j < 4; j++)
+                    {
+                        string M(int i) => Load("mr", $"({I((4 * i + j) * ChannelBlock)} + oc4) * {I(BlockTiles)} + tile");
+                        w.Line($"{V}<float> m0{j} = {M(0)}, m1{j} = {M(1)}, m2{j} = {M(2)}, m3{j} = {M(3)};");
+                        w.Line($"{V}<float> r0{j} = m0{j} + m1{j} + m2{j}, r1{j} = m1{j} - m2{j} - m3{j};");
+                    }
+                    string withBias = bias is not null ? " + bias" : "";
+                    for (int r = 0; r < 2; r++)
+                    {
+                        w.Line($"{V}<float> y{r}0 = r{r}0 + r{r}1 + r{r}2{withBias}, y{r}1 = r{r}1 - r{r}2 - r{r}3{withBias};");
+                        string? activated0 = ActivationCode.ApplyVector256(step.Activation, $"y{r}0"), activated1 = ActivationCode.ApplyVector256(step.Activation, $"y{r}1");
+                        if (activated0 is not null && activated0 != $"y{r}0")
+                            w.Line($"y{r}0 = {activated0}; y{r}1 = {activated1};");
+                        w.Line($"{V}<float> lo{r} = {Avx}.UnpackLow(y{r}0, y{r}1), hi{r} = {Avx}.UnpackHigh(y{r}0, y{r}1);");
+                        // First 4 tiles' 8 outputs, then the next 4: beside them in the row, or a tile row below.
+                        string row = $"at + {I(r * g.OutW)}", next = halfVectors ? $"{row} + {I(2 * g.OutW)}" : $"{row} + 8";
+                        w.Line(Store($"{Avx}.Permute2x128(lo{r}, hi{r}, 0x20)", "yr", row));
+                        w.Line(Store($"{Avx}.Permute2x128(lo{r}, hi{r}, 0x31)", "yr", next));
+                        if (activated0 is null)
+                            foreach (string start in new[] { row, next })
+                                using (w.Open($"for (nint j = {start}; j < {start} + 8; j++)"))
+                                    w.Line($"{CodeText.At("yr", "j")} = {ActivationCode.Apply(step.Activation, step.Alpha, CodeText.At("yr", "j"))};");
+                    }
+                }
+            }
+        }
+    }
+}
