@@ -100,9 +100,8 @@ internal static class WinogradEmitter
         // A block: rowsPerBlock tile rows of span tiles (a whole row, or 16 tiles of a longer one).
         int span = Math.Min(tilesW, BlockTiles), blocksPerRow = tilesW / span;
         int inC = step.In.C, outC = step.Out.C, blocks = g.OutH / 2 / rowsPerBlock * blocksPerRow;
-        int inCols = 2 * span + 2; // the input columns a block's tile row reads
-        int pairSteps = (span + 1 + 7) / 8, rowBuffer = 16 * pairSteps, phaseBuffer = 8 * pairSteps + 8;
         bool halfVectors = span < 8; // 4-tile rows: half a vector per row
+        int secondRun = halfVectors ? 2 * g.InW : 8; // where a vector's second 4 tiles' input starts
         string I(int v) => Literal.Int(v);
         string Load(string reference, string at) => $"{V}.LoadUnsafe(ref {reference}, (nuint)({at}))";
         string Store(string value, string reference, string at) => $"{V}.StoreUnsafe({value}, ref {reference}, (nuint)({at}));";
@@ -121,12 +120,9 @@ internal static class WinogradEmitter
             CodeText.UncheckedSpans(w, inC * g.InH * g.InW, step.Out.Size);
             w.Line($"_ = u[{I(outC * inC * 16 - 1)}];");
             w.Line($"ref float ur = ref {CodeText.Ref("u")};");
-            // v: the block's transformed input [ξ, in, tile]; m: one channel block's products [ξ, 4, tile];
-            // t: a tile row's 4 row-combined input rows; p: those rows' even and odd columns.
-            Scratch("v", 16 * inC * BlockTiles, clear: false);
-            Scratch("m", 16 * ChannelBlock * BlockTiles, clear: false);
-            Scratch("t", 4 * rowBuffer, clear: true);
-            Scratch("p", 8 * phaseBuffer, clear: true);
+            // v: the block's transformed input [ξ, in, tile]; m: one channel block's products [ξ, 4, tile].
+            Scratch("v", 16 * inC * BlockTiles);
+            Scratch("m", 16 * ChannelBlock * BlockTiles);
             using (w.Open($"for (int block = 0; block < {I(blocks)}; block++)"))
             {
                 // The block's first tile row and column.
@@ -142,64 +138,42 @@ internal static class WinogradEmitter
             }
         }
 
-        void Scratch(string name, int floats, bool clear)
+        void Scratch(string name, int floats)
         {
             w.Line($"global::System.Span<float> {name} = stackalloc float[{I(floats)}];");
-            if (clear)
-                w.Line($"{name}.Clear();"); // the lanes past a row's end feed only tiles that are never stored
             w.Line($"ref float {name}r = ref {CodeText.Ref(name)};");
         }
 
-        // V = Bᵀ d B per tile: rows (d0 - d2, d1 + d2, d2 - d1, d1 - d3), then the same on columns.
+        // V = Bᵀ d B per tile: rows combined (d0 - d2, d1 + d2, d2 - d1, d1 - d3), then the same on columns. A
+        // vector holds 8 tiles, 4 from each of two runs of input (side by side in a row, or a tile row apart);
+        // one in-lane shuffle of the two runs gathers the tiles' first (or second...) columns, in the order
+        // 0 1 4 5 2 3 6 7 - kept through the products, and undone for free by the output's unpack.
         void InputTransform()
         {
             using (w.Open($"for (int ic = 0; ic < {I(inC)}; ic++)"))
-            using (w.Open($"for (int r = 0; r < {I(rowsPerBlock)}; r++)"))
+            using (w.Open(TileVectors()))
             {
-                w.Line($"nint row = (ic * {I(g.InH)} + 2 * (ty0 + r)) * {I(g.InW)} + 2 * tx0;");
-                // The last vector overlaps columns already combined (the same values again).
-                using (w.Open("for (nint c = 0; ; c += 8)"))
+                w.Line($"nint from = (ic * {I(g.InH)} + 2 * (ty0 + r)) * {I(g.InW)} + 2 * (tx0 + tx), to = ic * {I(BlockTiles)} + r * {I(span)} + tx;");
+                string Row(int k, int column) => Load("xr", $"from + {I(k * g.InW + column)}");
+                for (int i = 0; i < 4; i++)
                 {
-                    w.Line($"if (c > {I(inCols - 8)}) c = {I(inCols - 8)};");
-                    for (int k = 0; k < 4; k++)
-                        w.Line($"{V}<float> d{k} = {Load("xr", $"row + {I(k * g.InW)} + c")};");
-                    w.Line(Store("d0 - d2", "tr", "c"));
-                    w.Line(Store("d1 + d2", "tr", $"{I(rowBuffer)} + c"));
-                    w.Line(Store("d2 - d1", "tr", $"{I(2 * rowBuffer)} + c"));
-                    w.Line(Store("d1 - d3", "tr", $"{I(3 * rowBuffer)} + c"));
-                    w.Line($"if (c == {I(inCols - 8)}) break;");
-                }
-                // Even columns to p[2i], odd to p[2i + 1]: tile tx's columns are then even[tx], odd[tx], even[tx + 1], odd[tx + 1].
-                using (w.Open($"for (nint k = 0; k < {I(8 * pairSteps)}; k += 8)"))
-                {
-                    for (int i = 0; i < 4; i++)
-                    {
-                        w.Line($"{V}<float> s{i}a = {V}.Shuffle({Load("tr", $"{I(i * rowBuffer)} + 2 * k")}, {V}.Create(0, 2, 4, 6, 1, 3, 5, 7));");
-                        w.Line($"{V}<float> s{i}b = {V}.Shuffle({Load("tr", $"{I(i * rowBuffer + 8)} + 2 * k")}, {V}.Create(0, 2, 4, 6, 1, 3, 5, 7));");
-                        w.Line(Store($"{V}.Create({V}.GetLower(s{i}a), {V}.GetLower(s{i}b))", "pr", $"{I(2 * i * phaseBuffer)} + k"));
-                        w.Line(Store($"{V}.Create({V}.GetUpper(s{i}a), {V}.GetUpper(s{i}b))", "pr", $"{I((2 * i + 1) * phaseBuffer)} + k"));
-                    }
-                }
-                using (w.Open($"for (nint tx = 0; tx < {I(span)}; tx += 8)"))
-                {
-                    w.Line($"nint tile = r * {I(span)} + tx;");
-                    for (int i = 0; i < 4; i++)
-                    {
-                        int even = 2 * i * phaseBuffer, odd = even + phaseBuffer;
-                        w.Line($"{V}<float> e{i} = {Load("pr", $"{I(even)} + tx")}, f{i} = {Load("pr", $"{I(even + 1)} + tx")}, "
-                            + $"o{i} = {Load("pr", $"{I(odd)} + tx")}, q{i} = {Load("pr", $"{I(odd + 1)} + tx")};");
-                        string[] columns = { $"e{i} - f{i}", $"o{i} + f{i}", $"f{i} - o{i}", $"o{i} - q{i}" };
-                        for (int j = 0; j < 4; j++)
-                        {
-                            string at = $"({I(4 * i + j)} * {I(inC)} + ic) * {I(BlockTiles)} + tile";
-                            w.Line(halfVectors
-                                ? $"global::System.Runtime.Intrinsics.Vector128.StoreUnsafe({V}.GetLower({columns[j]}), ref vr, (nuint)({at}));"
-                                : Store(columns[j], "vr", at));
-                        }
-                    }
+                    // Row combination i of the two runs (a, b) and of the same shifted by one tile (c, d).
+                    (int plus, int minus, string op) = i switch { 0 => (0, 2, "-"), 1 => (1, 2, "+"), 2 => (2, 1, "-"), _ => (1, 3, "-") };
+                    string Combined(int column) => $"{Row(plus, column)} {op} {Row(minus, column)}";
+                    w.Line($"{V}<float> a{i} = {Combined(0)}, b{i} = {Combined(secondRun)}, c{i} = {Combined(2)}, d{i} = {Combined(secondRun + 2)};");
+                    w.Line($"{V}<float> e{i} = {Avx}.Shuffle(a{i}, b{i}, 0x88), o{i} = {Avx}.Shuffle(a{i}, b{i}, 0xDD), "
+                        + $"f{i} = {Avx}.Shuffle(c{i}, d{i}, 0x88), q{i} = {Avx}.Shuffle(c{i}, d{i}, 0xDD);");
+                    string[] columns = { $"e{i} - f{i}", $"o{i} + f{i}", $"f{i} - o{i}", $"o{i} - q{i}" };
+                    for (int j = 0; j < 4; j++)
+                        w.Line(Store(columns[j], "vr", $"to + {I((4 * i + j) * inC * BlockTiles)}"));
                 }
             }
         }
+
+        // The block's vectors of 8 tiles: along a tile row, or (4-tile rows) two rows at a time.
+        string TileVectors() => halfVectors
+            ? $"for (int r = 0, tx = 0; r < {I(rowsPerBlock)}; r += 2)"
+            : $"for (int r = 0; r < {I(rowsPerBlock)}; r++) for (int tx = 0; tx < {I(span)}; tx += 8)";
 
         // M[ξ] = U[ξ] V[ξ] for 4 output channels: 8 accumulators, each V vector feeding 4 multiply-adds.
         void Products()
@@ -223,7 +197,7 @@ internal static class WinogradEmitter
         }
 
         // Y = Aᵀ M A: rows (m0 + m1 + m2, m1 - m2 - m3), then the same on columns; 2x2 outputs per tile,
-        // interleaved back into output rows (unpack, then swap 128-bit halves).
+        // interleaved back into output rows by one unpack per row, which also restores the tiles' order.
         void OutputTransform()
         {
             using (w.Open($"for (int oc4 = 0; oc4 < {I(ChannelBlock)}; oc4++)"))
@@ -231,10 +205,7 @@ internal static class WinogradEmitter
                 w.Line($"int oc = ob * {I(ChannelBlock)} + oc4;");
                 if (bias is not null)
                     w.Line($"{V}<float> bias = {V}.Create(b[oc]);");
-                // A vector of 8 tiles: within one tile row (8 or more per row), or two rows of 4.
-                string loop = halfVectors ? $"for (int r = 0; r < {I(rowsPerBlock)}; r += 2)" : $"for (int r = 0; r < {I(rowsPerBlock)}; r++)";
-                using (w.Open(loop))
-                using (w.Open(halfVectors ? "for (nint tx = 0; tx < 1; tx++)" : $"for (nint tx = 0; tx < {I(span)}; tx += 8)"))
+                using (w.Open(TileVectors()))
                 {
                     w.Line($"nint tile = r * {I(span)} + tx;");
                     w.Line($"nint at = oc * {I(g.OutH * g.OutW)} + 2 * (ty0 + r) * {I(g.OutW)} + 2 * (tx0 + tx);");
@@ -251,11 +222,10 @@ internal static class WinogradEmitter
                         string? activated0 = ActivationCode.ApplyVector256(step.Activation, $"y{r}0"), activated1 = ActivationCode.ApplyVector256(step.Activation, $"y{r}1");
                         if (activated0 is not null && activated0 != $"y{r}0")
                             w.Line($"y{r}0 = {activated0}; y{r}1 = {activated1};");
-                        w.Line($"{V}<float> lo{r} = {Avx}.UnpackLow(y{r}0, y{r}1), hi{r} = {Avx}.UnpackHigh(y{r}0, y{r}1);");
-                        // First 4 tiles' 8 outputs, then the next 4: beside them in the row, or a tile row below.
-                        string row = $"at + {I(r * g.OutW)}", next = halfVectors ? $"{row} + {I(2 * g.OutW)}" : $"{row} + 8";
-                        w.Line(Store($"{Avx}.Permute2x128(lo{r}, hi{r}, 0x20)", "yr", row));
-                        w.Line(Store($"{Avx}.Permute2x128(lo{r}, hi{r}, 0x31)", "yr", next));
+                        // Tiles 0-3's outputs, then 4-7's: beside them in the row, or a tile row below.
+                        string row = $"at + {I(r * g.OutW)}", next = $"{row} + {I(halfVectors ? 2 * g.OutW : 8)}";
+                        w.Line(Store($"{Avx}.UnpackLow(y{r}0, y{r}1)", "yr", row));
+                        w.Line(Store($"{Avx}.UnpackHigh(y{r}0, y{r}1)", "yr", next));
                         if (activated0 is null)
                             foreach (string start in new[] { row, next })
                                 using (w.Open($"for (nint j = {start}; j < {start} + 8; j++)"))
