@@ -23,12 +23,9 @@ internal static class ActivationCode
     public static string? ApplyVector(ActivationKind kind, string v)
         => ApplyVector(kind, v, "global::System.Numerics.Vector", CodeText.FloatVector + ".Zero", $"new {CodeText.FloatVector}(6f)");
 
-    /// <summary>The same on a <c>Vector256&lt;float&gt;</c>.</summary>
-    public static string? ApplyVector256(ActivationKind kind, string v)
-    {
-        const string V = "global::System.Runtime.Intrinsics.Vector256";
-        return ApplyVector(kind, v, V, V + "<float>.Zero", V + ".Create(6f)");
-    }
+    /// <summary>The same on a fixed-width vector: <paramref name="vector"/> is <c>Vector128</c> or <c>Vector256</c> (fully qualified).</summary>
+    public static string? ApplyVector(ActivationKind kind, string v, string vector)
+        => ApplyVector(kind, v, vector, vector + "<float>.Zero", vector + ".Create(6f)");
 
     private static string? ApplyVector(ActivationKind kind, string v, string vector, string zero, string six) => kind switch
     {

@@ -101,6 +101,10 @@ internal static class ElementwiseEmitter
                     using (w.Open($"for (int s = 0; s < {I(plane)}; s++)"))
                         w.Line($"y[s * {I(channels)} + c] = x[c * {I(plane)} + s];");
                     break;
+                case StepKind.ToChannelBlocks:
+                case StepKind.FromChannelBlocks:
+                    ChangeChannelBlocks(w, step);
+                    break;
                 case StepKind.ToChannelsFirst:
                     using (w.Open($"for (int s = 0; s < {I(plane)}; s++)"))
                     using (w.Open($"for (int c = 0; c < {I(channels)}; c++)"))
@@ -265,6 +269,50 @@ internal static class ElementwiseEmitter
                             w.Line($"{CodeText.At("yr", $"to + (column + {I(p.Left)}) % {I(phases)} * {I(height * width)} + (column + {I(p.Left)}) / {I(phases)}")} = {CodeText.At("xr", "from + column")};");
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Plain (C, H, W) to channel blocks (C / 8, H, W, 8) or back. Per block, 8 channels x 8 positions are
+    /// one 8x8 transpose of AVX vectors (loads and stores whole vectors either way: a float at a time, the
+    /// change cost MobileNet as much as its first 8 depthwise convs); positions left over, a float at a time.
+    /// </summary>
+    private static void ChangeChannelBlocks(SourceWriter w, Step step)
+    {
+        string I(int v) => Literal.Int(v);
+        int lanes = ChannelBlocks.Lanes, plane = step.In.Spatial, whole = plane / lanes * lanes;
+        bool toBlocks = step.Kind == StepKind.ToChannelBlocks;
+        // Channel k of block cb at position s: plain (cb * 8 + k) * plane + s, blocked (cb * plane + s) * 8 + k.
+        string Plain(string k, string s) => $"(cb * {I(lanes)} + {k}) * {I(plane)} + {s}";
+        string Blocked(string k, string s) => $"(cb * {I(plane)} + {s}) * {I(lanes)} + {k}";
+        CodeText.UncheckedSpans(w, step.In.Size, step.Out.Size);
+        using (w.Open($"for (int cb = 0; cb < {I(step.In.C / lanes)}; cb++)"))
+        {
+            w.Line("nint s = 0;");
+            if (whole > 0)
+            {
+                string V = "global::System.Runtime.Intrinsics.Vector256", X = "global::System.Runtime.Intrinsics.X86.Avx";
+                using (w.Open($"if ({X}.IsSupported)"))
+                using (w.Open($"for (; s < {I(whole)}; s += 8)"))
+                {
+                    // Rows in: 8 channels' runs of 8 positions (or 8 positions' blocks); rows out: the other way.
+                    for (int k = 0; k < lanes; k++)
+                        w.Line($"{V}<float> r{k} = {V}.LoadUnsafe(ref xr, (nuint)({(toBlocks ? Plain(I(k), "s") : Blocked("0", $"s + {I(k)}"))}));");
+                    for (int k = 0; k < lanes; k += 2)
+                        w.Line($"{V}<float> t{k} = {X}.UnpackLow(r{k}, r{k + 1}), t{k + 1} = {X}.UnpackHigh(r{k}, r{k + 1});");
+                    for (int k = 0; k < lanes; k += 4)
+                        w.Line($"{V}<float> u{k} = {X}.Shuffle(t{k}, t{k + 2}, 0x44), u{k + 1} = {X}.Shuffle(t{k}, t{k + 2}, 0xEE), "
+                            + $"u{k + 2} = {X}.Shuffle(t{k + 1}, t{k + 3}, 0x44), u{k + 3} = {X}.Shuffle(t{k + 1}, t{k + 3}, 0xEE);");
+                    for (int k = 0; k < lanes; k++)
+                    {
+                        string row = $"{X}.Permute2x128(u{k % 4}, u{k % 4 + 4}, {(k < 4 ? "0x20" : "0x31")})";
+                        w.Line($"{V}.StoreUnsafe({row}, ref yr, (nuint)({(toBlocks ? Blocked("0", $"s + {I(k)}") : Plain(I(k), "s"))}));");
+                    }
+                }
+            }
+            using (w.Open($"for (; s < {I(plane)}; s++)"))
+            using (w.Open($"for (int k = 0; k < {I(lanes)}; k++)"))
+                w.Line($"{CodeText.At("yr", toBlocks ? Blocked("k", "s") : Plain("k", "s"))} = {CodeText.At("xr", toBlocks ? Plain("k", "s") : Blocked("k", "s"))};");
         }
     }
 

@@ -120,18 +120,11 @@ internal static class NetworkEmitter
             using (w.Open("public static void ThrowLength(string name, string rule, int expected, int actual)"))
                 w.Line("throw new global::System.ArgumentException($\"{name} must hold {rule} {expected} floats but holds {actual}.\", name);");
             if (plan.Steps.Any(s => s.Kind == StepKind.Dense || s.Kind == StepKind.Conv && ConvEmitter.UsesMulAdd(s)))
+                WriteMulAdd(w, CodeText.FloatVector, "global::System.Numerics.Vector");
+            if (plan.Steps.Any(s => s.Kind == StepKind.Conv && s.Blocked))
             {
-                w.Line();
-                w.Line("/// <summary>a * b + c, fused (one rounding) where the hardware has it.</summary>");
-                w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
-                using (w.Open($"public static {CodeText.FloatVector} MulAdd({CodeText.FloatVector} a, {CodeText.FloatVector} b, {CodeText.FloatVector} c)"))
-                {
-                    w.Line("#if NET9_0_OR_GREATER");
-                    w.Line("if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported || global::System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported)");
-                    w.Line("    return global::System.Numerics.Vector.FusedMultiplyAdd(a, b, c);");
-                    w.Line("#endif");
-                    w.Line("return a * b + c;");
-                }
+                WriteMulAdd(w, "global::System.Runtime.Intrinsics.Vector256<float>", "global::System.Runtime.Intrinsics.Vector256");
+                WriteMulAdd(w, "global::System.Runtime.Intrinsics.Vector128<float>", "global::System.Runtime.Intrinsics.Vector128");
             }
 
             var weightsWritten = new HashSet<int>();
@@ -146,8 +139,10 @@ internal static class NetworkEmitter
                     bool packed = step.Kind == StepKind.Conv;
                     if (weightsWritten.Add(layer.Index))
                     {
-                        WriteData(w, weights, packed ? ConvEmitter.WeightsFor(step).ToEquatableArray() : layer.Weights, step.Kind switch
+                        float[]? packedWeights = !packed ? null : step.Blocked ? BlockedEmitter.WeightsFor(step) : ConvEmitter.WeightsFor(step);
+                        WriteData(w, weights, packedWeights?.ToEquatableArray() ?? layer.Weights, step.Kind switch
                         {
+                            StepKind.Conv when step.Blocked => $"{layer.Name}: {layer.Weights.Count} weights, packed {BlockedEmitter.WeightsDescription(step)}",
                             StepKind.Conv when ConvEmitter.UsesRowKernel(step) => $"{layer.Name}: {layer.Weights.Count} weights, [out, in/groups, kh, kw]",
                             StepKind.Conv => $"{layer.Name}: {layer.Weights.Count} weights, packed [groups, in/groups, kh, kw, out/groups]",
                             StepKind.Dense => $"{layer.Name}: {layer.Weights.Count} weights, [out, in]",
@@ -164,6 +159,9 @@ internal static class NetworkEmitter
                 }
                 switch (step.Kind)
                 {
+                    case StepKind.Conv or StepKind.Pad or StepKind.GlobalAvgPool when step.Blocked:
+                        BlockedEmitter.Emit(w, step, weights, bias);
+                        break;
                     case StepKind.Conv when WinogradEmitter.Applies(step):
                         // The Winograd kernel, and the direct one it calls on machines without AVX2 and FMA.
                         string direct = step.MethodName + "Direct";
@@ -180,6 +178,22 @@ internal static class NetworkEmitter
                     default: ElementwiseEmitter.Emit(w, step, weights, bias); break;
                 }
             }
+        }
+    }
+
+    /// <summary>a * b + c on one vector type, fused (one rounding) where the hardware has it (.NET 9's FusedMultiplyAdd).</summary>
+    private static void WriteMulAdd(SourceWriter w, string vector, string vectorClass)
+    {
+        w.Line();
+        w.Line("/// <summary>a * b + c, fused (one rounding) where the hardware has it.</summary>");
+        w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
+        using (w.Open($"public static {vector} MulAdd({vector} a, {vector} b, {vector} c)"))
+        {
+            w.Line("#if NET9_0_OR_GREATER");
+            w.Line("if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported || global::System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported)");
+            w.Line($"    return {vectorClass}.FusedMultiplyAdd(a, b, c);");
+            w.Line("#endif");
+            w.Line("return a * b + c;");
         }
     }
 

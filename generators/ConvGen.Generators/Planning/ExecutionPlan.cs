@@ -33,6 +33,10 @@ internal enum StepKind
     Add,
     Concat,
     ChannelShuffle,
+    /// <summary>(C, H, W) to channel blocks (C / 8, H, W, 8), where a chain of blocked steps starts (<see cref="ChannelBlocks"/>).</summary>
+    ToChannelBlocks,
+    /// <summary>Channel blocks back to (C, H, W), where a step that reads the plain layout follows a blocked one.</summary>
+    FromChannelBlocks,
 }
 
 internal enum BufferKind { Input, Output, Scratch }
@@ -65,6 +69,12 @@ internal sealed record Step(StepKind Kind, LayerPlan? Layer, Shape In, Shape Out
     public ActivationKind Activation { get; init; }
     public float Alpha { get; init; }
     public PadGeometry? Pad { get; init; }
+
+    /// <summary>
+    /// The step reads and writes tensors in channel blocks, (C / 8, H, W, 8) (see <see cref="ChannelBlocks"/>);
+    /// a blocked global pool writes its (C) result as usual.
+    /// </summary>
+    public bool Blocked { get; init; }
 
     /// <summary>A name for the step's method, unique within the network.</summary>
     public string MethodName { get; init; } = "";
@@ -128,6 +138,7 @@ internal static class Planner
         public ActivationKind Activation;
         public float Alpha;
         public PadGeometry? Pad;
+        public bool Blocked;
     }
 
     private readonly record struct Tensor(Value Value, Shape Shape);
@@ -169,7 +180,7 @@ internal static class Planner
             // Strided across, the copy also splits columns by phase, so that the conv's vector kernels read
             // adjacent outputs' inputs side by side (MobileNet's stride-2 convs: 3x fewer cycles than a kernel
             // vectorized over channels, which stores lane by lane) - for rows the row kernel takes.
-            if (g.StrideW > 1 && !modeBorder && g.OutW >= ConvGen.Generators.Emit.ConvEmitter.MinRowWidth)
+            if (g.StrideW > 1 && !modeBorder && g.OutW >= ConvGen.Generators.Emit.ConvEmitter.MinRowWidth && !ChannelBlocks.Suits(conv with { Window = bordered }))
             {
                 int phases = g.StrideW, phaseWidth = (width + phases - 1) / phases;
                 Tensor split = Emit(StepKind.Pad, conv, new[] { x }, x.Shape with { H = phases * height, W = phaseWidth },
@@ -231,6 +242,7 @@ internal static class Planner
             output = Emit(StepKind.Copy, null, new[] { output }, output.Shape);
 
         FuseActivations(steps);
+        BlockChannels(steps);
         RunInPlace(steps);
         // The last value is the caller's output span; everything else lives in scratch.
         steps[steps.Count - 1].Target.Kind = BufferKind.Output;
@@ -246,6 +258,7 @@ internal static class Planner
             Activation = s.Activation,
             Alpha = s.Alpha,
             Pad = s.Pad,
+            Blocked = s.Blocked,
             MethodName = UniqueName(names, s.Kind, s.Layer),
         });
         return new ExecutionPlan(network, planned.ToEquatableArray(), scratchLength, peak);
@@ -319,6 +332,61 @@ internal static class Planner
             producer.Alpha = step.Alpha;
             steps.Remove(step);
             Replace(steps, step.Target, input);
+        }
+    }
+
+    /// <summary>
+    /// Depthwise and pointwise convs (and the bordered copies and global pools around them) run in channel
+    /// blocks (<see cref="ChannelBlocks"/>) where they form chains: a conv with no blocked neighbour stays as
+    /// it is. Tensors change layout where a blocked step meets a plain one; the network's input and output
+    /// stay plain (the last step never runs blocked).
+    /// </summary>
+    private static void BlockChannels(List<PendingStep> steps)
+    {
+        PendingStep? ProducerOf(Value v) => steps.FirstOrDefault(s => s.Target == v);
+        IEnumerable<PendingStep> ConsumersOf(Value v) => steps.Where(s => s.Sources.Contains(v));
+        foreach (PendingStep step in steps)
+            step.Blocked = step.Kind == StepKind.Conv && ChannelBlocks.Suits(step.Layer!);
+        foreach (PendingStep step in steps.Where(s => s.Kind == StepKind.Pad))
+            step.Blocked = ChannelBlocks.Suits(step.Pad!, step.In) && ConsumersOf(step.Target).All(c => c.Blocked);
+        // A conv alone among plain steps would pay two layout changes for one faster kernel.
+        foreach (PendingStep step in steps.Where(s => s.Blocked && s.Kind == StepKind.Conv).ToList())
+        {
+            Value input = step.Sources[0];
+            PendingStep? feeding = ProducerOf(input);
+            if (feeding is { Kind: StepKind.Pad, Blocked: true })
+                feeding = ProducerOf(feeding.Sources[0]);
+            if (feeding is not { Blocked: true } && !ConsumersOf(step.Target).Any(c => c.Blocked))
+            {
+                step.Blocked = false;
+                if (ProducerOf(input) is { Kind: StepKind.Pad } pad)
+                    pad.Blocked = false;
+            }
+        }
+        foreach (PendingStep step in steps.Where(s => s.Kind == StepKind.GlobalAvgPool))
+            step.Blocked = step.In.C % ChannelBlocks.Lanes == 0 && ProducerOf(step.Sources[0]) is { Blocked: true };
+        steps[steps.Count - 1].Blocked &= steps[steps.Count - 1].Kind == StepKind.GlobalAvgPool;
+
+        // Layout changes: after each value's producer (or first, for the input), for the consumers that read the other layout.
+        foreach (Value value in steps.SelectMany(s => s.Sources).Distinct().ToList())
+        {
+            PendingStep? producer = ProducerOf(value);
+            bool blocked = producer is { Blocked: true, Kind: not StepKind.GlobalAvgPool };
+            var readers = ConsumersOf(value).Where(c => c.Blocked != blocked).ToList();
+            if (readers.Count == 0)
+                continue;
+            Shape shape = readers[0].Inputs[readers[0].Sources.IndexOf(value)];
+            var converted = new Value { Size = value.Size };
+            var change = new PendingStep
+            {
+                Kind = blocked ? StepKind.FromChannelBlocks : StepKind.ToChannelBlocks, In = shape, Out = shape,
+                Sources = { value }, Inputs = { shape }, Target = converted,
+            };
+            steps.Insert(producer is null ? 0 : steps.IndexOf(producer) + 1, change);
+            foreach (PendingStep reader in readers)
+                for (int k = 0; k < reader.Sources.Count; k++)
+                    if (reader.Sources[k] == value)
+                        reader.Sources[k] = converted;
         }
     }
 

@@ -1,0 +1,285 @@
+using System;
+using System.Linq;
+using ConvGen.Generators.Helpers;
+using ConvGen.Generators.Model;
+using ConvGen.Generators.Planning;
+
+namespace ConvGen.Generators.Emit;
+
+/// <summary>
+/// The steps that run on channel blocks, (C / 8, H, W, 8) (<see cref="ChannelBlocks"/>): pointwise and
+/// depthwise convs, their zero-bordered inputs and the global average pool after them. Each kernel body is
+/// written twice: on <c>Vector256</c> (one vector per block of 8 channels) where the machine has it, else on
+/// <c>Vector128</c> (two per block: SSE, Arm's NEON).
+/// </summary>
+internal static class BlockedEmitter
+{
+    private const int Lanes = ChannelBlocks.Lanes;
+
+    private readonly record struct Width(string Vector, int Count);
+
+    private static readonly Width Wide = new("global::System.Runtime.Intrinsics.Vector256", 8);
+    private static readonly Width Narrow = new("global::System.Runtime.Intrinsics.Vector128", 4);
+
+    /// <summary>
+    /// Weights as the kernels read them: a pointwise conv's <c>[in, out]</c> (a tap's output channels side by
+    /// side), a depthwise conv's <c>[kh, kw, channels]</c> (a tap's weights for a block of channels side by side).
+    /// </summary>
+    public static float[] WeightsFor(Step step)
+    {
+        LayerPlan layer = step.Layer!;
+        if (layer.Spec.Groups == 1)
+            return ConvEmitter.PackForChannels(step);
+        int channels = step.Out.C, taps = layer.Window!.Taps;
+        var packed = new float[layer.Weights.Count];
+        for (int c = 0; c < channels; c++)
+            for (int t = 0; t < taps; t++)
+                packed[t * channels + c] = layer.Weights[c * taps + t];
+        return packed;
+    }
+
+    public static string WeightsDescription(Step step)
+        => step.Layer!.Spec.Groups == 1 ? "[in, out]" : "[kh, kw, channels]";
+
+    /// <summary>Writes the step's method: a blocked conv, bordered copy or global average pool.</summary>
+    public static void Emit(SourceWriter w, Step step, string? weights, string? bias)
+    {
+        using (w.Open($"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)"))
+        {
+            if (step.Kind == StepKind.Pad)
+            {
+                Pad(w, step);
+                return;
+            }
+            if (weights is not null)
+            {
+                w.Line($"global::System.ReadOnlySpan<float> w = {CodeText.Floats(weights)};");
+                w.Line($"_ = w[{Literal.Int(step.Layer!.Weights.Count - 1)}];");
+                w.Line($"ref float wr = ref {CodeText.Ref("w")};");
+            }
+            if (bias is not null)
+            {
+                w.Line($"global::System.ReadOnlySpan<float> b = {CodeText.Floats(bias)};");
+                w.Line($"_ = b[{Literal.Int(step.Out.C - 1)}];");
+                w.Line($"ref float br = ref {CodeText.Ref("b")};");
+            }
+            CodeText.UncheckedSpans(w, step.In.Size, step.Out.Size);
+            Action<Width> body = step.Kind switch
+            {
+                StepKind.GlobalAvgPool => width => GlobalAverage(w, step, width),
+                _ when step.Layer!.Spec.Groups == 1 => width => Pointwise(w, step, width, bias is not null),
+                _ => width => Depthwise(w, step, width, bias is not null),
+            };
+            using (w.Open($"if ({Wide.Vector}.IsHardwareAccelerated)"))
+                body(Wide);
+            using (w.Open("else"))
+                body(Narrow);
+        }
+    }
+
+    /// <summary>A scope where <c>h</c> runs over the vectors of one block of channels (one of Vector256, two of Vector128).</summary>
+    private static SourceWriter.Block BlockHalves(SourceWriter w, Width width)
+    {
+        SourceWriter.Block scope = w.Open(width.Count == Lanes ? "" : $"for (nint h = 0; h < {Lanes}; h += {width.Count})");
+        if (width.Count == Lanes)
+            w.Line("const nint h = 0;");
+        return scope;
+    }
+
+    private static string Load(Width width, string reference, string at) => $"{width.Vector}.LoadUnsafe(ref {reference}, (nuint)({at}))";
+
+    /// <summary>Stores an accumulator with the step's activation applied: in the vector where it has a vector form, else per element after the store.</summary>
+    private static void StoreActivated(SourceWriter w, Step step, Width width, string value, string at)
+    {
+        string? activated = ActivationCode.ApplyVector(step.Activation, value, width.Vector);
+        w.Line($"{width.Vector}.StoreUnsafe({activated ?? value}, ref yr, (nuint)({at}));");
+        if (activated is null)
+            using (w.Open($"for (nint j = {at}; j < {at} + {width.Count}; j++)"))
+                w.Line($"{CodeText.At("yr", "j")} = {ActivationCode.Apply(step.Activation, step.Alpha, CodeText.At("yr", "j"))};");
+    }
+
+    /// <summary>
+    /// y[o, p] = b[o] + sum over i of w[i, o] x[i, p]: a register block of 2 channel blocks x 4 positions (8
+    /// accumulators, 1 x 8 for an odd block left over), each weight vector feeding 4 multiply-adds and each
+    /// broadcast input 2; every load and store is a whole vector.
+    /// </summary>
+    private static void Pointwise(SourceWriter w, Step step, Width width, bool hasBias)
+    {
+        string I(int v) => Literal.Int(v);
+        int positions = step.Out.H * step.Out.W, inBlocks = step.In.C / Lanes, outBlocks = step.Out.C / Lanes, outC = step.Out.C;
+        if (outBlocks >= 2)
+            using (w.Open($"for (int ob = 0; ob <= {I(outBlocks - 2)}; ob += 2)"))
+                Positions(2, 4);
+        if (outBlocks % 2 == 1)
+            using (w.Open(""))
+            {
+                w.Line($"const int ob = {I(outBlocks - 1)};");
+                Positions(1, 8);
+            }
+        w.Line("return;");
+
+        void Positions(int channelBlocks, int block)
+        {
+            w.Line("nint p = 0;");
+            if (positions >= block)
+                using (w.Open($"for (; p <= {I(positions - block)}; p += {I(block)})"))
+                    Block(channelBlocks, block);
+            if (positions % block != 0)
+                using (w.Open($"for (; p < {I(positions)}; p++)"))
+                    Block(channelBlocks, 1);
+        }
+
+        void Block(int channelBlocks, int count)
+        {
+            string V = width.Vector;
+            using (BlockHalves(w, width))
+            {
+                for (int c = 0; c < channelBlocks; c++)
+                    w.Line(string.Join(" ", Enumerable.Range(0, count).Select(j =>
+                        $"{V}<float> a{c}_{j} = {(hasBias ? Load(width, "br", $"(ob + {I(c)}) * {I(Lanes)} + h") : $"{V}<float>.Zero")};")));
+                using (w.Open($"for (int ib = 0; ib < {I(inBlocks)}; ib++)"))
+                {
+                    w.Line($"nint xi = (ib * {I(positions)} + p) * {I(Lanes)}, wi = ib * {I(Lanes * outC)} + ob * {I(Lanes)} + h;");
+                    using (w.Open($"for (int k = 0; k < {I(Lanes)}; k++, xi++, wi += {I(outC)})"))
+                    {
+                        for (int c = 0; c < channelBlocks; c++)
+                            w.Line($"{V}<float> w{c} = {Load(width, "wr", $"wi + {I(c * Lanes)}")};");
+                        for (int j = 0; j < count; j++)
+                        {
+                            w.Line($"{V}<float> x{j} = {V}.Create({CodeText.At("xr", $"xi + {I(j * Lanes)}")});");
+                            for (int c = 0; c < channelBlocks; c++)
+                                w.Line($"a{c}_{j} = MulAdd(w{c}, x{j}, a{c}_{j});");
+                        }
+                    }
+                }
+                for (int c = 0; c < channelBlocks; c++)
+                    for (int j = 0; j < count; j++)
+                        StoreActivated(w, step, width, $"a{c}_{j}", $"((ob + {I(c)}) * {I(positions)} + p + {I(j)}) * {I(Lanes)} + h");
+            }
+        }
+    }
+
+    /// <summary>
+    /// y[c, oy, ox] = b[c] + sum over taps of w[tap, c] x[c, oy * sy + ky * dy, ox * sx + kx * dx], vectorized over
+    /// a block's 8 channels: 8 positions along a row per pass (the last pass overlapping outputs already
+    /// written), or a short row's positions for 2 channel blocks at once, so 6 to 8 sums are in flight. The
+    /// input is bordered (every window inside); a tap's weights are one vector load.
+    /// </summary>
+    private static void Depthwise(SourceWriter w, Step step, Width width, bool hasBias)
+    {
+        string I(int v) => Literal.Int(v);
+        Window given = step.Layer!.Window!, g = ChannelBlocks.Bordered(given);
+        int channels = step.Out.C, blocks = channels / Lanes;
+        int run = Math.Min(g.OutW, Lanes); // positions per pass
+        int channelBlocks = run <= 4 && blocks % 2 == 0 ? 2 : 1;
+        // Without a bordered copy (the plan kept memory low), the pass's blocks of planes are staged, bordered, on the stack.
+        bool staged = !given.AllInterior;
+        string source = staged ? "pr" : "xr";
+        string V = width.Vector;
+        if (staged)
+        {
+            w.Line($"global::System.Span<float> p = stackalloc float[{I(channelBlocks * g.InH * g.InW * Lanes)}];");
+            w.Line("p.Clear();");
+            w.Line($"ref float pr = ref {CodeText.Ref("p")};");
+        }
+        using (w.Open($"for (int cb = 0; cb < {I(blocks)}; cb += {I(channelBlocks)})"))
+        {
+            if (staged)
+                using (w.Open($"for (int row = 0; row < {I(channelBlocks * given.InH)}; row++)"))
+                {
+                    // Row r of the pass's planes: plane r / InH, row r % InH, landing inside the border.
+                    w.Line($"nint from = (cb * {I(given.InH)} + row) * {I(given.InW * Lanes)}, "
+                        + $"to = ((row / {I(given.InH)} * {I(g.InH)} + row % {I(given.InH)} + {I(given.PadTop)}) * {I(g.InW)} + {I(given.PadLeft)}) * {I(Lanes)};");
+                    CodeText.CopyFloats(w, "xr", "from", "pr", "to", given.InW * Lanes);
+                }
+            using (w.Open($"for (int oy = 0; oy < {I(g.OutH)}; oy++)"))
+                Row();
+        }
+        w.Line("return;");
+
+        void Row()
+        {
+            w.Line($"nint xo = ({(staged ? "0" : $"cb * {I(g.InH)}")} + oy * {I(g.StrideH)}) * {I(g.InW * Lanes)}, yo = (cb * {I(g.OutH)} + oy) * {I(g.OutW * Lanes)};");
+            using (w.Open(g.OutW > run ? $"for (nint ox = 0; ; ox += {I(run)})" : ""))
+            {
+                if (g.OutW > run)
+                    w.Line($"if (ox > {I(g.OutW - run)}) ox = {I(g.OutW - run)};");
+                else
+                    w.Line("const nint ox = 0;");
+                using (BlockHalves(w, width))
+                {
+                    for (int c = 0; c < channelBlocks; c++)
+                        w.Line(string.Join(" ", Enumerable.Range(0, run).Select(j =>
+                            $"{V}<float> a{c}_{j} = {(hasBias ? Load(width, "br", $"(cb + {I(c)}) * {I(Lanes)} + h") : $"{V}<float>.Zero")};")));
+                    w.Line($"{V}<float> {string.Join(", ", Enumerable.Range(0, channelBlocks).Select(c => $"w{c}"))};");
+                    if (g.Taps <= 9)
+                        for (int t = 0; t < g.Taps; t++)
+                            Tap(I(t / g.KernelW), I(t % g.KernelW), I(t));
+                    else
+                        using (w.Open($"for (int ky = 0; ky < {I(g.KernelH)}; ky++)"))
+                        using (w.Open($"for (int kx = 0; kx < {I(g.KernelW)}; kx++)"))
+                            Tap("ky", "kx", $"(ky * {I(g.KernelW)} + kx)");
+                    for (int c = 0; c < channelBlocks; c++)
+                        for (int j = 0; j < run; j++)
+                            StoreActivated(w, step, width, $"a{c}_{j}", $"yo + {I(c * g.OutH * g.OutW * Lanes)} + (ox + {I(j)}) * {I(Lanes)} + h");
+                }
+                if (g.OutW > run)
+                    w.Line($"if (ox == {I(g.OutW - run)}) break;");
+            }
+        }
+
+        void Tap(string ky, string kx, string tap)
+        {
+            for (int c = 0; c < channelBlocks; c++)
+            {
+                w.Line($"w{c} = {Load(width, "wr", $"{tap} * {I(channels)} + (cb + {I(c)}) * {I(Lanes)} + h")};");
+                string row = $"xo + {I(c * g.InH * g.InW * Lanes)} + {ky} * {I(g.DilationH * g.InW * Lanes)} + {kx} * {I(g.DilationW * Lanes)}";
+                for (int j = 0; j < run; j++)
+                    w.Line($"a{c}_{j} = MulAdd({Load(width, source, $"{row} + (ox + {I(j)}) * {I(g.StrideW * Lanes)} + h")}, w{c}, a{c}_{j});");
+            }
+        }
+    }
+
+    /// <summary>The mean of each channel: a block's 8 channels summed position by position in one vector.</summary>
+    private static void GlobalAverage(SourceWriter w, Step step, Width width)
+    {
+        string I(int v) => Literal.Int(v);
+        int positions = step.In.H * step.In.W;
+        string V = width.Vector;
+        using (w.Open($"for (int cb = 0; cb < {I(step.In.C / Lanes)}; cb++)"))
+        using (BlockHalves(w, width))
+        {
+            w.Line($"{V}<float> sum = {V}<float>.Zero;");
+            using (w.Open($"for (nint p = 0; p < {I(positions)}; p++)"))
+                w.Line($"sum += {Load(width, "xr", $"(cb * {I(positions)} + p) * {I(Lanes)} + h")};");
+            w.Line($"{V}.StoreUnsafe(sum * {Literal.Float(1f / positions)}, ref yr, (nuint)(cb * {I(Lanes)} + h));");
+        }
+        w.Line("return;");
+    }
+
+    /// <summary>A zero border around blocked planes: each row of a block is one contiguous run of W x 8 floats.</summary>
+    private static void Pad(SourceWriter w, Step step)
+    {
+        string I(int v) => Literal.Int(v);
+        PadGeometry p = step.Pad!;
+        int inH = step.In.H, inW = step.In.W, outH = step.Out.H, outW = step.Out.W;
+        CodeText.UncheckedSpans(w, step.In.Size, step.Out.Size);
+        using (w.Open($"for (int cb = 0; cb < {I(step.In.C / Lanes)}; cb++)"))
+        {
+            w.Line($"int plane = cb * {I(outH * outW * Lanes)};");
+            if (p.Top > 0)
+                w.Line($"y.Slice(plane, {I(p.Top * outW * Lanes)}).Clear();");
+            if (p.Bottom > 0)
+                w.Line($"y.Slice(plane + {I((p.Top + inH) * outW * Lanes)}, {I(p.Bottom * outW * Lanes)}).Clear();");
+            using (w.Open($"for (int row = 0; row < {I(inH)}; row++)"))
+            {
+                w.Line($"int from = (cb * {I(inH)} + row) * {I(inW * Lanes)}, to = plane + ((row + {I(p.Top)}) * {I(outW)} + {I(p.Left)}) * {I(Lanes)};");
+                if (p.Left > 0)
+                    w.Line($"y.Slice(to - {I(p.Left * Lanes)}, {I(p.Left * Lanes)}).Clear();");
+                if (p.Right > 0)
+                    w.Line($"y.Slice(to + {I(inW * Lanes)}, {I(p.Right * Lanes)}).Clear();");
+                CodeText.CopyFloats(w, "xr", "from", "yr", "to", inW * Lanes);
+            }
+        }
+    }
+}
