@@ -375,7 +375,8 @@ internal static class Planner
             var readers = ConsumersOf(value).Where(c => c.Blocked != blocked).ToList();
             if (readers.Count == 0)
                 continue;
-            Shape shape = readers[0].Inputs[readers[0].Sources.IndexOf(value)];
+            // The producer's shape: a reader may see a view of it (a Dense reads a Flatten of the conv before it).
+            Shape shape = producer?.Out ?? readers[0].Inputs[readers[0].Sources.IndexOf(value)];
             var converted = new Value { Size = value.Size };
             var change = new PendingStep
             {

@@ -86,6 +86,39 @@ public sealed class GeneratedMatchesReferenceTests
                      }),
             perBatch: 12, samples: 3);
 
+    /// <summary>
+    /// Depthwise and pointwise convs on 8 to 24 channels (a multiple of 8: the planner runs them in channel
+    /// blocks), any window options and activations, now and then a BatchNorm; ending in a global average
+    /// pool, a Flatten and Dense (back to the plain layout), or the last conv.
+    /// </summary>
+    [Fact]
+    public void Depthwise_separable_chains_match_reference()
+        => Property(NetGen.Net(
+                from c in Gen.Int[1, 3] from h in Gen.Int[3, 14] from w in Gen.Int[3, 14] select new TensorShape(3, 8 * c, h, w),
+                s => from depth in Gen.Int[2, 5]
+                     from body in NetGen.Chain(s, depth, t => t.C % 8 != 0 ? null : Gen.Frequency(
+                         (4, NetGen.Depthwise(t, maxKernel: 5).Select(l => l with { DepthMultiplier = null })),
+                         (4, Pointwise(t)),
+                         (1, NetGen.BatchNorm)))
+                     from head in Gen.Int[0, 2]
+                     select head switch
+                     {
+                         0 => body.Append(new LayerDecl { Op = LayerOp.GlobalAvgPool }).Append(new LayerDecl { Op = LayerOp.Dense, Outputs = 5 }).ToArray(),
+                         1 => body.Append(new LayerDecl { Op = LayerOp.Flatten }).Append(new LayerDecl { Op = LayerOp.Dense, Outputs = 5 }).ToArray(),
+                         _ => body,
+                     }),
+            perBatch: 16, samples: 4);
+
+    private static Gen<LayerDecl> Pointwise(TensorShape s) =>
+        from blocks in Gen.Int[1, 3]
+        from bias in Gen.Bool
+        from activation in NetGen.AnyActivation
+        select new LayerDecl
+        {
+            Op = LayerOp.Conv, Rank = s.SpatialRank, Outputs = 8 * blocks, Kernel = new[] { 1 },
+            UseBias = bias, Activation = activation.Kind, Alpha = activation.Alpha,
+        };
+
     private static bool StridedAcross(LayerDecl conv) => (conv.Strides is { } strides ? strides[strides.Length - 1] : conv.Stride ?? 1) >= 2;
 
     [Fact]
