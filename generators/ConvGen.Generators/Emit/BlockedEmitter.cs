@@ -109,7 +109,7 @@ internal static class BlockedEmitter
         int positions = step.Out.H * step.Out.W, inBlocks = step.In.C / Lanes, outBlocks = step.Out.C / Lanes, outC = step.Out.C;
         if (outBlocks >= 2)
             using (w.Open($"for (int ob = 0; ob <= {I(outBlocks - 2)}; ob += 2)"))
-                Positions(2, 4);
+                Positions(2, 6);
         if (outBlocks % 2 == 1)
             using (w.Open(""))
             {
@@ -118,6 +118,7 @@ internal static class BlockedEmitter
             }
         w.Line("return;");
 
+        // Blocks of positions, then the positions left over as one smaller block.
         void Positions(int channelBlocks, int block)
         {
             w.Line("nint p = 0;");
@@ -125,8 +126,8 @@ internal static class BlockedEmitter
                 using (w.Open($"for (; p <= {I(positions - block)}; p += {I(block)})"))
                     Block(channelBlocks, block);
             if (positions % block != 0)
-                using (w.Open($"for (; p < {I(positions)}; p++)"))
-                    Block(channelBlocks, 1);
+                using (w.Open(""))
+                    Block(channelBlocks, positions % block);
         }
 
         void Block(int channelBlocks, int count)
@@ -137,16 +138,17 @@ internal static class BlockedEmitter
                 for (int c = 0; c < channelBlocks; c++)
                     w.Line(string.Join(" ", Enumerable.Range(0, count).Select(j =>
                         $"{V}<float> a{c}_{j} = {(hasBias ? Load(width, "br", $"(ob + {I(c)}) * {I(Lanes)} + h") : $"{V}<float>.Zero")};")));
-                using (w.Open($"for (int ib = 0; ib < {I(inBlocks)}; ib++)"))
+                w.Line($"{V}<float> {string.Join(", ", Enumerable.Range(0, channelBlocks).Select(c => $"w{c}").Concat(Enumerable.Range(0, count).Select(j => $"x{j}")))};");
+                using (w.Open($"for (nint ib = 0, xi = p * {I(Lanes)}, wi = ob * {I(Lanes)} + h; ib < {I(inBlocks)}; ib++, xi += {I(positions * Lanes)}, wi += {I(Lanes * outC)})"))
                 {
-                    w.Line($"nint xi = (ib * {I(positions)} + p) * {I(Lanes)}, wi = ib * {I(Lanes * outC)} + ob * {I(Lanes)} + h;");
-                    using (w.Open($"for (int k = 0; k < {I(Lanes)}; k++, xi++, wi += {I(outC)})"))
+                    // The block's 8 input channels, unrolled: each a broadcast per position and a weight vector per output block.
+                    for (int k = 0; k < Lanes; k++)
                     {
                         for (int c = 0; c < channelBlocks; c++)
-                            w.Line($"{V}<float> w{c} = {Load(width, "wr", $"wi + {I(c * Lanes)}")};");
+                            w.Line($"w{c} = {Load(width, "wr", $"wi + {I(k * outC + c * Lanes)}")};");
                         for (int j = 0; j < count; j++)
                         {
-                            w.Line($"{V}<float> x{j} = {V}.Create({CodeText.At("xr", $"xi + {I(j * Lanes)}")});");
+                            w.Line($"x{j} = {V}.Create({CodeText.At("xr", $"xi + {I(j * Lanes + k)}")});");
                             for (int c = 0; c < channelBlocks; c++)
                                 w.Line($"a{c}_{j} = MulAdd(w{c}, x{j}, a{c}_{j});");
                         }
