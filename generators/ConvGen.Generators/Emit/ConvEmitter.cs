@@ -60,6 +60,14 @@ internal static class ConvEmitter
         => KernelWindow(step).AllInterior && (step.Layer!.Spec.Groups == 1 || !StagesPlanes(step)) && VectorizesOverChannels(step);
 
 
+    /// <summary>
+    /// Whether the conv can write its output in channel blocks (<see cref="ChannelBlocks"/>) for blocked steps
+    /// after it: the blocked channel kernel's accumulators are already vectors of adjacent channels.
+    /// </summary>
+    public static bool CanWriteBlocks(Step step)
+        => step.Layer!.Spec.Groups == 1 && step.Out.C % ChannelBlocks.Lanes == 0 && !UsesRowKernel(step) && UsesBlockedChannelKernel(step)
+            && !WinogradEmitter.Applies(step);
+
     /// <summary>The weights as the chosen kernel reads them.</summary>
     public static float[] WeightsFor(Step step) => UsesRowKernel(step) ? step.Layer!.Weights.ToArray() : PackForChannels(step);
 
@@ -501,6 +509,10 @@ internal static class ConvEmitter
         bool byRow = g.OutW % block == 0 || g.OutW >= 4 * block;
         string Offset(string position) => $"({position}) / {I(g.OutW)} * {I(g.StrideH * g.InW)} + ({position}) % {I(g.OutW)} * {I(g.StrideW)}";
         string InputAt(int q) => byRow ? $"xo + {I(q * g.StrideW)}" : $"xo{q}";
+        // Output channel c at position p, in the plain layout or in channel blocks (one group then).
+        string OutputAt(string c, string p) => step.WritesBlocks
+            ? $"(({c}) >> 3) * {I(outPlane * ChannelBlocks.Lanes)} + ({p}) * {I(ChannelBlocks.Lanes)} + (({c}) & {I(ChannelBlocks.Lanes - 1)})"
+            : $"({c}) * {I(outPlane)} + {p}";
 
         using (w.Open($"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)"))
         {
@@ -564,7 +576,7 @@ internal static class ConvEmitter
                     w.Line(bias is not null ? $"float sum = b[g * {I(outPerGroup)} + oc];" : "float sum = 0f;");
                     w.Line($"nint xi = g * {I(inPerGroup * inPlane)} + {Offset("n + q")}, wi = g * {I(inPerGroup * taps * outPerGroup)} + oc;");
                     ScalarTaps(w, g, xRef, inPerGroup, weightStride: outPerGroup);
-                    w.Line($"{CodeText.At("yr", $"(g * {I(outPerGroup)} + oc) * {I(outPlane)} + n + q")} = {ActivationCode.Apply(step.Activation, step.Alpha, "sum")};");
+                    w.Line($"{CodeText.At("yr", OutputAt($"g * {I(outPerGroup)} + oc", "n + q"))} = {ActivationCode.Apply(step.Activation, step.Alpha, "sum")};");
                 }
             }
         }
@@ -587,11 +599,18 @@ internal static class ConvEmitter
                 for (int q = 0; q < positions; q++)
                 {
                     string? activated = ActivationCode.ApplyVector(step.Activation, $"a{v}_{q}");
-                    w.Line($"({activated ?? $"a{v}_{q}"}).CopyTo(lanes);");
-                    using (w.Open($"for (int j = 0; j < {V}.Count; j++)"))
+                    string channel = $"g * {I(outPerGroup)} + oc + {I(v)} * {V}.Count";
+                    // In channel blocks a vector of up to 8 channels (a multiple of its width) is one store.
+                    if (step.WritesBlocks && activated is not null)
+                        w.Line($"if ({V}.Count <= {I(ChannelBlocks.Lanes)}) {CodeText.Store(activated, "yr", OutputAt(channel, $"n + {I(q)}"))} else");
+                    using (w.Open(""))
                     {
-                        string value = activated is null ? ActivationCode.Apply(step.Activation, step.Alpha, "lanes[j]") : "lanes[j]";
-                        w.Line($"{CodeText.At("yr", $"(g * {I(outPerGroup)} + oc + {I(v)} * {V}.Count + j) * {I(outPlane)} + n + {I(q)}")} = {value};");
+                        w.Line($"({activated ?? $"a{v}_{q}"}).CopyTo(lanes);");
+                        using (w.Open($"for (int j = 0; j < {V}.Count; j++)"))
+                        {
+                            string value = activated is null ? ActivationCode.Apply(step.Activation, step.Alpha, "lanes[j]") : "lanes[j]";
+                            w.Line($"{CodeText.At("yr", OutputAt($"{channel} + j", $"n + {I(q)}"))} = {value};");
+                        }
                     }
                 }
             }

@@ -76,6 +76,9 @@ internal sealed record Step(StepKind Kind, LayerPlan? Layer, Shape In, Shape Out
     /// </summary>
     public bool Blocked { get; init; }
 
+    /// <summary>A plain conv that writes its output in channel blocks, for the blocked steps that read it.</summary>
+    public bool WritesBlocks { get; init; }
+
     /// <summary>A name for the step's method, unique within the network.</summary>
     public string MethodName { get; init; } = "";
 }
@@ -139,6 +142,7 @@ internal static class Planner
         public float Alpha;
         public PadGeometry? Pad;
         public bool Blocked;
+        public bool WritesBlocks;
     }
 
     private readonly record struct Tensor(Value Value, Shape Shape);
@@ -259,6 +263,7 @@ internal static class Planner
             Alpha = s.Alpha,
             Pad = s.Pad,
             Blocked = s.Blocked,
+            WritesBlocks = s.WritesBlocks,
             MethodName = UniqueName(names, s.Kind, s.Layer),
         });
         return new ExecutionPlan(network, planned.ToEquatableArray(), scratchLength, peak);
@@ -375,6 +380,13 @@ internal static class Planner
             var readers = ConsumersOf(value).Where(c => c.Blocked != blocked).ToList();
             if (readers.Count == 0)
                 continue;
+            // A plain conv read only by blocked steps can write blocks itself (its vectors run over channels).
+            if (!blocked && producer is { Kind: StepKind.Conv } && readers.Count == ConsumersOf(value).Count()
+                && ConvGen.Generators.Emit.ConvEmitter.CanWriteBlocks(new Step(StepKind.Conv, producer.Layer, producer.In, producer.Out, EquatableArray<Buffer>.Empty, BufferOf(value))))
+            {
+                producer.WritesBlocks = true;
+                continue;
+            }
             // The producer's shape: a reader may see a view of it (a Dense reads a Flatten of the conv before it).
             Shape shape = producer?.Out ?? readers[0].Inputs[readers[0].Sources.IndexOf(value)];
             var converted = new Value { Size = value.Size };

@@ -88,7 +88,8 @@ public sealed class GeneratedMatchesReferenceTests
 
     /// <summary>
     /// Depthwise and pointwise convs on 8 to 24 channels (a multiple of 8: the planner runs them in channel
-    /// blocks), any window options and activations, now and then a BatchNorm; ending in a global average
+    /// blocks), any window options and activations, now and then a BatchNorm or a conv that may write its
+    /// output in channel blocks (the blocked channel kernel's vectors run over channels); ending in a global average
     /// pool, a Flatten and Dense (back to the plain layout), or the last conv.
     /// </summary>
     [Fact]
@@ -99,6 +100,7 @@ public sealed class GeneratedMatchesReferenceTests
                      from body in NetGen.Chain(s, depth, t => t.C % 8 != 0 ? null : Gen.Frequency(
                          (4, NetGen.Depthwise(t, maxKernel: 5).Select(l => l with { DepthMultiplier = null })),
                          (4, Pointwise(t)),
+                         (2, NetGen.Conv(t, maxKernel: 5).Select(l => l with { Groups = null, Outputs = 8 * (1 + l.Outputs % 2) })),
                          (1, NetGen.BatchNorm)))
                      from head in Gen.Int[0, 2]
                      select head switch
