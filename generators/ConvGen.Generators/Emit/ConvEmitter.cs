@@ -602,8 +602,17 @@ internal static class ConvEmitter
                     string channel = $"g * {I(outPerGroup)} + oc + {I(v)} * {V}.Count";
                     // In channel blocks a vector of up to 8 channels (a multiple of its width) is one store.
                     if (step.WritesBlocks && activated is not null)
+                    {
                         w.Line($"if ({V}.Count <= {I(ChannelBlocks.Lanes)}) {CodeText.Store(activated, "yr", OutputAt(channel, $"n + {I(q)}"))} else");
-                    using (w.Open(""))
+                        using (w.Open(""))
+                            LaneByLane();
+                    }
+                    else
+                    {
+                        LaneByLane();
+                    }
+
+                    void LaneByLane()
                     {
                         w.Line($"({activated ?? $"a{v}_{q}"}).CopyTo(lanes);");
                         using (w.Open($"for (int j = 0; j < {V}.Count; j++)"))
