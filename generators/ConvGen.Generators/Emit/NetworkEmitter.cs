@@ -149,7 +149,7 @@ internal static class NetworkEmitter
                             _ => $"{layer.Name}: scale per channel, gamma / sqrt(variance + epsilon)",
                         });
                         if (WinogradEmitter.Applies(step))
-                            WriteData(w, "Transformed_" + step.MethodName, WinogradEmitter.TransformWeights(step).ToEquatableArray(),
+                            WriteData(w, WinogradEmitter.WeightsName(step), WinogradEmitter.TransformWeights(step).ToEquatableArray(),
                                 $"{layer.Name}: weights in Winograd F(2x2, 3x3) form, U = G g G^T packed [out/4, 16, in, 4]");
                         if (bias is not null)
                             WriteData(w, bias, layer.Bias, step.Kind == StepKind.BatchNorm
@@ -165,7 +165,7 @@ internal static class NetworkEmitter
                     case StepKind.Conv when WinogradEmitter.Applies(step):
                         // The Winograd kernel, and the direct one it calls on machines without AVX2 and FMA.
                         string direct = step.MethodName + "Direct";
-                        WinogradEmitter.Emit(w, step, "Transformed_" + step.MethodName, bias, direct);
+                        WinogradEmitter.Emit(w, step, WinogradEmitter.WeightsName(step), bias, direct);
                         w.Line();
                         ConvEmitter.Emit(w, step with { MethodName = direct }, weights!, bias);
                         break;

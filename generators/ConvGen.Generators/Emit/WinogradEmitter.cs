@@ -13,8 +13,8 @@ namespace ConvGen.Generators.Emit;
 /// around it. Weights are transformed at build time (U = G g Gᵀ, in double, rounded once). The kernel, per
 /// block of 16 tiles (two AVX2 vectors: one tile row of a 32-wide map, two of a 16-wide, four of an 8-wide):
 /// <list type="number">
-/// <item>input transform V = Bᵀ d B, vectorized over tiles: rows combined first, then split into even and
-/// odd columns (AVX2 shuffles), so each tile's columns sit at one index in two arrays;</item>
+/// <item>input transform V = Bᵀ d B, vectorized over tiles: input rows combined first, then one in-lane
+/// shuffle per column gathers 8 tiles' columns from two runs of 4 tiles;</item>
 /// <item>16 small matrix products M[ξ] = U[ξ] V[ξ] over the input channels, 4 output channels x 16 tiles of
 /// accumulators, broadcasting U;</item>
 /// <item>output transform Y = Aᵀ M A, bias and activation, interleaved back into rows of outputs.</item>
@@ -63,6 +63,9 @@ internal static class WinogradEmitter
         return tilesW is 4 or 8 || tilesW % BlockTiles == 0;
     }
 
+    /// <summary>The property holding the step's transformed weights.</summary>
+    public static string WeightsName(Step step) => "Transformed_" + step.MethodName;
+
     /// <summary>
     /// U = G g Gᵀ for each (out, in) pair, packed [out / 4, ξ (16), in, 4]: one register block's weights for one
     /// ξ are contiguous, 4 broadcasts per input channel.
@@ -100,8 +103,8 @@ internal static class WinogradEmitter
         // A block: rowsPerBlock tile rows of span tiles (a whole row, or 16 tiles of a longer one).
         int span = Math.Min(tilesW, BlockTiles), blocksPerRow = tilesW / span;
         int inC = step.In.C, outC = step.Out.C, blocks = g.OutH / 2 / rowsPerBlock * blocksPerRow;
-        bool halfVectors = span < 8; // 4-tile rows: half a vector per row
-        int secondRun = halfVectors ? 2 * g.InW : 8; // where a vector's second 4 tiles' input starts
+        bool twoRowsPerVector = span < 8; // 4-tile rows: a vector of 8 tiles spans two
+        int secondRun = twoRowsPerVector ? 2 * g.InW : 8; // where a vector's second 4 tiles' input starts
         string I(int v) => Literal.Int(v);
         string Load(string reference, string at) => $"{V}.LoadUnsafe(ref {reference}, (nuint)({at}))";
         string Store(string value, string reference, string at) => $"{V}.StoreUnsafe({value}, ref {reference}, (nuint)({at}));";
@@ -171,7 +174,7 @@ internal static class WinogradEmitter
         }
 
         // The block's vectors of 8 tiles: along a tile row, or (4-tile rows) two rows at a time.
-        string TileVectors() => halfVectors
+        string TileVectors() => twoRowsPerVector
             ? $"for (int r = 0, tx = 0; r < {I(rowsPerBlock)}; r += 2)"
             : $"for (int r = 0; r < {I(rowsPerBlock)}; r++) for (int tx = 0; tx < {I(span)}; tx += 8)";
 
@@ -223,7 +226,7 @@ internal static class WinogradEmitter
                         if (activated0 is not null && activated0 != $"y{r}0")
                             w.Line($"y{r}0 = {activated0}; y{r}1 = {activated1};");
                         // Tiles 0-3's outputs, then 4-7's: beside them in the row, or a tile row below.
-                        string row = $"at + {I(r * g.OutW)}", next = $"{row} + {I(halfVectors ? 2 * g.OutW : 8)}";
+                        string row = $"at + {I(r * g.OutW)}", next = $"{row} + {I(twoRowsPerVector ? 2 * g.OutW : 8)}";
                         w.Line(Store($"{Avx}.UnpackLow(y{r}0, y{r}1)", "yr", row));
                         w.Line(Store($"{Avx}.UnpackHigh(y{r}0, y{r}1)", "yr", next));
                         if (activated0 is null)

@@ -79,6 +79,12 @@ internal sealed record Step(StepKind Kind, LayerPlan? Layer, Shape In, Shape Out
     /// <summary>A plain conv that writes its output in channel blocks, for the blocked steps that read it.</summary>
     public bool WritesBlocks { get; init; }
 
+    /// <summary>
+    /// Set when the step writes straight into a zero-bordered copy of its output (whose own step is gone):
+    /// the target is (C, H + Top + Bottom, W + Left + Right) with the results inside the border.
+    /// </summary>
+    public PadGeometry? Border { get; init; }
+
     /// <summary>A name for the step's method, unique within the network.</summary>
     public string MethodName { get; init; } = "";
 }
@@ -143,6 +149,7 @@ internal static class Planner
         public PadGeometry? Pad;
         public bool Blocked;
         public bool WritesBlocks;
+        public PadGeometry? Border;
     }
 
     private readonly record struct Tensor(Value Value, Shape Shape);
@@ -264,6 +271,7 @@ internal static class Planner
             Pad = s.Pad,
             Blocked = s.Blocked,
             WritesBlocks = s.WritesBlocks,
+            Border = s.Border,
             MethodName = UniqueName(names, s.Kind, s.Layer),
         });
         return new ExecutionPlan(network, planned.ToEquatableArray(), scratchLength, peak);
@@ -344,7 +352,7 @@ internal static class Planner
     /// Depthwise and pointwise convs (and the bordered copies and global pools around them) run in channel
     /// blocks (<see cref="ChannelBlocks"/>) where they form chains: a conv with no blocked neighbour stays as
     /// it is. Tensors change layout where a blocked step meets a plain one; the network's input and output
-    /// stay plain (the last step never runs blocked).
+    /// stay plain (the last step runs blocked only as a global pool, whose result is the same either way).
     /// </summary>
     private static void BlockChannels(List<PendingStep> steps)
     {
@@ -352,6 +360,7 @@ internal static class Planner
         IEnumerable<PendingStep> ConsumersOf(Value v) => steps.Where(s => s.Sources.Contains(v));
         foreach (PendingStep step in steps)
             step.Blocked = step.Kind == StepKind.Conv && ChannelBlocks.Suits(step.Layer!);
+        steps[steps.Count - 1].Blocked = false; // it writes the caller's output
         foreach (PendingStep step in steps.Where(s => s.Kind == StepKind.Pad))
             step.Blocked = ChannelBlocks.Suits(step.Pad!, step.In) && ConsumersOf(step.Target).All(c => c.Blocked);
         // A conv alone among plain steps would pay two layout changes for one faster kernel.
@@ -368,9 +377,9 @@ internal static class Planner
                     pad.Blocked = false;
             }
         }
+        // (A blocked global pool writes its (C) result as a plain one does: it may be the last step.)
         foreach (PendingStep step in steps.Where(s => s.Kind == StepKind.GlobalAvgPool))
             step.Blocked = step.In.C % ChannelBlocks.Lanes == 0 && ProducerOf(step.Sources[0]) is { Blocked: true };
-        steps[steps.Count - 1].Blocked &= steps[steps.Count - 1].Kind == StepKind.GlobalAvgPool;
 
         // Layout changes: after each value's producer (or first, for the input), for the consumers that read the other layout.
         foreach (Value value in steps.SelectMany(s => s.Sources).Distinct().ToList())
@@ -400,6 +409,17 @@ internal static class Planner
                 for (int k = 0; k < reader.Sources.Count; k++)
                     if (reader.Sources[k] == value)
                         reader.Sources[k] = converted;
+        }
+
+        // A blocked pointwise conv read only by a bordered copy writes into the copy's interior itself.
+        foreach (PendingStep pad in steps.Where(s => s.Kind == StepKind.Pad && s.Blocked).ToList())
+        {
+            if (ProducerOf(pad.Sources[0]) is not { Kind: StepKind.Conv, Blocked: true, Border: null } conv || conv.Layer!.Spec.Groups != 1
+                || ConsumersOf(conv.Target).Count() != 1 || ConvGen.Generators.Emit.BlockedEmitter.BorderedBlock(conv.Out.W) == 0)
+                continue;
+            conv.Target = pad.Target;
+            conv.Border = pad.Pad;
+            steps.Remove(pad);
         }
     }
 

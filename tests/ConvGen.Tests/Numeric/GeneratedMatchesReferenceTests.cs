@@ -90,15 +90,20 @@ public sealed class GeneratedMatchesReferenceTests
     /// Depthwise and pointwise convs on 8 to 24 channels (a multiple of 8: the planner runs them in channel
     /// blocks), any window options and activations, now and then a BatchNorm or a conv that may write its
     /// output in channel blocks (the blocked channel kernel's vectors run over channels); ending in a global average
-    /// pool, a Flatten and Dense (back to the plain layout), or the last conv.
+    /// pool, a Flatten and Dense (back to the plain layout), or the last conv. Images, and signals (a Conv1D
+    /// with a group per channel is depthwise).
     /// </summary>
     [Fact]
     public void Depthwise_separable_chains_match_reference()
         => Property(NetGen.Net(
-                from c in Gen.Int[1, 3] from h in Gen.Int[3, 14] from w in Gen.Int[3, 14] select new TensorShape(3, 8 * c, h, w),
+                Gen.OneOf(
+                    from c in Gen.Int[1, 3] from h in Gen.Int[3, 14] from w in Gen.Int[3, 14] select new TensorShape(3, 8 * c, h, w),
+                    from c in Gen.Int[1, 3] from l in Gen.Int[4, 40] select new TensorShape(2, 8 * c, 1, l)),
                 s => from depth in Gen.Int[2, 5]
                      from body in NetGen.Chain(s, depth, t => t.C % 8 != 0 ? null : Gen.Frequency(
-                         (4, NetGen.Depthwise(t, maxKernel: 5).Select(l => l with { DepthMultiplier = null })),
+                         (4, t.Rank == 3
+                             ? NetGen.Depthwise(t, maxKernel: 5).Select(l => l with { DepthMultiplier = null })
+                             : NetGen.Conv(t, maxKernel: 5).Select(l => l with { Groups = t.C, Outputs = t.C })),
                          (4, Pointwise(t)),
                          (2, NetGen.Conv(t, maxKernel: 5).Select(l => l with { Groups = null, Outputs = 8 * (1 + l.Outputs % 2) })),
                          (1, NetGen.BatchNorm)))

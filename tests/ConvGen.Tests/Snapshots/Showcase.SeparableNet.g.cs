@@ -714,11 +714,19 @@ namespace Showcase
                     int plane = cb * 800;
                     y.Slice(plane, 80).Clear();
                     y.Slice(plane + 720, 80).Clear();
+                    for (int row = 1; row < 9; row++)
+                    {
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref yr, (nuint)(plane + row * 80 + 0));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref yr, (nuint)(plane + row * 80 + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref yr, (nuint)(plane + (row * 10 + 9) * 8 + 0));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref yr, (nuint)(plane + (row * 10 + 9) * 8 + 4));
+                    }
+                }
+                for (int cb = 0; cb < 1; cb++)
+                {
                     for (int row = 0; row < 8; row++)
                     {
-                        int from = (cb * 8 + row) * 64, to = plane + ((row + 1) * 10 + 1) * 8;
-                        y.Slice(to - 8, 8).Clear();
-                        y.Slice(to + 64, 8).Clear();
+                        int from = (cb * 8 + row) * 64, to = ((cb * 10 + row + 1) * 10 + 1) * 8;
                         if (64 >= global::System.Numerics.Vector<float>.Count)
                         {
                             nint k = 0;
