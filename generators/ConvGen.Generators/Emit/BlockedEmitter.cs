@@ -201,18 +201,22 @@ internal static class BlockedEmitter
                 w.Line($"{V}<float> {string.Join(", ", Enumerable.Range(0, channelBlocks).Select(c => $"w{c}").Concat(Enumerable.Range(0, count).Select(j => $"x{j}")))};");
                 using (w.Open($"for (nint ib = 0, xi = p * {I(Lanes)}, wi = ob * {I(Lanes)} + h; ib < {I(inBlocks)}; ib++, xi += {I(positions * Lanes)}, wi += {I(Lanes * outC)})"))
                 {
-                    // The block's 8 input channels, unrolled: each a broadcast per position and a weight vector per output block.
-                    for (int k = 0; k < Lanes; k++)
-                    {
-                        for (int c = 0; c < channelBlocks; c++)
-                            w.Line($"w{c} = {Load(width, "wr", $"wi + {I(k * outC + c * Lanes)}")};");
-                        for (int j = 0; j < count; j++)
+                    // The block's 8 input channels: each a broadcast per position and a weight vector per output
+                    // block; unrolled on Vector256 (1.1-1.3x faster), a loop on the Vector128 fallback (half the source).
+                    bool unrolled = width.Count == Lanes;
+                    using (unrolled ? w.Open("") : w.Open($"for (nint k = 0; k < {I(Lanes)}; k++)"))
+                        for (int k = 0; k < (unrolled ? Lanes : 1); k++)
                         {
-                            w.Line($"x{j} = {V}.Create({CodeText.At("xr", $"xi + {I(j * Lanes + k)}")});");
+                            string K(int offset) => unrolled ? I(k * offset) : $"k * {I(offset)}";
                             for (int c = 0; c < channelBlocks; c++)
-                                w.Line($"a{c}_{j} = MulAdd(w{c}, x{j}, a{c}_{j});");
+                                w.Line($"w{c} = {Load(width, "wr", $"wi + {K(outC)} + {I(c * Lanes)}")};");
+                            for (int j = 0; j < count; j++)
+                            {
+                                w.Line($"x{j} = {V}.Create({CodeText.At("xr", $"xi + {K(1)} + {I(j * Lanes)}")});");
+                                for (int c = 0; c < channelBlocks; c++)
+                                    w.Line($"a{c}_{j} = MulAdd(w{c}, x{j}, a{c}_{j});");
+                            }
                         }
-                    }
                 }
                 for (int c = 0; c < channelBlocks; c++)
                     for (int j = 0; j < count; j++)
