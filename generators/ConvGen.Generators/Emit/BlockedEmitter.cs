@@ -234,7 +234,7 @@ internal static class BlockedEmitter
     private static void Depthwise(SourceWriter w, Step step, Width width, bool hasBias)
     {
         string I(int v) => Literal.Int(v);
-        Window given = step.Layer!.Window!, g = ChannelBlocks.Bordered(given);
+        Window given = step.Layer!.Window!, g = given.Bordered();
         int channels = step.Out.C, blocks = channels / Lanes;
         int run = Math.Min(g.OutW, Lanes); // positions per pass
         int channelBlocks = run <= 4 && blocks % 2 == 0 ? 2 : 1;

@@ -157,7 +157,7 @@ internal static class ConvEmitter
     {
         Window g = step.Layer!.Window!;
         return StagesPlanes(step)
-            ? g with { PadTop = 0, PadLeft = 0, PadBottom = 0, PadRight = 0, InH = g.InH + g.PadTop + g.PadBottom, InW = g.InW + g.PadLeft + g.PadRight }
+            ? g.Bordered()
             : g;
     }
 

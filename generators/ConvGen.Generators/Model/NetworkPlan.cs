@@ -35,6 +35,13 @@ internal sealed record Window(
 
     public int Taps => KernelH * KernelW; // bounded: shape inference refuses weights or windows past 2^28
 
+    /// <summary>The window over the input with its zero border added (a bordered copy, stack planes): every window inside.</summary>
+    public Window Bordered() => this with
+    {
+        PadTop = 0, PadLeft = 0, PadBottom = 0, PadRight = 0,
+        InH = InH + PadTop + PadBottom, InW = InW + PadLeft + PadRight,
+    };
+
     private static int Ceil(int a, int b) => (a + b - 1) / b;
 
     private static int FloorDiv(int a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);

@@ -28,15 +28,9 @@ internal static class ChannelBlocks
         if (conv.Spec.Groups == 1)
             return g is { Taps: 1, StrideH: 1, StrideW: 1, AllInterior: true };
         return conv.Spec.Groups == conv.In.C && conv.Out.C == conv.In.C
-            && (g.AllInterior || conv.Spec.PaddingMode == PaddingModeKind.Zeros && Bordered(g).InH * (long)Bordered(g).InW * 2 * Lanes <= MaxStagedFloats);
+            && (g.AllInterior || conv.Spec.PaddingMode == PaddingModeKind.Zeros && g.Bordered().InH * (long)g.Bordered().InW * 2 * Lanes <= MaxStagedFloats);
     }
 
-    /// <summary>The window over the input with its zero border added: every window inside.</summary>
-    public static Window Bordered(Window g) => g with
-    {
-        PadTop = 0, PadLeft = 0, PadBottom = 0, PadRight = 0,
-        InH = g.InH + g.PadTop + g.PadBottom, InW = g.InW + g.PadLeft + g.PadRight,
-    };
 
     /// <summary>A zero border around a blocked tensor: whole blocked rows copied, with zeros around them.</summary>
     public static bool Suits(PadGeometry pad, Shape input)

@@ -187,7 +187,7 @@ internal static class Planner
                 return (x, conv); // absurd padding: keep the bounds-checked border path rather than a huge copy
             int height = (int)paddedHeight, width = (int)paddedWidth;
             var geometry = new PadGeometry(g.PadTop, g.PadLeft, g.PadBottom, g.PadRight, 1, 1, conv.Spec.PaddingMode);
-            Window bordered = g with { PadTop = 0, PadLeft = 0, PadBottom = 0, PadRight = 0, InH = height, InW = width };
+            Window bordered = g.Bordered();
             // Strided across, the copy also splits columns by phase, so that the conv's vector kernels read
             // adjacent outputs' inputs side by side (MobileNet's stride-2 convs: 3x fewer cycles than a kernel
             // vectorized over channels, which stores lane by lane) - for rows the row kernel takes.
