@@ -70,13 +70,24 @@ internal static class BlockedEmitter
             Action<Width> body = step.Kind switch
             {
                 StepKind.GlobalAvgPool => width => GlobalAverage(w, step, width),
-                _ when step.Layer!.Spec.Groups == 1 => width => Pointwise(w, step, width, bias is not null),
+                StepKind.MaxPool or StepKind.AvgPool => width => Pool(w, step, width),
+                _ when step.Layer!.Spec.Groups == 1 => width => OneGroup(w, step, width, bias is not null),
                 _ => width => Depthwise(w, step, width, bias is not null),
             };
+            // .NET 9's vector Max propagates NaN as MathF.Max (and PyTorch) does; before it, a max pool runs scalar.
+            bool scalarBefore9 = step.Kind == StepKind.MaxPool;
+            if (scalarBefore9)
+                w.Line("#if NET9_0_OR_GREATER");
             using (w.Open($"if ({Wide.Vector}.IsHardwareAccelerated)"))
                 body(Wide);
             using (w.Open("else"))
                 body(Narrow);
+            if (scalarBefore9)
+            {
+                w.Line("#else");
+                ScalarMaxPool(w, step);
+                w.Line("#endif");
+            }
         }
     }
 
@@ -147,15 +158,20 @@ internal static class BlockedEmitter
     }
 
     /// <summary>
-    /// y[o, p] = b[o] + sum over i of w[i, o] x[i, p]: a register block of 2 channel blocks x 4 positions (8
-    /// accumulators, 1 x 8 for an odd block left over), each weight vector feeding 4 multiply-adds and each
+    /// y[o, p] = b[o] + sum over i and taps t of w[i, t, o] x[i, window(p) + t]: a one-group conv, pointwise or
+    /// over a short-row map (the digits net's 3x3 on 4x4). A register block of 2 channel blocks x 6 positions
+    /// (12 accumulators, 1 x 8 for an odd block left over), each weight vector feeding 6 multiply-adds and each
     /// broadcast input 2; every load and store is a whole vector.
     /// </summary>
-    private static void Pointwise(SourceWriter w, Step step, Width width, bool hasBias)
+    private static void OneGroup(SourceWriter w, Step step, Width width, bool hasBias)
     {
         string I(int v) => Literal.Int(v);
+        Window g = step.Layer!.Window!;
         int positions = step.Out.H * step.Out.W, inBlocks = step.In.C / Lanes, outBlocks = step.Out.C / Lanes, outC = step.Out.C;
-        // Into a bordered tensor (an absorbed copy's), output position p of row y lands at o = p + the border before it.
+        int inPlane = g.InH * g.InW;
+        // Pointwise, position p reads input position p; otherwise each position of a block has its window's offset.
+        bool pointwise = g is { Taps: 1, StrideH: 1, StrideW: 1 } && inPlane == positions;
+        // Into a bordered tensor (an absorbed copy's, pointwise only), output position p of row y lands at o = p + the border before it.
         PadGeometry? border = step.Border;
         int rowWidth = step.Out.W + (border is null ? 0 : border.Left + border.Right);
         int outPlane = border is null ? positions : (step.Out.H + border.Top + border.Bottom) * rowWidth;
@@ -199,28 +215,47 @@ internal static class BlockedEmitter
                     w.Line(string.Join(" ", Enumerable.Range(0, count).Select(j =>
                         $"{V}<float> a{c}_{j} = {(hasBias ? Load(width, "br", $"(ob + {I(c)}) * {I(Lanes)} + h") : $"{V}<float>.Zero")};")));
                 w.Line($"{V}<float> {string.Join(", ", Enumerable.Range(0, channelBlocks).Select(c => $"w{c}").Concat(Enumerable.Range(0, count).Select(j => $"x{j}")))};");
-                using (w.Open($"for (nint ib = 0, xi = p * {I(Lanes)}, wi = ob * {I(Lanes)} + h; ib < {I(inBlocks)}; ib++, xi += {I(positions * Lanes)}, wi += {I(Lanes * outC)})"))
+                if (!pointwise)
+                    w.Line(string.Join(" ", Enumerable.Range(0, count).Select(j =>
+                        $"nint o{j} = ((p + {I(j)}) / {I(g.OutW)} * {I(g.StrideH * g.InW)} + (p + {I(j)}) % {I(g.OutW)} * {I(g.StrideW)}) * {I(Lanes)};")));
+                using (w.Open($"for (nint ib = 0, xi = {(pointwise ? $"p * {I(Lanes)}" : "0")}, wi = ob * {I(Lanes)} + h; ib < {I(inBlocks)}; ib++, xi += {I(inPlane * Lanes)}, wi += {I(Lanes * g.Taps * outC)})"))
                 {
-                    // The block's 8 input channels: each a broadcast per position and a weight vector per output
-                    // block; unrolled on Vector256 (1.1-1.3x faster), a loop on the Vector128 fallback (half the source).
-                    bool unrolled = width.Count == Lanes;
-                    using (unrolled ? w.Open("") : w.Open($"for (nint k = 0; k < {I(Lanes)}; k++)"))
-                        for (int k = 0; k < (unrolled ? Lanes : 1); k++)
+                    if (pointwise)
+                        Channels();
+                    else
+                        // Loops over the window's rows and columns: xt and wt are where the tap reads and its weights.
+                        using (w.Open($"for (nint ky = 0; ky < {I(g.KernelH)}; ky++)"))
+                        using (w.Open($"for (nint kx = 0; kx < {I(g.KernelW)}; kx++)"))
                         {
-                            string K(int offset) => unrolled ? I(k * offset) : $"k * {I(offset)}";
-                            for (int c = 0; c < channelBlocks; c++)
-                                w.Line($"w{c} = {Load(width, "wr", $"wi + {K(outC)} + {I(c * Lanes)}")};");
-                            for (int j = 0; j < count; j++)
-                            {
-                                w.Line($"x{j} = {V}.Create({CodeText.At("xr", $"xi + {K(1)} + {I(j * Lanes)}")});");
-                                for (int c = 0; c < channelBlocks; c++)
-                                    w.Line($"a{c}_{j} = MulAdd(w{c}, x{j}, a{c}_{j});");
-                            }
+                            w.Line($"nint xt = xi + (ky * {I(g.DilationH * g.InW)} + kx * {I(g.DilationW)}) * {I(Lanes)}, wt = wi + (ky * {I(g.KernelW)} + kx) * {I(outC)};");
+                            Channels();
                         }
                 }
                 for (int c = 0; c < channelBlocks; c++)
                     for (int j = 0; j < count; j++)
                         StoreActivated(w, step, width, $"a{c}_{j}", $"((ob + {I(c)}) * {I(outPlane)} + {(border is null ? "p" : "o")} + {I(j)}) * {I(Lanes)} + h");
+            }
+
+            string Input(int j) => pointwise ? I(j * Lanes) : $"o{j}";
+
+            // The block's 8 input channels: each a broadcast per position and a weight vector per output
+            // block; unrolled on Vector256 (1.1-1.3x faster), a loop on the Vector128 fallback (half the source).
+            void Channels()
+            {
+                bool unrolled = width.Count == Lanes;
+                using (unrolled ? w.Open("") : w.Open($"for (nint k = 0; k < {I(Lanes)}; k++)"))
+                    for (int k = 0; k < (unrolled ? Lanes : 1); k++)
+                    {
+                        string K(int offset) => unrolled ? I(k * offset) : $"k * {I(offset)}";
+                        for (int c = 0; c < channelBlocks; c++)
+                            w.Line($"w{c} = {Load(width, "wr", $"{(pointwise ? "wi" : "wt")} + {K(g.Taps * outC)} + {I(c * Lanes)}")};");
+                        for (int j = 0; j < count; j++)
+                        {
+                            w.Line($"x{j} = {V}.Create({CodeText.At("xr", $"{(pointwise ? "xi" : "xt")} + {K(1)} + {Input(j)}")});");
+                            for (int c = 0; c < channelBlocks; c++)
+                                w.Line($"a{c}_{j} = MulAdd(w{c}, x{j}, a{c}_{j});");
+                        }
+                    }
             }
         }
     }
@@ -303,6 +338,64 @@ internal static class BlockedEmitter
                 for (int j = 0; j < run; j++)
                     w.Line($"a{c}_{j} = MulAdd({Load(width, source, $"{row} + (ox + {I(j)}) * {I(g.StrideW * Lanes)} + h")}, w{c}, a{c}_{j});");
             }
+        }
+    }
+
+    /// <summary>
+    /// Max or average over each window (all inside the input), a block's 8 channels per vector: the digits net's
+    /// pools over 4x4 and 2x2 maps took 0.3-0.6 µs in the plain layout, where rows are too short for vectors.
+    /// </summary>
+    private static void Pool(SourceWriter w, Step step, Width width)
+    {
+        string I(int v) => Literal.Int(v);
+        Window g = step.Layer!.Window!;
+        bool max = step.Kind == StepKind.MaxPool;
+        string V = width.Vector;
+        using (w.Open($"for (nint cb = 0; cb < {I(step.In.C / Lanes)}; cb++)"))
+        using (w.Open($"for (nint oy = 0; oy < {I(g.OutH)}; oy++)"))
+        using (w.Open($"for (nint ox = 0; ox < {I(g.OutW)}; ox++)"))
+        {
+            w.Line($"nint xo = ((cb * {I(g.InH)} + oy * {I(g.StrideH)}) * {I(g.InW)} + ox * {I(g.StrideW)}) * {I(Lanes)}, yo = ((cb * {I(g.OutH)} + oy) * {I(g.OutW)} + ox) * {I(Lanes)};");
+            using (BlockHalves(w, width))
+            {
+                string Combine(string v, string at) => max ? $"{V}.Max({v}, {Load(width, "xr", at)})" : $"{v} + {Load(width, "xr", at)}";
+                w.Line($"{V}<float> v = {Load(width, "xr", "xo + h")};");
+                if (g.Taps <= 9)
+                {
+                    for (int t = 1; t < g.Taps; t++)
+                        w.Line($"v = {Combine("v", $"xo + {I(TapOffset(t / g.KernelW, t % g.KernelW))} + h")};");
+                }
+                else
+                {
+                    using (w.Open($"for (nint t = 1; t < {I(g.Taps)}; t++)"))
+                        w.Line($"v = {Combine("v", $"xo + (t / {I(g.KernelW)} * {I(g.DilationH * g.InW)} + t % {I(g.KernelW)} * {I(g.DilationW)}) * {I(Lanes)} + h")};");
+                }
+                // A power of two's reciprocal is exact; otherwise divide, as the reference does.
+                bool exact = (g.Taps & (g.Taps - 1)) == 0;
+                string result = max ? "v" : exact ? $"v * {Literal.Float(1f / g.Taps)}" : $"v / {Literal.Float(g.Taps)}";
+                w.Line($"{V}.StoreUnsafe({result}, ref yr, (nuint)(yo + h));");
+            }
+        }
+        w.Line("return;");
+
+        int TapOffset(int ky, int kx) => (ky * g.DilationH * g.InW + kx * g.DilationW) * Lanes;
+    }
+
+    /// <summary>The blocked max pool one float at a time, with MathF.Max's NaN rule.</summary>
+    private static void ScalarMaxPool(SourceWriter w, Step step)
+    {
+        string I(int v) => Literal.Int(v);
+        Window g = step.Layer!.Window!;
+        using (w.Open($"for (int cb = 0; cb < {I(step.In.C / Lanes)}; cb++)"))
+        using (w.Open($"for (int oy = 0; oy < {I(g.OutH)}; oy++)"))
+        using (w.Open($"for (int ox = 0; ox < {I(g.OutW)}; ox++)"))
+        using (w.Open($"for (int k = 0; k < {I(Lanes)}; k++)"))
+        {
+            w.Line("float v = float.NegativeInfinity;");
+            using (w.Open($"for (int ky = 0; ky < {I(g.KernelH)}; ky++)"))
+            using (w.Open($"for (int kx = 0; kx < {I(g.KernelW)}; kx++)"))
+                w.Line($"v = global::System.MathF.Max(v, x[((cb * {I(g.InH)} + oy * {I(g.StrideH)} + ky * {I(g.DilationH)}) * {I(g.InW)} + ox * {I(g.StrideW)} + kx * {I(g.DilationW)}) * {I(Lanes)} + k]);");
+            w.Line($"y[((cb * {I(g.OutH)} + oy) * {I(g.OutW)} + ox) * {I(Lanes)} + k] = v;");
         }
     }
 

@@ -13,6 +13,21 @@ internal static class DenseEmitter
 {
     private const int RowsPerPass = 4;
 
+    /// <summary>
+    /// A Dense that reads a map in channel blocks (<see cref="Step.Blocked"/>) has each weight row permuted at
+    /// build time to match: (c, p) of the flattened (C, H, W) map sits at (c / 8, p, c % 8).
+    /// </summary>
+    public static float[] WeightsForBlocks(Step step)
+    {
+        int units = step.Out.Size, inputs = step.In.Size, channels = step.In.C, positions = step.In.Spatial, lanes = ChannelBlocks.Lanes;
+        var permuted = new float[units * inputs];
+        for (int o = 0; o < units; o++)
+            for (int c = 0; c < channels; c++)
+                for (int p = 0; p < positions; p++)
+                    permuted[o * inputs + (c / lanes * positions + p) * lanes + c % lanes] = step.Layer!.Weights[o * inputs + c * positions + p];
+        return permuted;
+    }
+
     public static void Emit(SourceWriter w, Step step, string weights, string? bias)
     {
         int inputs = step.In.Size, units = step.Out.Size;

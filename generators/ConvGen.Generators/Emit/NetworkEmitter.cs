@@ -139,12 +139,15 @@ internal static class NetworkEmitter
                     bool packed = step.Kind == StepKind.Conv;
                     if (weightsWritten.Add(layer.Index))
                     {
-                        float[]? packedWeights = !packed ? null : step.Blocked ? BlockedEmitter.WeightsFor(step) : ConvEmitter.WeightsFor(step);
+                        float[]? packedWeights = step.Kind == StepKind.Dense
+                            ? (step.Blocked ? DenseEmitter.WeightsForBlocks(step) : null)
+                            : !packed ? null : step.Blocked ? BlockedEmitter.WeightsFor(step) : ConvEmitter.WeightsFor(step);
                         WriteData(w, weights, packedWeights?.ToEquatableArray() ?? layer.Weights, step.Kind switch
                         {
                             StepKind.Conv when step.Blocked => $"{layer.Name}: {layer.Weights.Count} weights, packed {BlockedEmitter.WeightsDescription(step)}",
                             StepKind.Conv when ConvEmitter.UsesRowKernel(step) => $"{layer.Name}: {layer.Weights.Count} weights, [out, in/groups, kh, kw]",
                             StepKind.Conv => $"{layer.Name}: {layer.Weights.Count} weights, packed [groups, in/groups, kh, kw, out/groups]",
+                            StepKind.Dense when step.Blocked => $"{layer.Name}: {layer.Weights.Count} weights, [out, in] with in in channel blocks (C / 8, H, W, 8)",
                             StepKind.Dense => $"{layer.Name}: {layer.Weights.Count} weights, [out, in]",
                             _ => $"{layer.Name}: scale per channel, gamma / sqrt(variance + epsilon)",
                         });
@@ -159,7 +162,7 @@ internal static class NetworkEmitter
                 }
                 switch (step.Kind)
                 {
-                    case StepKind.Conv or StepKind.Pad or StepKind.GlobalAvgPool when step.Blocked:
+                    case StepKind.Conv or StepKind.Pad or StepKind.GlobalAvgPool or StepKind.MaxPool or StepKind.AvgPool when step.Blocked:
                         BlockedEmitter.Emit(w, step, weights, bias);
                         break;
                     case StepKind.Conv when WinogradEmitter.Applies(step):

@@ -17,8 +17,11 @@ internal static class ChannelBlocks
     public const int MaxStagedFloats = 16 * 1024;
 
     /// <summary>
-    /// A pointwise conv (1x1, stride 1, one group, no padding) or a depthwise one (a group per channel) whose
-    /// windows all lie inside its input, or whose zero border fits a stack copy of two blocks of planes.
+    /// A pointwise conv (1x1, stride 1, one group, no padding), a one-group conv on rows too short for vectors
+    /// along them (the digits net's 4x4 maps: vectors over channels then, whose stores are whole vectors only
+    /// in blocks), or a depthwise one (a group per channel) whose windows all lie inside its input, or whose
+    /// zero border fits a stack copy of two blocks of planes. (Rows under 8 outputs hold under 4 Winograd
+    /// tiles: no one-group conv taken here is one the Winograd kernel takes.)
     /// </summary>
     public static bool Suits(LayerPlan conv)
     {
@@ -26,11 +29,14 @@ internal static class ChannelBlocks
         if (g is not { ColumnPhases: 1 } || conv.In.C % Lanes != 0 || conv.Out.C % Lanes != 0)
             return false;
         if (conv.Spec.Groups == 1)
-            return g is { Taps: 1, StrideH: 1, StrideW: 1, AllInterior: true };
+            return g.AllInterior && (g is { Taps: 1, StrideH: 1, StrideW: 1 } || g.OutW < Lanes);
         return conv.Spec.Groups == conv.In.C && conv.Out.C == conv.In.C
             && (g.AllInterior || conv.Spec.PaddingMode == PaddingModeKind.Zeros && g.Bordered().InH * (long)g.Bordered().InW * 2 * Lanes <= MaxStagedFloats);
     }
 
+
+    /// <summary>A max or average pool whose windows all lie inside its input: a vector of 8 channels per position.</summary>
+    public static bool Suits(Window pool, Shape input) => pool is { AllInterior: true, ColumnPhases: 1 } && input.C % Lanes == 0 && input.Rank > 1;
 
     /// <summary>A zero border around a blocked tensor: whole blocked rows copied, with zeros around them.</summary>
     public static bool Suits(PadGeometry pad, Shape input)

@@ -349,43 +349,75 @@ internal static class Planner
     }
 
     /// <summary>
-    /// Depthwise and pointwise convs (and the bordered copies and global pools around them) run in channel
-    /// blocks (<see cref="ChannelBlocks"/>) where they form chains: a conv with no blocked neighbour stays as
-    /// it is. Tensors change layout where a blocked step meets a plain one; the network's input and output
-    /// stay plain (the last step runs blocked only as a global pool, whose result is the same either way).
+    /// Depthwise, pointwise and short-row convs (and the bordered copies, pools and global pools around them)
+    /// run in channel blocks (<see cref="ChannelBlocks"/>) where they form chains: a conv with no blocked
+    /// neighbour stays as it is. Tensors change layout where a blocked step meets a plain one; the network's
+    /// input and output stay plain (the last step runs blocked only as a global pool or a Dense, which read
+    /// blocks and write a vector). A Dense reads blocks as they are: its weights are permuted at build time.
     /// </summary>
     private static void BlockChannels(List<PendingStep> steps)
     {
         PendingStep? ProducerOf(Value v) => steps.FirstOrDefault(s => s.Target == v);
         IEnumerable<PendingStep> ConsumersOf(Value v) => steps.Where(s => s.Sources.Contains(v));
+        bool IsPool(PendingStep s) => s.Kind is StepKind.MaxPool or StepKind.AvgPool && ChannelBlocks.Suits(s.Layer!.Window!, s.In);
+        // Readers that take blocks at no cost: a Dense (permuted weights) or a global average pool over a map.
+        bool ReadsBlocksFree(PendingStep s) => s.Kind is StepKind.Dense or StepKind.GlobalAvgPool
+            && ProducerOf(s.Sources[0]) is { Out: { Rank: > 1 } map } && map.C % ChannelBlocks.Lanes == 0;
+        // A plain conv whose vectors already run over channels could write blocks itself.
+        bool CanWriteBlocks(PendingStep s) => s is { Kind: StepKind.Conv, Blocked: false }
+            && ConvGen.Generators.Emit.ConvEmitter.CanWriteBlocks(new Step(StepKind.Conv, s.Layer, s.In, s.Out, EquatableArray<Buffer>.Empty, BufferOf(s.Target)));
+
         foreach (PendingStep step in steps)
             step.Blocked = step.Kind == StepKind.Conv && ChannelBlocks.Suits(step.Layer!);
         steps[steps.Count - 1].Blocked = false; // it writes the caller's output
         foreach (PendingStep step in steps.Where(s => s.Kind == StepKind.Pad))
             step.Blocked = ChannelBlocks.Suits(step.Pad!, step.In) && ConsumersOf(step.Target).All(c => c.Blocked);
-        // A conv alone among plain steps would pay two layout changes for one faster kernel.
+        // A conv alone among plain steps would pay two layout changes for one faster kernel. Pools and bordered
+        // copies between it and its neighbours go either way.
         foreach (PendingStep step in steps.Where(s => s.Blocked && s.Kind == StepKind.Conv).ToList())
         {
-            Value input = step.Sources[0];
-            PendingStep? feeding = ProducerOf(input);
-            if (feeding is { Kind: StepKind.Pad, Blocked: true })
+            PendingStep? feeding = ProducerOf(step.Sources[0]);
+            while (feeding is { Kind: StepKind.Pad, Blocked: true } || feeding is not null && IsPool(feeding))
                 feeding = ProducerOf(feeding.Sources[0]);
-            if (feeding is not { Blocked: true } && !ConsumersOf(step.Target).Any(c => c.Blocked))
+            var readers = ConsumersOf(step.Target).ToList();
+            while (readers.Count == 1 && IsPool(readers[0]) && readers[0] != steps[steps.Count - 1])
+                readers = ConsumersOf(readers[0].Target).ToList();
+            if (feeding is not { Blocked: true } && !readers.Any(c => c.Blocked || ReadsBlocksFree(c)))
             {
                 step.Blocked = false;
-                if (ProducerOf(input) is { Kind: StepKind.Pad } pad)
+                if (ProducerOf(step.Sources[0]) is { Kind: StepKind.Pad } pad)
                     pad.Blocked = false;
             }
         }
-        // (A blocked global pool writes its (C) result as a plain one does: it may be the last step.)
-        foreach (PendingStep step in steps.Where(s => s.Kind == StepKind.GlobalAvgPool))
-            step.Blocked = step.In.C % ChannelBlocks.Lanes == 0 && ProducerOf(step.Sources[0]) is { Blocked: true };
+        // Pools run blocked after a blocked step, before blocked steps only, or between a conv that can write
+        // blocks and readers that take them. (Backwards: a pool before a blocked bordered copy sees it decided.)
+        for (int i = steps.Count - 2; i >= 0; i--)
+        {
+            PendingStep pool = steps[i];
+            if (!IsPool(pool))
+                continue;
+            PendingStep? producer = ProducerOf(pool.Sources[0]);
+            var readers = ConsumersOf(pool.Target).ToList();
+            pool.Blocked = producer is { Blocked: true, Kind: not (StepKind.GlobalAvgPool or StepKind.Dense) }
+                || readers.All(c => c.Blocked)
+                || producer is not null && CanWriteBlocks(producer) && ConsumersOf(producer.Target).All(IsPool) && readers.All(c => c.Blocked || ReadsBlocksFree(c));
+        }
+        // Global pools and Dense layers read blocks where their input comes in blocks (the global pool's result,
+        // a vector, is plain), and a Dense alone after a conv that can write blocks has it do so.
+        foreach (PendingStep step in steps.Where(ReadsBlocksFree))
+        {
+            PendingStep producer = ProducerOf(step.Sources[0])!;
+            step.Blocked = producer is { Blocked: true, Kind: not (StepKind.GlobalAvgPool or StepKind.Dense) }
+                || step.Kind == StepKind.Dense && CanWriteBlocks(producer) && ConsumersOf(producer.Target).All(c => c == step);
+            if (step.Blocked && step.Kind == StepKind.Dense)
+                step.In = producer.Out; // the map it flattens: the permutation needs its channels and positions
+        }
 
         // Layout changes: after each value's producer (or first, for the input), for the consumers that read the other layout.
         foreach (Value value in steps.SelectMany(s => s.Sources).Distinct().ToList())
         {
             PendingStep? producer = ProducerOf(value);
-            bool blocked = producer is { Blocked: true, Kind: not StepKind.GlobalAvgPool };
+            bool blocked = producer is { Blocked: true, Kind: not (StepKind.GlobalAvgPool or StepKind.Dense) };
             var readers = ConsumersOf(value).Where(c => c.Blocked != blocked).ToList();
             if (readers.Count == 0)
                 continue;
@@ -414,7 +446,7 @@ internal static class Planner
         // A blocked pointwise conv read only by a bordered copy writes into the copy's interior itself.
         foreach (PendingStep pad in steps.Where(s => s.Kind == StepKind.Pad && s.Blocked).ToList())
         {
-            if (ProducerOf(pad.Sources[0]) is not { Kind: StepKind.Conv, Blocked: true, Border: null } conv || conv.Layer!.Spec.Groups != 1
+            if (ProducerOf(pad.Sources[0]) is not { Kind: StepKind.Conv, Blocked: true, Border: null } conv || conv.Layer!.Spec.Groups != 1 || conv.Layer.Window!.Taps != 1
                 || ConsumersOf(conv.Target).Count() != 1 || ConvGen.Generators.Emit.BlockedEmitter.BorderedBlock(conv.Out.W) == 0)
                 continue;
             conv.Target = pad.Target;

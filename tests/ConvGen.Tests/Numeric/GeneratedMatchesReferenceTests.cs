@@ -116,6 +116,30 @@ public sealed class GeneratedMatchesReferenceTests
                      }),
             perBatch: 16, samples: 4);
 
+    /// <summary>
+    /// The digits net's shape of network on 1 or 8 to 16 channels: one-group convs of up to 5x5 (any stride,
+    /// dilation, padding, activation) with a multiple of 8 filters on short rows (the planner runs them in
+    /// channel blocks) and on longer ones (they may write blocks), max and average pools of any window (they
+    /// run in blocks between blocked steps, scalar on padding-free windows of over 9 taps too), ending in a
+    /// Flatten and a Dense that reads the blocks through permuted weights, or in a pool. Images and signals.
+    /// </summary>
+    [Fact]
+    public void Channel_blocked_conv_and_pool_stacks_match_reference()
+        => Property(NetGen.Net(
+                Gen.OneOf(
+                    from c in Gen.OneOf(Gen.Const(1), Gen.Const(8), Gen.Const(16)) from h in Gen.Int[3, 12] from w in Gen.Int[3, 12] select new TensorShape(3, c, h, w),
+                    from c in Gen.OneOf(Gen.Const(1), Gen.Const(8)) from l in Gen.Int[3, 16] select new TensorShape(2, c, 1, l)),
+                s => from depth in Gen.Int[2, 5]
+                     from body in NetGen.Chain(s, depth, t => Gen.Frequency(
+                         (4, NetGen.Conv(t, maxKernel: 5).Select(l => l with { Groups = null, Outputs = 8 * (1 + l.Outputs % 2) })),
+                         (2, NetGen.Pool(t, LayerOp.MaxPool, maxPool: 4).Where(l => !ReferenceModel.HasPaddingOnlyWindow(t, l))),
+                         (2, NetGen.Pool(t, LayerOp.AvgPool, maxPool: 4))))
+                     from flatten in Gen.Bool
+                     select flatten
+                         ? body.Append(new LayerDecl { Op = LayerOp.Flatten }).Append(new LayerDecl { Op = LayerOp.Dense, Outputs = 5 }).ToArray()
+                         : body),
+            perBatch: 16, samples: 4);
+
     private static Gen<LayerDecl> Pointwise(TensorShape s) =>
         from blocks in Gen.Int[1, 3]
         from bias in Gen.Bool
