@@ -29,6 +29,16 @@ internal static class BlockedEmitter
     public static float[] WeightsFor(Step step)
     {
         LayerPlan layer = step.Layer!;
+        if (IsWinograd(step))
+        {
+            // [pair of output blocks, ξ, in, 16]: a register block's weights are one contiguous run.
+            int inC = step.In.C, outBlocks = step.Out.C / Lanes;
+            return WinogradEmitter.TransformWeights(step, (o, i, xi) =>
+            {
+                int block = o / Lanes, first = block / 2 * 2, pair = Math.Min(2, outBlocks - first);
+                return first * Lanes * 16 * inC + ((xi * inC + i) * pair + block - first) * Lanes + o % Lanes;
+            });
+        }
         if (layer.Spec.Groups == 1)
             return ConvEmitter.PackForChannels(step);
         int channels = step.Out.C, taps = layer.Window!.Taps;
@@ -40,7 +50,23 @@ internal static class BlockedEmitter
     }
 
     public static string WeightsDescription(Step step)
-        => step.Layer!.Spec.Groups == 1 ? "[in, out]" : "[kh, kw, channels]";
+        => IsWinograd(step) ? "in Winograd F(2x2, 3x3) form, U = G g G^T packed [out / 16, 16, in, 16]"
+            : step.Layer!.Spec.Groups == 1 ? "[in, out]" : "[kh, kw, channels]";
+
+    /// <summary>Floats in the weights the kernel reads (16 per 9 in Winograd form).</summary>
+    private static int WeightsLength(Step step) => IsWinograd(step) ? 16 * step.In.C * step.Out.C : step.Layer!.Weights.Count;
+
+    /// <summary>Above this many floats of transformed input, a blocked 3x3 conv runs direct.</summary>
+    private const int MaxWinogradFloats = 16 * 1024;
+
+    /// <summary>
+    /// A blocked 3x3 stride-1 conv with one group on an even-sized map (the digits net's 16-to-32 conv on 4x4)
+    /// runs Winograd F(2x2, 3x3) over channel blocks (<see cref="Winograd"/>).
+    /// </summary>
+    public static bool IsWinograd(Step step)
+        => step is { Kind: StepKind.Conv, Blocked: true, Border: null, Layer: { Spec.Groups: 1, Window: { } g } }
+            && g is { KernelH: 3, KernelW: 3, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1, AllInterior: true }
+            && g.OutH % 2 == 0 && g.OutW % 2 == 0 && 16L * step.In.C * (g.OutH / 2) * (g.OutW / 2) <= MaxWinogradFloats;
 
     /// <summary>Writes the step's method: a blocked conv, bordered copy or global average pool.</summary>
     public static void Emit(SourceWriter w, Step step, string? weights, string? bias)
@@ -55,7 +81,7 @@ internal static class BlockedEmitter
             if (weights is not null)
             {
                 w.Line($"global::System.ReadOnlySpan<float> w = {CodeText.Floats(weights)};");
-                w.Line($"_ = w[{Literal.Int(step.Layer!.Weights.Count - 1)}];");
+                w.Line($"_ = w[{Literal.Int(WeightsLength(step) - 1)}];");
                 w.Line($"ref float wr = ref {CodeText.Ref("w")};");
             }
             if (bias is not null)
@@ -71,6 +97,7 @@ internal static class BlockedEmitter
             {
                 StepKind.GlobalAvgPool => width => GlobalAverage(w, step, width),
                 StepKind.MaxPool or StepKind.AvgPool => width => Pool(w, step, width),
+                _ when IsWinograd(step) => width => Winograd(w, step, width, bias is not null),
                 _ when step.Layer!.Spec.Groups == 1 => width => OneGroup(w, step, width, bias is not null),
                 _ => width => Depthwise(w, step, width, bias is not null),
             };
@@ -256,6 +283,128 @@ internal static class BlockedEmitter
                                 w.Line($"a{c}_{j} = MulAdd(w{c}, x{j}, a{c}_{j});");
                         }
                     }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Winograd F(2x2, 3x3) on channel blocks, vectorized over channels (unlike <see cref="WinogradEmitter"/>,
+    /// vectorized over tiles for bigger maps): each 2x2 tile of outputs from a 4x4 patch of input as 16
+    /// products of transformed input and weights instead of 36 multiply-adds. Three passes, through the stack:
+    /// <list type="number">
+    /// <item>input transform V = Bᵀ d B per input block and tile, adds and subtracts of whole vectors;</item>
+    /// <item>for each ξ of 16, M[ξ] = sum over input channels of V[ξ, tile, in] (broadcast) x U[ξ, in, out]
+    /// (a vector of 8 output channels): 2 output blocks x up to 6 tiles of accumulators;</item>
+    /// <item>output transform Y = Aᵀ M A, bias, activation and whole-vector stores, per tile of that group.</item>
+    /// </list>
+    /// No shuffles: both vector widths run it. Rounding differs from the direct sum by the transforms' adds.
+    /// </summary>
+    private static void Winograd(SourceWriter w, Step step, Width width, bool hasBias)
+    {
+        string I(int v) => Literal.Int(v);
+        string V = width.Vector;
+        Window g = step.Layer!.Window!;
+        int tilesW = g.OutW / 2, tiles = (g.OutH / 2) * tilesW, inC = step.In.C, outC = step.Out.C;
+        int inBlocks = inC / Lanes, outBlocks = outC / Lanes;
+        const int TileGroup = 6;
+        int groupTiles = Math.Min(TileGroup, tiles);
+        // V at [ξ, in block, tile, 8]; a group's M at [ξ, 2 output blocks, tile, 8].
+        w.Line($"global::System.Span<float> v = stackalloc float[{I(16 * inC * tiles)}];");
+        w.Line($"ref float vr = ref {CodeText.Ref("v")};");
+        w.Line($"global::System.Span<float> m = stackalloc float[{I(16 * 2 * groupTiles * Lanes)}];");
+        w.Line($"ref float mr = ref {CodeText.Ref("m")};");
+
+        // 1. Input transform: rows of the patch combined (Bᵀ d), then columns (· B).
+        using (w.Open($"for (nint ib = 0; ib < {I(inBlocks)}; ib++)"))
+        using (w.Open($"for (nint t = 0; t < {I(tiles)}; t++)"))
+        {
+            w.Line($"nint patch = ((ib * {I(g.InH)} + t / {I(tilesW)} * 2) * {I(g.InW)} + t % {I(tilesW)} * 2) * {I(Lanes)};");
+            using (BlockHalves(w, width))
+            {
+                for (int r = 0; r < 4; r++)
+                    w.Line(string.Join(" ", Enumerable.Range(0, 4).Select(c => $"{V}<float> d{r}{c} = {Load(width, "xr", $"patch + {I((r * g.InW + c) * Lanes)} + h")};")));
+                for (int c = 0; c < 4; c++)
+                    w.Line($"{V}<float> u0{c} = d0{c} - d2{c}, u1{c} = d1{c} + d2{c}, u2{c} = d2{c} - d1{c}, u3{c} = d1{c} - d3{c};");
+                for (int r = 0; r < 4; r++)
+                {
+                    string[] column = { $"u{r}0 - u{r}2", $"u{r}1 + u{r}2", $"u{r}2 - u{r}1", $"u{r}1 - u{r}3" };
+                    for (int c = 0; c < 4; c++)
+                        w.Line($"{V}.StoreUnsafe({column[c]}, ref vr, (nuint)((({I(r * 4 + c)} * {I(inBlocks)} + ib) * {I(tiles)} + t) * {I(Lanes)} + h));");
+                }
+            }
+        }
+
+        // 2 and 3, per pair of output blocks (one for an odd one left over) and group of tiles.
+        if (outBlocks >= 2)
+            using (w.Open($"for (int ob = 0; ob <= {I(outBlocks - 2)}; ob += 2)"))
+                Groups(2);
+        if (outBlocks % 2 == 1)
+            using (w.Open(""))
+            {
+                w.Line($"const int ob = {I(outBlocks - 1)};");
+                Groups(1);
+            }
+        w.Line("return;");
+
+        void Groups(int channelBlocks)
+        {
+            w.Line("nint t0 = 0;");
+            if (tiles >= groupTiles)
+                using (w.Open($"for (; t0 <= {I(tiles - groupTiles)}; t0 += {I(groupTiles)})"))
+                    Group(channelBlocks, groupTiles);
+            if (tiles % groupTiles != 0)
+                using (w.Open(""))
+                    Group(channelBlocks, tiles % groupTiles);
+        }
+
+        void Group(int channelBlocks, int count)
+        {
+            using (BlockHalves(w, width))
+            {
+                using (w.Open("for (nint xi = 0; xi < 16; xi++)"))
+                {
+                    for (int c = 0; c < channelBlocks; c++)
+                        w.Line(string.Join(" ", Enumerable.Range(0, count).Select(j => $"{V}<float> a{c}_{j} = {V}<float>.Zero;")));
+                    w.Line($"{V}<float> {string.Join(", ", Enumerable.Range(0, channelBlocks).Select(c => $"w{c}").Concat(Enumerable.Range(0, count).Select(j => $"x{j}")))};");
+                    int row = channelBlocks * Lanes; // weights per input channel of this ξ
+                    using (w.Open($"for (nint ib = 0, vi = (xi * {I(inBlocks)} * {I(tiles)} + t0) * {I(Lanes)}, wi = ob * {I(Lanes * 16 * inC)} + xi * {I(inC * row)} + h; ib < {I(inBlocks)}; ib++, vi += {I(tiles * Lanes)}, wi += {I(Lanes * row)})"))
+                    {
+                        bool unrolled = width.Count == Lanes;
+                        using (unrolled ? w.Open("") : w.Open($"for (nint k = 0; k < {I(Lanes)}; k++)"))
+                            for (int k = 0; k < (unrolled ? Lanes : 1); k++)
+                            {
+                                string K(int offset) => unrolled ? I(k * offset) : $"k * {I(offset)}";
+                                for (int c = 0; c < channelBlocks; c++)
+                                    w.Line($"w{c} = {Load(width, "wr", $"wi + {K(row)} + {I(c * Lanes)}")};");
+                                for (int j = 0; j < count; j++)
+                                {
+                                    w.Line($"x{j} = {V}.Create({CodeText.At("vr", $"vi + {K(1)} + {I(j * Lanes)}")});");
+                                    for (int c = 0; c < channelBlocks; c++)
+                                        w.Line($"a{c}_{j} = MulAdd(w{c}, x{j}, a{c}_{j});");
+                                }
+                            }
+                    }
+                    for (int c = 0; c < channelBlocks; c++)
+                        for (int j = 0; j < count; j++)
+                            w.Line($"{V}.StoreUnsafe(a{c}_{j}, ref mr, (nuint)(((xi * 2 + {I(c)}) * {I(groupTiles)} + {I(j)}) * {I(Lanes)} + h));");
+                }
+                // Output transform: columns of M combined (· A), then rows (Aᵀ ·).
+                for (int c = 0; c < channelBlocks; c++)
+                    for (int j = 0; j < count; j++)
+                        using (w.Open(""))
+                        {
+                            string M(int xi) => Load(width, "mr", $"{I(((xi * 2 + c) * groupTiles + j) * Lanes)} + h");
+                            for (int r = 0; r < 4; r++)
+                                w.Line($"{V}<float> m{r}0 = {M(r * 4)}, m{r}1 = {M(r * 4 + 1)}, m{r}2 = {M(r * 4 + 2)}, m{r}3 = {M(r * 4 + 3)};");
+                            for (int r = 0; r < 4; r++)
+                                w.Line($"{V}<float> s{r}0 = m{r}0 + m{r}1 + m{r}2, s{r}1 = m{r}1 - m{r}2 - m{r}3;");
+                            w.Line(hasBias ? $"{V}<float> bias = {Load(width, "br", $"(ob + {I(c)}) * {I(Lanes)} + h")};" : $"{V}<float> bias = {V}<float>.Zero;");
+                            w.Line($"nint tile = t0 + {I(j)}, at = ((ob + {I(c)}) * {I(g.OutH * g.OutW)} + tile / {I(tilesW)} * {I(2 * g.OutW)} + tile % {I(tilesW)} * 2) * {I(Lanes)} + h;");
+                            StoreActivated(w, step, width, "bias + s00 + s10 + s20", "at");
+                            StoreActivated(w, step, width, "bias + s01 + s11 + s21", $"at + {I(Lanes)}");
+                            StoreActivated(w, step, width, "bias + s10 - s20 - s30", $"at + {I(g.OutW * Lanes)}");
+                            StoreActivated(w, step, width, "bias + s11 - s21 - s31", $"at + {I((g.OutW + 1) * Lanes)}");
+                        }
             }
         }
     }

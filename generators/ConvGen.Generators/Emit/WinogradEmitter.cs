@@ -72,6 +72,16 @@ internal static class WinogradEmitter
     /// </summary>
     public static float[] TransformWeights(Step step)
     {
+        int inC = step.In.C;
+        return TransformWeights(step, (o, i, xi) => (((o / ChannelBlock) * 16 + xi) * inC + i) * ChannelBlock + o % ChannelBlock);
+    }
+
+    /// <summary>
+    /// U = G g Gᵀ for each (out, in) pair of a 3x3 conv's weights, in double and rounded once, element ξ of
+    /// pair (o, i) placed at <paramref name="at"/>(o, i, ξ).
+    /// </summary>
+    public static float[] TransformWeights(Step step, Func<int, int, int, int> at)
+    {
         double[,] G = { { 1, 0, 0 }, { 0.5, 0.5, 0.5 }, { 0.5, -0.5, 0.5 }, { 0, 0, 1 } };
         int inC = step.In.C, outC = step.Out.C;
         EquatableArray<float> weights = step.Layer!.Weights;
@@ -80,17 +90,14 @@ internal static class WinogradEmitter
         for (int o = 0; o < outC; o++)
             for (int i = 0; i < inC; i++)
             {
-                int at = (o * inC + i) * 9;
+                int first = (o * inC + i) * 9;
                 // gg = g Gᵀ, then U = G gg.
                 for (int a = 0; a < 3; a++)
                     for (int j = 0; j < 4; j++)
-                        gg[a, j] = Enumerable.Range(0, 3).Sum(b => (double)weights[at + a * 3 + b] * G[j, b]);
+                        gg[a, j] = weights[first + a * 3] * G[j, 0] + (double)weights[first + a * 3 + 1] * G[j, 1] + (double)weights[first + a * 3 + 2] * G[j, 2];
                 for (int r = 0; r < 4; r++)
                     for (int j = 0; j < 4; j++)
-                    {
-                        double u = Enumerable.Range(0, 3).Sum(a => G[r, a] * gg[a, j]);
-                        packed[(((o / ChannelBlock) * 16 + r * 4 + j) * inC + i) * ChannelBlock + o % ChannelBlock] = (float)u;
-                    }
+                        packed[at(o, i, r * 4 + j)] = (float)(G[r, 0] * gg[0, j] + G[r, 1] * gg[1, j] + G[r, 2] * gg[2, j]);
             }
         return packed;
     }

@@ -119,7 +119,7 @@ public sealed class GeneratedMatchesReferenceTests
     /// <summary>
     /// The digits net's shape of network on 1 or 8 to 16 channels: one-group convs of up to 5x5 (any stride,
     /// dilation, padding, activation) with a multiple of 8 filters on short rows (the planner runs them in
-    /// channel blocks) and on longer ones (they may write blocks), max and average pools of any window (they
+    /// channel blocks; 3x3 stride-1 ones on even maps as Winograd) and on longer ones (they may write blocks), max and average pools of any window (they
     /// run in blocks between blocked steps, scalar on padding-free windows of over 9 taps too), ending in a
     /// Flatten and a Dense that reads the blocks through permuted weights, or in a pool. Images and signals.
     /// </summary>
@@ -132,6 +132,7 @@ public sealed class GeneratedMatchesReferenceTests
                 s => from depth in Gen.Int[2, 5]
                      from body in NetGen.Chain(s, depth, t => Gen.Frequency(
                          (4, NetGen.Conv(t, maxKernel: 5).Select(l => l with { Groups = null, Outputs = 8 * (1 + l.Outputs % 2) })),
+                         (2, WinogradShaped(t)),
                          (2, NetGen.Pool(t, LayerOp.MaxPool, maxPool: 4).Where(l => !ReferenceModel.HasPaddingOnlyWindow(t, l))),
                          (2, NetGen.Pool(t, LayerOp.AvgPool, maxPool: 4))))
                      from flatten in Gen.Bool
@@ -139,6 +140,17 @@ public sealed class GeneratedMatchesReferenceTests
                          ? body.Append(new LayerDecl { Op = LayerOp.Flatten }).Append(new LayerDecl { Op = LayerOp.Dense, Outputs = 5 }).ToArray()
                          : body),
             perBatch: 16, samples: 4);
+
+    /// <summary>A 3x3 stride-1 conv padded to keep its map: on an even map in channel blocks, the blocked Winograd kernel.</summary>
+    private static Gen<LayerDecl> WinogradShaped(TensorShape s) =>
+        from blocks in Gen.Int[1, 3]
+        from bias in Gen.Bool
+        from activation in NetGen.AnyActivation
+        select new LayerDecl
+        {
+            Op = LayerOp.Conv, Rank = s.SpatialRank, Outputs = 8 * blocks, Kernel = new[] { 3 }, Pad = 1,
+            UseBias = bias, Activation = activation.Kind, Alpha = activation.Alpha,
+        };
 
     private static Gen<LayerDecl> Pointwise(TensorShape s) =>
         from blocks in Gen.Int[1, 3]
