@@ -202,15 +202,7 @@ internal static class BlockedEmitter
         PadGeometry? border = step.Border;
         int rowWidth = step.Out.W + (border is null ? 0 : border.Left + border.Right);
         int outPlane = border is null ? positions : (step.Out.H + border.Top + border.Bottom) * rowWidth;
-        if (outBlocks >= 2)
-            using (w.Open($"for (int ob = 0; ob <= {I(outBlocks - 2)}; ob += 2)"))
-                Positions(2, 6);
-        if (outBlocks % 2 == 1)
-            using (w.Open(""))
-            {
-                w.Line($"const int ob = {I(outBlocks - 1)};");
-                Positions(1, 8);
-            }
+        OutputBlockPairs(w, outBlocks, channelBlocks => Positions(channelBlocks, channelBlocks == 2 ? 6 : 8));
         w.Line("return;");
 
         // Blocks of positions, then the positions left over as one smaller block; bordered, whole blocks per row.
@@ -224,13 +216,7 @@ internal static class BlockedEmitter
                     Block(channelBlocks, perRow);
                 return;
             }
-            w.Line("nint p = 0;");
-            if (positions >= block)
-                using (w.Open($"for (; p <= {I(positions - block)}; p += {I(block)})"))
-                    Block(channelBlocks, block);
-            if (positions % block != 0)
-                using (w.Open(""))
-                    Block(channelBlocks, positions % block);
+            Runs(w, "p", positions, block, count => Block(channelBlocks, count));
         }
 
         void Block(int channelBlocks, int count)
@@ -263,31 +249,65 @@ internal static class BlockedEmitter
                         StoreActivated(w, step, width, $"a{c}_{j}", $"((ob + {I(c)}) * {I(outPlane)} + {(border is null ? "p" : "o")} + {I(j)}) * {I(Lanes)} + h");
             }
 
-            string Input(int j) => pointwise ? I(j * Lanes) : $"o{j}";
-
-            // The block's 8 input channels: each a broadcast per position and a weight vector per output
-            // block; unrolled on Vector256 (1.1-1.3x faster), a loop on the Vector128 fallback (half the source).
-            void Channels()
-            {
-                bool unrolled = width.Count == Lanes;
-                using (unrolled ? w.Open("") : w.Open($"for (nint k = 0; k < {I(Lanes)}; k++)"))
-                    for (int k = 0; k < (unrolled ? Lanes : 1); k++)
-                    {
-                        string K(int offset) => unrolled ? I(k * offset) : $"k * {I(offset)}";
-                        for (int c = 0; c < channelBlocks; c++)
-                            w.Line($"w{c} = {Load(width, "wr", $"{(pointwise ? "wi" : "wt")} + {K(g.Taps * outC)} + {I(c * Lanes)}")};");
-                        for (int j = 0; j < count; j++)
-                        {
-                            w.Line($"x{j} = {V}.Create({CodeText.At("xr", $"{(pointwise ? "xi" : "xt")} + {K(1)} + {Input(j)}")});");
-                            for (int c = 0; c < channelBlocks; c++)
-                                w.Line($"a{c}_{j} = MulAdd(w{c}, x{j}, a{c}_{j});");
-                        }
-                    }
-            }
+            void Channels() => ChannelProducts(w, width, channelBlocks, count, pointwise ? "wi" : "wt", g.Taps * outC,
+                "xr", pointwise ? "xi" : "xt", j => pointwise ? I(j * Lanes) : $"o{j}");
         }
     }
 
+    /// <summary>Register blocks over output channels: pairs of blocks (<c>ob</c>), then an odd block left over alone.</summary>
+    private static void OutputBlockPairs(SourceWriter w, int outBlocks, Action<int> body)
+    {
+        if (outBlocks >= 2)
+            using (w.Open($"for (int ob = 0; ob <= {Literal.Int(outBlocks - 2)}; ob += 2)"))
+                body(2);
+        if (outBlocks % 2 == 1)
+            using (w.Open(""))
+            {
+                w.Line($"const int ob = {Literal.Int(outBlocks - 1)};");
+                body(1);
+            }
+    }
+
+    /// <summary><paramref name="variable"/> from 0 in steps of <paramref name="step"/> below <paramref name="total"/>, then what is left as one shorter step.</summary>
+    private static void Runs(SourceWriter w, string variable, int total, int step, Action<int> body)
+    {
+        w.Line($"nint {variable} = 0;");
+        if (total >= step)
+            using (w.Open($"for (; {variable} <= {Literal.Int(total - step)}; {variable} += {Literal.Int(step)})"))
+                body(step);
+        if (total % step != 0)
+            using (w.Open(""))
+                body(total % step);
+    }
+
     /// <summary>
+    /// a{c}_{j} += w[c] x[j] over a block of 8 input channels k: per k, a weight vector per output block c (at
+    /// <paramref name="weights"/> + k * <paramref name="weightStride"/> + 8c) and a broadcast input per position j
+    /// (at <paramref name="inputs"/> + k + <paramref name="position"/>(j)). Unrolled on Vector256 (1.1-1.3x
+    /// faster), a loop on the Vector128 fallback (half the source).
+    /// </summary>
+    private static void ChannelProducts(SourceWriter w, Width width, int channelBlocks, int count, string weights, int weightStride,
+        string inputRef, string inputs, Func<int, string> position)
+    {
+        string I(int v) => Literal.Int(v);
+        bool unrolled = width.Count == Lanes;
+        using (unrolled ? w.Open("") : w.Open($"for (nint k = 0; k < {I(Lanes)}; k++)"))
+            for (int k = 0; k < (unrolled ? Lanes : 1); k++)
+            {
+                string K(int offset) => unrolled ? I(k * offset) : $"k * {I(offset)}";
+                for (int c = 0; c < channelBlocks; c++)
+                    w.Line($"w{c} = {Load(width, "wr", $"{weights} + {K(weightStride)} + {I(c * Lanes)}")};");
+                for (int j = 0; j < count; j++)
+                {
+                    w.Line($"x{j} = {width.Vector}.Create({CodeText.At(inputRef, $"{inputs} + {K(1)} + {position(j)}")});");
+                    for (int c = 0; c < channelBlocks; c++)
+                        w.Line($"a{c}_{j} = MulAdd(w{c}, x{j}, a{c}_{j});");
+                }
+            }
+    }
+
+    /// <summary>
+    /// Winograd F(2x2, 3x3) on channel blocks    /// <summary>
     /// Winograd F(2x2, 3x3) on channel blocks, vectorized over channels (unlike <see cref="WinogradEmitter"/>,
     /// vectorized over tiles for bigger maps): each 2x2 tile of outputs from a 4x4 patch of input as 16
     /// products of transformed input and weights instead of 36 multiply-adds. Three passes, through the stack:
@@ -335,27 +355,8 @@ internal static class BlockedEmitter
         }
 
         // 2 and 3, per pair of output blocks (one for an odd one left over) and group of tiles.
-        if (outBlocks >= 2)
-            using (w.Open($"for (int ob = 0; ob <= {I(outBlocks - 2)}; ob += 2)"))
-                Groups(2);
-        if (outBlocks % 2 == 1)
-            using (w.Open(""))
-            {
-                w.Line($"const int ob = {I(outBlocks - 1)};");
-                Groups(1);
-            }
+        OutputBlockPairs(w, outBlocks, channelBlocks => Runs(w, "t0", tiles, groupTiles, count => Group(channelBlocks, count)));
         w.Line("return;");
-
-        void Groups(int channelBlocks)
-        {
-            w.Line("nint t0 = 0;");
-            if (tiles >= groupTiles)
-                using (w.Open($"for (; t0 <= {I(tiles - groupTiles)}; t0 += {I(groupTiles)})"))
-                    Group(channelBlocks, groupTiles);
-            if (tiles % groupTiles != 0)
-                using (w.Open(""))
-                    Group(channelBlocks, tiles % groupTiles);
-        }
 
         void Group(int channelBlocks, int count)
         {
@@ -368,22 +369,7 @@ internal static class BlockedEmitter
                     w.Line($"{V}<float> {string.Join(", ", Enumerable.Range(0, channelBlocks).Select(c => $"w{c}").Concat(Enumerable.Range(0, count).Select(j => $"x{j}")))};");
                     int row = channelBlocks * Lanes; // weights per input channel of this ξ
                     using (w.Open($"for (nint ib = 0, vi = (xi * {I(inBlocks)} * {I(tiles)} + t0) * {I(Lanes)}, wi = ob * {I(Lanes * 16 * inC)} + xi * {I(inC * row)} + h; ib < {I(inBlocks)}; ib++, vi += {I(tiles * Lanes)}, wi += {I(Lanes * row)})"))
-                    {
-                        bool unrolled = width.Count == Lanes;
-                        using (unrolled ? w.Open("") : w.Open($"for (nint k = 0; k < {I(Lanes)}; k++)"))
-                            for (int k = 0; k < (unrolled ? Lanes : 1); k++)
-                            {
-                                string K(int offset) => unrolled ? I(k * offset) : $"k * {I(offset)}";
-                                for (int c = 0; c < channelBlocks; c++)
-                                    w.Line($"w{c} = {Load(width, "wr", $"wi + {K(row)} + {I(c * Lanes)}")};");
-                                for (int j = 0; j < count; j++)
-                                {
-                                    w.Line($"x{j} = {V}.Create({CodeText.At("vr", $"vi + {K(1)} + {I(j * Lanes)}")});");
-                                    for (int c = 0; c < channelBlocks; c++)
-                                        w.Line($"a{c}_{j} = MulAdd(w{c}, x{j}, a{c}_{j});");
-                                }
-                            }
-                    }
+                        ChannelProducts(w, width, channelBlocks, count, "wi", row, "vr", "vi", j => I(j * Lanes));
                     for (int c = 0; c < channelBlocks; c++)
                         for (int j = 0; j < count; j++)
                             w.Line($"{V}.StoreUnsafe(a{c}_{j}, ref mr, (nuint)(((xi * 2 + {I(c)}) * {I(groupTiles)} + {I(j)}) * {I(Lanes)} + h));");

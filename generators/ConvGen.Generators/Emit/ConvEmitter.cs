@@ -208,9 +208,9 @@ internal static class ConvEmitter
     private const int MaxRowBlockChannels = 6;
 
     /// <summary>
-    /// Vectorized along the output row: a register block of up to 6 output channels x 2 vectors of adjacent
-    /// positions (12 accumulators) per pass, so each input vector loaded feeds 6 fused multiply-adds and each
-    /// broadcast weight 2; depthwise convs (1 output channel per group) take 4 vectors instead. Weights stay
+    /// Vectorized along the output row: a register block of 4 output channels (up to 6 where 4 does not divide
+    /// them) x 2 vectors of adjacent positions per pass, so each input vector loaded feeds 4 to 6 fused
+    /// multiply-adds and each broadcast weight 2; depthwise convs (1 output channel per group) take 4 vectors instead. Weights stay
     /// in PyTorch's <c>[out, in/groups, kh, kw]</c> order (each is broadcast). Stores are whole vectors into the
     /// channels-first output; positions left over at a row's end take a scalar loop.
     /// </summary>

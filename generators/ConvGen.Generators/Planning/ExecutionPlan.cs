@@ -72,7 +72,8 @@ internal sealed record Step(StepKind Kind, LayerPlan? Layer, Shape In, Shape Out
 
     /// <summary>
     /// The step reads and writes tensors in channel blocks, (C / 8, H, W, 8) (see <see cref="ChannelBlocks"/>);
-    /// a blocked global pool writes its (C) result as usual.
+    /// a blocked global pool or Dense writes its vector result as usual (a Dense's <see cref="In"/> is then the
+    /// map it flattens, whose blocks its permuted weights read).
     /// </summary>
     public bool Blocked { get; init; }
 
