@@ -119,9 +119,9 @@ internal static class NetworkEmitter
             w.Line();
             using (w.Open("public static void ThrowLength(string name, string rule, int expected, int actual)"))
                 w.Line("throw new global::System.ArgumentException($\"{name} must hold {rule} {expected} floats but holds {actual}.\", name);");
-            if (plan.Steps.Any(s => s.Kind == StepKind.Dense || s.Kind == StepKind.Conv && ConvEmitter.UsesMulAdd(s)))
+            if (plan.Steps.Any(s => s.Kind == StepKind.Dense && !DenseEmitter.VectorizesOverOutputs(s) || s.Kind == StepKind.Conv && ConvEmitter.UsesMulAdd(s)))
                 WriteMulAdd(w, CodeText.FloatVector, "global::System.Numerics.Vector");
-            if (plan.Steps.Any(s => s.Kind == StepKind.Conv && s.Blocked))
+            if (plan.Steps.Any(s => s.Kind == StepKind.Conv && s.Blocked || s.Kind == StepKind.Dense && DenseEmitter.VectorizesOverOutputs(s)))
             {
                 WriteMulAdd(w, "global::System.Runtime.Intrinsics.Vector256<float>", "global::System.Runtime.Intrinsics.Vector256");
                 WriteMulAdd(w, "global::System.Runtime.Intrinsics.Vector128<float>", "global::System.Runtime.Intrinsics.Vector128");
@@ -139,16 +139,14 @@ internal static class NetworkEmitter
                     bool packed = step.Kind == StepKind.Conv;
                     if (weightsWritten.Add(layer.Index))
                     {
-                        float[]? packedWeights = step.Kind == StepKind.Dense
-                            ? (step.Blocked ? DenseEmitter.WeightsForBlocks(step) : null)
+                        float[]? packedWeights = step.Kind == StepKind.Dense ? DenseEmitter.WeightsFor(step)
                             : !packed ? null : step.Blocked ? BlockedEmitter.WeightsFor(step) : ConvEmitter.WeightsFor(step);
                         WriteData(w, weights, packedWeights?.ToEquatableArray() ?? layer.Weights, step.Kind switch
                         {
                             StepKind.Conv when step.Blocked => $"{layer.Name}: {layer.Weights.Count} weights, packed {BlockedEmitter.WeightsDescription(step)}",
                             StepKind.Conv when ConvEmitter.UsesRowKernel(step) => $"{layer.Name}: {layer.Weights.Count} weights, [out, in/groups, kh, kw]",
                             StepKind.Conv => $"{layer.Name}: {layer.Weights.Count} weights, packed [groups, in/groups, kh, kw, out/groups]",
-                            StepKind.Dense when step.Blocked => $"{layer.Name}: {layer.Weights.Count} weights, [out, in] with in in channel blocks (C / 8, H, W, 8)",
-                            StepKind.Dense => $"{layer.Name}: {layer.Weights.Count} weights, [out, in]",
+                            StepKind.Dense => $"{layer.Name}: {layer.Weights.Count} weights, {DenseEmitter.WeightsDescription(step)}",
                             _ => $"{layer.Name}: scale per channel, gamma / sqrt(variance + epsilon)",
                         });
                         if (WinogradEmitter.Applies(step))
