@@ -79,17 +79,9 @@ internal static class BlockedEmitter
                 return;
             }
             if (weights is not null)
-            {
-                w.Line($"global::System.ReadOnlySpan<float> w = {CodeText.Floats(weights)};");
-                w.Line($"_ = w[{Literal.Int(WeightsLength(step) - 1)}];");
-                w.Line($"ref float wr = ref {CodeText.Ref("w")};");
-            }
+                CodeText.DataSpan(w, "w", weights, WeightsLength(step));
             if (bias is not null)
-            {
-                w.Line($"global::System.ReadOnlySpan<float> b = {CodeText.Floats(bias)};");
-                w.Line($"_ = b[{Literal.Int(step.Out.C - 1)}];");
-                w.Line($"ref float br = ref {CodeText.Ref("b")};");
-            }
+                CodeText.DataSpan(w, "b", bias, step.Out.C);
             CodeText.UncheckedSpans(w, step.In.Size, OutputLength(step));
             if (step.Border is { } border)
                 ClearBorder(w, step.Out with { H = step.Out.H + border.Top + border.Bottom, W = step.Out.W + border.Left + border.Right }, border);

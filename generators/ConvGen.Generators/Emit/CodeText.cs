@@ -29,6 +29,17 @@ internal static class CodeText
         w.Line($"ref float yr = ref {Ref("y")};");
     }
 
+    /// <summary>
+    /// <paramref name="span"/> over a data property of <paramref name="length"/> floats, one bounds check on its last
+    /// element, and a ref (<paramref name="span"/> + "r") for the unchecked access that stays inside it.
+    /// </summary>
+    public static void DataSpan(SourceWriter w, string span, string property, int length)
+    {
+        w.Line($"global::System.ReadOnlySpan<float> {span} = {Floats(property)};");
+        w.Line($"_ = {span}[{Literal.Int(length - 1)}];");
+        w.Line($"ref float {span}r = ref {Ref(span)};");
+    }
+
     /// <summary>A ref to a span's first element, for unchecked access.</summary>
     public static string Ref(string span) => $"global::System.Runtime.InteropServices.MemoryMarshal.GetReference({span})";
 

@@ -136,15 +136,9 @@ internal static class DenseEmitter
         string I(int v) => Literal.Int(v);
         using (w.Open($"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)"))
         {
-            w.Line($"global::System.ReadOnlySpan<float> w = {CodeText.Floats(weights)};");
-            w.Line($"_ = w[{I(vectors * Lanes * inputs - 1)}];");
-            w.Line($"ref float wr = ref {CodeText.Ref("w")};");
+            CodeText.DataSpan(w, "w", weights, vectors * Lanes * inputs);
             if (bias is not null)
-            {
-                w.Line($"global::System.ReadOnlySpan<float> b = {CodeText.Floats(bias)};");
-                w.Line($"_ = b[{I(units - 1)}];");
-                w.Line($"ref float br = ref {CodeText.Ref("b")};");
-            }
+                CodeText.DataSpan(w, "b", bias, units);
             CodeText.UncheckedSpans(w, inputs, units);
             using (w.Open($"if ({Wide}.IsHardwareAccelerated)"))
                 Passes(Wide, Lanes);
