@@ -17,10 +17,6 @@ internal static class BlockedEmitter
 {
     private const int Lanes = ChannelBlocks.Lanes;
 
-    private readonly record struct Width(string Vector, int Count);
-
-    private static readonly Width Wide = new("global::System.Runtime.Intrinsics.Vector256", 8);
-    private static readonly Width Narrow = new("global::System.Runtime.Intrinsics.Vector128", 4);
 
     /// <summary>
     /// Weights as the kernels read them: a pointwise conv's <c>[in, out]</c> (a tap's output channels side by
@@ -85,7 +81,7 @@ internal static class BlockedEmitter
             CodeText.UncheckedSpans(w, step.In.Size, OutputLength(step));
             if (step.Border is { } border)
                 ClearBorder(w, step.Out with { H = step.Out.H + border.Top + border.Bottom, W = step.Out.W + border.Left + border.Right }, border);
-            Action<Width> body = step.Kind switch
+            Action<VectorWidth> body = step.Kind switch
             {
                 StepKind.GlobalAvgPool => width => GlobalAverage(w, step, width),
                 StepKind.MaxPool or StepKind.AvgPool => width => Pool(w, step, width),
@@ -97,10 +93,7 @@ internal static class BlockedEmitter
             bool scalarBefore9 = step.Kind == StepKind.MaxPool;
             if (scalarBefore9)
                 w.Line("#if NET9_0_OR_GREATER");
-            using (w.Open($"if ({Wide.Vector}.IsHardwareAccelerated)"))
-                body(Wide);
-            using (w.Open("else"))
-                body(Narrow);
+            VectorWidth.Dispatch(w, body);
             if (scalarBefore9)
             {
                 w.Line("#else");
@@ -155,34 +148,13 @@ internal static class BlockedEmitter
                 w.Line($"{Q}.StoreUnsafe({Q}<float>.Zero, ref yr, (nuint)({start} + {Literal.Int(k)}));");
     }
 
-    /// <summary>A scope where <c>h</c> runs over the vectors of one block of channels (one of Vector256, two of Vector128).</summary>
-    private static SourceWriter.Block BlockHalves(SourceWriter w, Width width)
-    {
-        SourceWriter.Block scope = w.Open(width.Count == Lanes ? "" : $"for (nint h = 0; h < {Lanes}; h += {width.Count})");
-        if (width.Count == Lanes)
-            w.Line("const nint h = 0;");
-        return scope;
-    }
-
-    private static string Load(Width width, string reference, string at) => $"{width.Vector}.LoadUnsafe(ref {reference}, (nuint)({at}))";
-
-    /// <summary>Stores an accumulator with the step's activation applied: in the vector where it has a vector form, else per element after the store.</summary>
-    private static void StoreActivated(SourceWriter w, Step step, Width width, string value, string at)
-    {
-        string? activated = ActivationCode.ApplyVector(step.Activation, value, width.Vector);
-        w.Line($"{width.Vector}.StoreUnsafe({activated ?? value}, ref yr, (nuint)({at}));");
-        if (activated is null)
-            using (w.Open($"for (nint j = {at}; j < {at} + {width.Count}; j++)"))
-                w.Line($"{CodeText.At("yr", "j")} = {ActivationCode.Apply(step.Activation, step.Alpha, CodeText.At("yr", "j"))};");
-    }
-
     /// <summary>
     /// y[o, p] = b[o] + sum over i and taps t of w[i, t, o] x[i, window(p) + t]: a one-group conv, pointwise or
     /// over a short-row map (the digits net's 3x3 on 4x4). A register block of 2 channel blocks x 6 positions
     /// (12 accumulators, 1 x 8 for an odd block left over), each weight vector feeding 6 multiply-adds and each
     /// broadcast input 2; every load and store is a whole vector.
     /// </summary>
-    private static void OneGroup(SourceWriter w, Step step, Width width, bool hasBias)
+    private static void OneGroup(SourceWriter w, Step step, VectorWidth width, bool hasBias)
     {
         string I(int v) => Literal.Int(v);
         Window g = step.Layer!.Window!;
@@ -214,11 +186,11 @@ internal static class BlockedEmitter
         void Block(int channelBlocks, int count)
         {
             string V = width.Vector;
-            using (BlockHalves(w, width))
+            using (width.Halves(w))
             {
                 for (int c = 0; c < channelBlocks; c++)
                     w.Line(string.Join(" ", Enumerable.Range(0, count).Select(j =>
-                        $"{V}<float> a{c}_{j} = {(hasBias ? Load(width, "br", $"(ob + {I(c)}) * {I(Lanes)} + h") : $"{V}<float>.Zero")};")));
+                        $"{V}<float> a{c}_{j} = {(hasBias ? width.Load("br", $"(ob + {I(c)}) * {I(Lanes)} + h") : $"{V}<float>.Zero")};")));
                 w.Line($"{V}<float> {string.Join(", ", Enumerable.Range(0, channelBlocks).Select(c => $"w{c}").Concat(Enumerable.Range(0, count).Select(j => $"x{j}")))};");
                 if (!pointwise)
                     w.Line(string.Join(" ", Enumerable.Range(0, count).Select(j =>
@@ -238,7 +210,7 @@ internal static class BlockedEmitter
                 }
                 for (int c = 0; c < channelBlocks; c++)
                     for (int j = 0; j < count; j++)
-                        StoreActivated(w, step, width, $"a{c}_{j}", $"((ob + {I(c)}) * {I(outPlane)} + {(border is null ? "p" : "o")} + {I(j)}) * {I(Lanes)} + h");
+                        width.StoreActivated(w, step, $"a{c}_{j}", $"((ob + {I(c)}) * {I(outPlane)} + {(border is null ? "p" : "o")} + {I(j)}) * {I(Lanes)} + h");
             }
 
             void Channels() => ChannelProducts(w, width, channelBlocks, count, pointwise ? "wi" : "wt", g.Taps * outC,
@@ -278,7 +250,7 @@ internal static class BlockedEmitter
     /// (at <paramref name="inputs"/> + k + <paramref name="position"/>(j)). Unrolled on Vector256 (1.1-1.3x
     /// faster), a loop on the Vector128 fallback (half the source).
     /// </summary>
-    private static void ChannelProducts(SourceWriter w, Width width, int channelBlocks, int count, string weights, int weightStride,
+    private static void ChannelProducts(SourceWriter w, VectorWidth width, int channelBlocks, int count, string weights, int weightStride,
         string inputRef, string inputs, Func<int, string> position)
     {
         string I(int v) => Literal.Int(v);
@@ -288,7 +260,7 @@ internal static class BlockedEmitter
             {
                 string K(int offset) => unrolled ? I(k * offset) : $"k * {I(offset)}";
                 for (int c = 0; c < channelBlocks; c++)
-                    w.Line($"w{c} = {Load(width, "wr", $"{weights} + {K(weightStride)} + {I(c * Lanes)}")};");
+                    w.Line($"w{c} = {width.Load("wr", $"{weights} + {K(weightStride)} + {I(c * Lanes)}")};");
                 for (int j = 0; j < count; j++)
                 {
                     w.Line($"x{j} = {width.Vector}.Create({CodeText.At(inputRef, $"{inputs} + {K(1)} + {position(j)}")});");
@@ -311,7 +283,7 @@ internal static class BlockedEmitter
     /// </list>
     /// No shuffles: both vector widths run it. Rounding differs from the direct sum by the transforms' adds.
     /// </summary>
-    private static void Winograd(SourceWriter w, Step step, Width width, bool hasBias)
+    private static void Winograd(SourceWriter w, Step step, VectorWidth width, bool hasBias)
     {
         string I(int v) => Literal.Int(v);
         string V = width.Vector;
@@ -331,10 +303,10 @@ internal static class BlockedEmitter
         using (w.Open($"for (nint t = 0; t < {I(tiles)}; t++)"))
         {
             w.Line($"nint patch = ((ib * {I(g.InH)} + t / {I(tilesW)} * 2) * {I(g.InW)} + t % {I(tilesW)} * 2) * {I(Lanes)};");
-            using (BlockHalves(w, width))
+            using (width.Halves(w))
             {
                 for (int r = 0; r < 4; r++)
-                    w.Line(string.Join(" ", Enumerable.Range(0, 4).Select(c => $"{V}<float> d{r}{c} = {Load(width, "xr", $"patch + {I((r * g.InW + c) * Lanes)} + h")};")));
+                    w.Line(string.Join(" ", Enumerable.Range(0, 4).Select(c => $"{V}<float> d{r}{c} = {width.Load("xr", $"patch + {I((r * g.InW + c) * Lanes)} + h")};")));
                 for (int c = 0; c < 4; c++)
                     w.Line($"{V}<float> u0{c} = d0{c} - d2{c}, u1{c} = d1{c} + d2{c}, u2{c} = d2{c} - d1{c}, u3{c} = d1{c} - d3{c};");
                 for (int r = 0; r < 4; r++)
@@ -352,7 +324,7 @@ internal static class BlockedEmitter
 
         void Group(int channelBlocks, int count)
         {
-            using (BlockHalves(w, width))
+            using (width.Halves(w))
             {
                 using (w.Open("for (nint xi = 0; xi < 16; xi++)"))
                 {
@@ -371,17 +343,17 @@ internal static class BlockedEmitter
                     for (int j = 0; j < count; j++)
                         using (w.Open(""))
                         {
-                            string M(int xi) => Load(width, "mr", $"{I(((xi * 2 + c) * groupTiles + j) * Lanes)} + h");
+                            string M(int xi) => width.Load("mr", $"{I(((xi * 2 + c) * groupTiles + j) * Lanes)} + h");
                             for (int r = 0; r < 4; r++)
                                 w.Line($"{V}<float> m{r}0 = {M(r * 4)}, m{r}1 = {M(r * 4 + 1)}, m{r}2 = {M(r * 4 + 2)}, m{r}3 = {M(r * 4 + 3)};");
                             for (int r = 0; r < 4; r++)
                                 w.Line($"{V}<float> s{r}0 = m{r}0 + m{r}1 + m{r}2, s{r}1 = m{r}1 - m{r}2 - m{r}3;");
-                            w.Line(hasBias ? $"{V}<float> bias = {Load(width, "br", $"(ob + {I(c)}) * {I(Lanes)} + h")};" : $"{V}<float> bias = {V}<float>.Zero;");
+                            w.Line(hasBias ? $"{V}<float> bias = {width.Load("br", $"(ob + {I(c)}) * {I(Lanes)} + h")};" : $"{V}<float> bias = {V}<float>.Zero;");
                             w.Line($"nint tile = t0 + {I(j)}, at = ((ob + {I(c)}) * {I(g.OutH * g.OutW)} + tile / {I(tilesW)} * {I(2 * g.OutW)} + tile % {I(tilesW)} * 2) * {I(Lanes)} + h;");
-                            StoreActivated(w, step, width, "bias + s00 + s10 + s20", "at");
-                            StoreActivated(w, step, width, "bias + s01 + s11 + s21", $"at + {I(Lanes)}");
-                            StoreActivated(w, step, width, "bias + s10 - s20 - s30", $"at + {I(g.OutW * Lanes)}");
-                            StoreActivated(w, step, width, "bias + s11 - s21 - s31", $"at + {I((g.OutW + 1) * Lanes)}");
+                            width.StoreActivated(w, step, "bias + s00 + s10 + s20", "at");
+                            width.StoreActivated(w, step, "bias + s01 + s11 + s21", $"at + {I(Lanes)}");
+                            width.StoreActivated(w, step, "bias + s10 - s20 - s30", $"at + {I(g.OutW * Lanes)}");
+                            width.StoreActivated(w, step, "bias + s11 - s21 - s31", $"at + {I((g.OutW + 1) * Lanes)}");
                         }
             }
         }
@@ -393,7 +365,7 @@ internal static class BlockedEmitter
     /// written), or a short row's positions for 2 channel blocks at once, so 6 to 8 sums are in flight. The
     /// input is bordered (every window inside); a tap's weights are one vector load.
     /// </summary>
-    private static void Depthwise(SourceWriter w, Step step, Width width, bool hasBias)
+    private static void Depthwise(SourceWriter w, Step step, VectorWidth width, bool hasBias)
     {
         string I(int v) => Literal.Int(v);
         Window given = step.Layer!.Window!, g = given.Bordered();
@@ -434,11 +406,11 @@ internal static class BlockedEmitter
                     w.Line($"if (ox > {I(g.OutW - run)}) ox = {I(g.OutW - run)};");
                 else
                     w.Line("const nint ox = 0;");
-                using (BlockHalves(w, width))
+                using (width.Halves(w))
                 {
                     for (int c = 0; c < channelBlocks; c++)
                         w.Line(string.Join(" ", Enumerable.Range(0, run).Select(j =>
-                            $"{V}<float> a{c}_{j} = {(hasBias ? Load(width, "br", $"(cb + {I(c)}) * {I(Lanes)} + h") : $"{V}<float>.Zero")};")));
+                            $"{V}<float> a{c}_{j} = {(hasBias ? width.Load("br", $"(cb + {I(c)}) * {I(Lanes)} + h") : $"{V}<float>.Zero")};")));
                     w.Line($"{V}<float> {string.Join(", ", Enumerable.Range(0, channelBlocks).Select(c => $"w{c}"))};");
                     if (g.Taps <= 9)
                         for (int t = 0; t < g.Taps; t++)
@@ -449,7 +421,7 @@ internal static class BlockedEmitter
                             Tap("ky", "kx", $"(ky * {I(g.KernelW)} + kx)");
                     for (int c = 0; c < channelBlocks; c++)
                         for (int j = 0; j < run; j++)
-                            StoreActivated(w, step, width, $"a{c}_{j}", $"yo + {I(c * g.OutH * g.OutW * Lanes)} + (ox + {I(j)}) * {I(Lanes)} + h");
+                            width.StoreActivated(w, step, $"a{c}_{j}", $"yo + {I(c * g.OutH * g.OutW * Lanes)} + (ox + {I(j)}) * {I(Lanes)} + h");
                 }
                 if (g.OutW > run)
                     w.Line($"if (ox == {I(g.OutW - run)}) break;");
@@ -460,10 +432,10 @@ internal static class BlockedEmitter
         {
             for (int c = 0; c < channelBlocks; c++)
             {
-                w.Line($"w{c} = {Load(width, "wr", $"{tap} * {I(channels)} + (cb + {I(c)}) * {I(Lanes)} + h")};");
+                w.Line($"w{c} = {width.Load("wr", $"{tap} * {I(channels)} + (cb + {I(c)}) * {I(Lanes)} + h")};");
                 string row = $"xo + {I(c * g.InH * g.InW * Lanes)} + {ky} * {I(g.DilationH * g.InW * Lanes)} + {kx} * {I(g.DilationW * Lanes)}";
                 for (int j = 0; j < run; j++)
-                    w.Line($"a{c}_{j} = MulAdd({Load(width, source, $"{row} + (ox + {I(j)}) * {I(g.StrideW * Lanes)} + h")}, w{c}, a{c}_{j});");
+                    w.Line($"a{c}_{j} = MulAdd({width.Load(source, $"{row} + (ox + {I(j)}) * {I(g.StrideW * Lanes)} + h")}, w{c}, a{c}_{j});");
             }
         }
     }
@@ -472,7 +444,7 @@ internal static class BlockedEmitter
     /// Max or average over each window (all inside the input), a block's 8 channels per vector: the digits net's
     /// pools over 4x4 and 2x2 maps took 0.3-0.6 µs in the plain layout, where rows are too short for vectors.
     /// </summary>
-    private static void Pool(SourceWriter w, Step step, Width width)
+    private static void Pool(SourceWriter w, Step step, VectorWidth width)
     {
         string I(int v) => Literal.Int(v);
         Window g = step.Layer!.Window!;
@@ -483,10 +455,10 @@ internal static class BlockedEmitter
         using (w.Open($"for (nint ox = 0; ox < {I(g.OutW)}; ox++)"))
         {
             w.Line($"nint xo = ((cb * {I(g.InH)} + oy * {I(g.StrideH)}) * {I(g.InW)} + ox * {I(g.StrideW)}) * {I(Lanes)}, yo = ((cb * {I(g.OutH)} + oy) * {I(g.OutW)} + ox) * {I(Lanes)};");
-            using (BlockHalves(w, width))
+            using (width.Halves(w))
             {
-                string Combine(string v, string at) => max ? $"{V}.Max({v}, {Load(width, "xr", at)})" : $"{v} + {Load(width, "xr", at)}";
-                w.Line($"{V}<float> v = {Load(width, "xr", "xo + h")};");
+                string Combine(string v, string at) => max ? $"{V}.Max({v}, {width.Load("xr", at)})" : $"{v} + {width.Load("xr", at)}";
+                w.Line($"{V}<float> v = {width.Load("xr", "xo + h")};");
                 if (g.Taps <= 9)
                 {
                     for (int t = 1; t < g.Taps; t++)
@@ -527,17 +499,17 @@ internal static class BlockedEmitter
     }
 
     /// <summary>The mean of each channel: a block's 8 channels summed position by position in one vector.</summary>
-    private static void GlobalAverage(SourceWriter w, Step step, Width width)
+    private static void GlobalAverage(SourceWriter w, Step step, VectorWidth width)
     {
         string I(int v) => Literal.Int(v);
         int positions = step.In.H * step.In.W;
         string V = width.Vector;
         using (w.Open($"for (int cb = 0; cb < {I(step.In.C / Lanes)}; cb++)"))
-        using (BlockHalves(w, width))
+        using (width.Halves(w))
         {
             w.Line($"{V}<float> sum = {V}<float>.Zero;");
             using (w.Open($"for (nint p = 0; p < {I(positions)}; p++)"))
-                w.Line($"sum += {Load(width, "xr", $"(cb * {I(positions)} + p) * {I(Lanes)} + h")};");
+                w.Line($"sum += {width.Load("xr", $"(cb * {I(positions)} + p) * {I(Lanes)} + h")};");
             w.Line($"{V}.StoreUnsafe(sum * {Literal.Float(1f / positions)}, ref yr, (nuint)(cb * {I(Lanes)} + h));");
         }
         w.Line("return;");

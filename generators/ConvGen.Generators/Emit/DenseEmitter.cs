@@ -14,7 +14,7 @@ internal static class DenseEmitter
 {
     private const int RowsPerPass = 4;
 
-    private const int Lanes = 8;
+    private const int Lanes = VectorWidth.Group;
 
     /// <summary>Output vectors (of 8) per pass of the kernel vectorized over outputs: 8 accumulators.</summary>
     private const int VectorsPerPass = 8;
@@ -140,55 +140,42 @@ internal static class DenseEmitter
             if (bias is not null)
                 CodeText.DataSpan(w, "b", bias, units);
             CodeText.UncheckedSpans(w, inputs, units);
-            using (w.Open($"if ({Wide}.IsHardwareAccelerated)"))
-                Passes(Wide, Lanes);
-            using (w.Open("else"))
-                Passes(Narrow, Lanes / 2);
+            VectorWidth.Dispatch(w, Passes);
         }
 
-        void Passes(string vector, int count)
+        void Passes(VectorWidth width)
         {
             if (vectors >= VectorsPerPass)
                 using (w.Open($"for (nint first = 0; first <= {I(vectors - VectorsPerPass)}; first += {I(VectorsPerPass)})"))
-                    Pass(vector, count, VectorsPerPass);
+                    Pass(width, VectorsPerPass);
             if (vectors % VectorsPerPass != 0)
                 using (w.Open(""))
                 {
                     w.Line($"const nint first = {I(vectors - vectors % VectorsPerPass)};");
-                    Pass(vector, count, vectors % VectorsPerPass);
+                    Pass(width, vectors % VectorsPerPass);
                 }
             w.Line("return;");
         }
 
-        void Pass(string vector, int count, int passVectors)
+        void Pass(VectorWidth width, int passVectors)
         {
             var vs = Enumerable.Range(0, passVectors).ToList();
-            using (w.Open(count == Lanes ? "" : $"for (nint h = 0; h < {I(Lanes)}; h += {I(count)})"))
+            string vector = width.Vector;
+            using (width.Halves(w))
             {
-                if (count == Lanes)
-                    w.Line("const nint h = 0;");
                 // Each vector's first unit; only the network's last vector can overlap the one before.
                 w.Line(string.Join(" ", vs.Select(v => $"nint c{v} = global::System.Math.Min((first + {I(v)}) * {I(Lanes)}, {I(units - Lanes)}) + h;")));
                 foreach (int v in vs)
-                    w.Line($"{vector}<float> a{v} = {(bias is not null ? $"{vector}.LoadUnsafe(ref br, (nuint)c{v})" : $"{vector}<float>.Zero")};");
+                    w.Line($"{vector}<float> a{v} = {(bias is not null ? width.Load("br", $"c{v}") : $"{vector}<float>.Zero")};");
                 using (w.Open($"for (nint i = 0, wi = first * {I(Lanes * inputs)} + h; i < {I(inputs)}; i++, wi += {I(Lanes * passVectors)})"))
                 {
                     w.Line($"{vector}<float> xi = {vector}.Create({CodeText.At("xr", "i")});");
                     foreach (int v in vs)
-                        w.Line($"a{v} = MulAdd({vector}.LoadUnsafe(ref wr, (nuint)(wi + {I(v * Lanes)})), xi, a{v});");
+                        w.Line($"a{v} = MulAdd({width.Load("wr", $"wi + {I(v * Lanes)}")}, xi, a{v});");
                 }
                 foreach (int v in vs)
-                {
-                    string? activated = ActivationCode.ApplyVector(step.Activation, $"a{v}", vector);
-                    w.Line($"{vector}.StoreUnsafe({activated ?? $"a{v}"}, ref yr, (nuint)c{v});");
-                    if (activated is null)
-                        using (w.Open($"for (nint j = c{v}; j < c{v} + {I(count)}; j++)"))
-                            w.Line($"{CodeText.At("yr", "j")} = {ActivationCode.Apply(step.Activation, step.Alpha, CodeText.At("yr", "j"))};");
-                }
+                    width.StoreActivated(w, step, $"a{v}", $"c{v}");
             }
         }
     }
-
-    private const string Wide = "global::System.Runtime.Intrinsics.Vector256";
-    private const string Narrow = "global::System.Runtime.Intrinsics.Vector128";
 }

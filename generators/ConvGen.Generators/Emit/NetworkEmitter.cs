@@ -136,11 +136,16 @@ internal static class NetworkEmitter
                 {
                     weights = "Weights_" + step.MethodName;
                     bias = layer.Bias.Count > 0 ? "Bias_" + step.MethodName : null;
-                    bool packed = step.Kind == StepKind.Conv;
                     if (weightsWritten.Add(layer.Index))
                     {
-                        float[]? packedWeights = step.Kind == StepKind.Dense ? DenseEmitter.WeightsFor(step)
-                            : !packed ? null : step.Blocked ? BlockedEmitter.WeightsFor(step) : ConvEmitter.WeightsFor(step);
+                        // The weights as the step's kernel reads them (a BatchNorm's scales as they are).
+                        float[]? packedWeights = step.Kind switch
+                        {
+                            StepKind.Dense => DenseEmitter.WeightsFor(step),
+                            StepKind.Conv when step.Blocked => BlockedEmitter.WeightsFor(step),
+                            StepKind.Conv => ConvEmitter.WeightsFor(step),
+                            _ => null,
+                        };
                         WriteData(w, weights, packedWeights?.ToEquatableArray() ?? layer.Weights, step.Kind switch
                         {
                             StepKind.Conv when step.Blocked => $"{layer.Name}: {layer.Weights.Count} weights, packed {BlockedEmitter.WeightsDescription(step)}",

@@ -364,6 +364,8 @@ internal static class Planner
         // Readers that take blocks at no cost: a Dense (permuted weights) or a global average pool over a map.
         bool ReadsBlocksFree(PendingStep s) => s.Kind is StepKind.Dense or StepKind.GlobalAvgPool
             && ProducerOf(s.Sources[0]) is { Out: { Rank: > 1 } map } && map.C % ChannelBlocks.Lanes == 0;
+        // Whether a step's result is in blocks (a blocked global pool's or Dense's vector is not).
+        bool ResultInBlocks(PendingStep? s) => s is { Blocked: true, Kind: not (StepKind.GlobalAvgPool or StepKind.Dense) };
         // A plain conv whose vectors already run over channels could write blocks itself.
         bool CanWriteBlocks(PendingStep s) => s is { Kind: StepKind.Conv, Blocked: false }
             && ConvGen.Generators.Emit.ConvEmitter.CanWriteBlocks(new Step(StepKind.Conv, s.Layer, s.In, s.Out, EquatableArray<Buffer>.Empty, BufferOf(s.Target)));
@@ -399,7 +401,7 @@ internal static class Planner
                 continue;
             PendingStep? producer = ProducerOf(pool.Sources[0]);
             var readers = ConsumersOf(pool.Target).ToList();
-            pool.Blocked = producer is { Blocked: true, Kind: not (StepKind.GlobalAvgPool or StepKind.Dense) }
+            pool.Blocked = ResultInBlocks(producer)
                 || readers.All(c => c.Blocked)
                 || producer is not null && CanWriteBlocks(producer) && ConsumersOf(producer.Target).All(IsPool) && readers.All(c => c.Blocked || ReadsBlocksFree(c));
         }
@@ -408,7 +410,7 @@ internal static class Planner
         foreach (PendingStep step in steps.Where(ReadsBlocksFree))
         {
             PendingStep producer = ProducerOf(step.Sources[0])!;
-            step.Blocked = producer is { Blocked: true, Kind: not (StepKind.GlobalAvgPool or StepKind.Dense) }
+            step.Blocked = ResultInBlocks(producer)
                 || step.Kind == StepKind.Dense && CanWriteBlocks(producer) && ConsumersOf(producer.Target).All(c => c == step);
             if (step.Blocked && step.Kind == StepKind.Dense)
                 step.In = producer.Out; // the map it flattens: the permutation needs its channels and positions
@@ -418,13 +420,12 @@ internal static class Planner
         foreach (Value value in steps.SelectMany(s => s.Sources).Distinct().ToList())
         {
             PendingStep? producer = ProducerOf(value);
-            bool blocked = producer is { Blocked: true, Kind: not (StepKind.GlobalAvgPool or StepKind.Dense) };
+            bool blocked = ResultInBlocks(producer);
             var readers = ConsumersOf(value).Where(c => c.Blocked != blocked).ToList();
             if (readers.Count == 0)
                 continue;
             // A plain conv read only by blocked steps can write blocks itself (its vectors run over channels).
-            if (!blocked && producer is { Kind: StepKind.Conv } && readers.Count == ConsumersOf(value).Count()
-                && ConvGen.Generators.Emit.ConvEmitter.CanWriteBlocks(new Step(StepKind.Conv, producer.Layer, producer.In, producer.Out, EquatableArray<Buffer>.Empty, BufferOf(value))))
+            if (!blocked && producer is not null && CanWriteBlocks(producer) && readers.Count == ConsumersOf(value).Count())
             {
                 producer.WritesBlocks = true;
                 continue;

@@ -1572,16 +1572,16 @@ namespace Showcase
                         {
                             const nint h = 0;
                             nint c0 = global::System.Math.Min((first + 0) * 8, 2) + h; nint c1 = global::System.Math.Min((first + 1) * 8, 2) + h;
-                            global::System.Runtime.Intrinsics.Vector256<float> a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)c0);
-                            global::System.Runtime.Intrinsics.Vector256<float> a1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)c1);
+                            global::System.Runtime.Intrinsics.Vector256<float> a0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)(c0));
+                            global::System.Runtime.Intrinsics.Vector256<float> a1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)(c1));
                             for (nint i = 0, wi = first * 64 + h; i < 8; i++, wi += 16)
                             {
                                 global::System.Runtime.Intrinsics.Vector256<float> xi = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, i));
                                 a0 = MulAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, (nuint)(wi + 0)), xi, a0);
                                 a1 = MulAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, (nuint)(wi + 8)), xi, a1);
                             }
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref yr, (nuint)c0);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1, ref yr, (nuint)c1);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0, ref yr, (nuint)(c0));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1, ref yr, (nuint)(c1));
                         }
                     }
                     return;
@@ -1594,16 +1594,16 @@ namespace Showcase
                         for (nint h = 0; h < 8; h += 4)
                         {
                             nint c0 = global::System.Math.Min((first + 0) * 8, 2) + h; nint c1 = global::System.Math.Min((first + 1) * 8, 2) + h;
-                            global::System.Runtime.Intrinsics.Vector128<float> a0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)c0);
-                            global::System.Runtime.Intrinsics.Vector128<float> a1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)c1);
+                            global::System.Runtime.Intrinsics.Vector128<float> a0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)(c0));
+                            global::System.Runtime.Intrinsics.Vector128<float> a1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)(c1));
                             for (nint i = 0, wi = first * 64 + h; i < 8; i++, wi += 16)
                             {
                                 global::System.Runtime.Intrinsics.Vector128<float> xi = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, i));
                                 a0 = MulAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, (nuint)(wi + 0)), xi, a0);
                                 a1 = MulAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, (nuint)(wi + 8)), xi, a1);
                             }
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0, ref yr, (nuint)c0);
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1, ref yr, (nuint)c1);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0, ref yr, (nuint)(c0));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1, ref yr, (nuint)(c1));
                         }
                     }
                     return;
