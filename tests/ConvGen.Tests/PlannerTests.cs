@@ -98,6 +98,14 @@ public class PlannerTests
                 bool overlap = source.Offset < step.Target.Offset + step.Target.Length && step.Target.Offset < source.Offset + source.Length;
                 Assert.False(overlap && source.Kind == step.Target.Kind, $"{where} writes {step.Target} over its input {source}");
             }
+            // A kernel's work span (Winograd's transformed tiles) lies clear of what the step reads and writes, and is clobbered.
+            if (step.Work is { } work)
+            {
+                foreach (Buffer b in step.Sources.Append(step.Target).Where(b => b.Kind == BufferKind.Scratch))
+                    Assert.False(work.Offset < b.Offset + b.Length && b.Offset < work.Offset + work.Length, $"{where} works in {work} over {b}");
+                Assert.True(work.Offset + work.Length <= plan.ScratchLength, $"{where} works past the scratch");
+                tags[BufferKind.Scratch].AsSpan(work.Offset, work.Length).Fill(i);
+            }
             Assert.True(step.Target.Offset + step.Target.Length <= tags[step.Target.Kind].Length, $"{where} writes past its buffer");
             tags[step.Target.Kind].AsSpan(step.Target.Offset, step.Target.Length).Fill(i);
         }

@@ -28,11 +28,11 @@ internal static class BlockedEmitter
         if (IsWinograd(step))
         {
             // [pair of output blocks, ξ, in, 16]: a register block's weights are one contiguous run.
-            int inC = step.In.C, outBlocks = step.Out.C / Lanes;
-            return WinogradEmitter.TransformWeights(step, (o, i, xi) =>
+            int inC = step.In.C, outBlocks = step.Out.C / Lanes, xis = Matrices(step).Alpha * Matrices(step).Alpha;
+            return Matrices(step).TransformWeights(layer.Weights, step.Out.C, inC, (o, i, xi) =>
             {
                 int block = o / Lanes, first = block / 2 * 2, pair = Math.Min(2, outBlocks - first);
-                return first * Lanes * 16 * inC + ((xi * inC + i) * pair + block - first) * Lanes + o % Lanes;
+                return first * Lanes * xis * inC + ((xi * inC + i) * pair + block - first) * Lanes + o % Lanes;
             });
         }
         if (layer.Spec.Groups == 1)
@@ -46,28 +46,72 @@ internal static class BlockedEmitter
     }
 
     public static string WeightsDescription(Step step)
-        => IsWinograd(step) ? "in Winograd F(2x2, 3x3) form, U = G g G^T packed [out / 16, 16, in, 16]"
+        => IsWinograd(step) ? $"in Winograd F(2x2, {Matrices(step).R}x{Matrices(step).R}) form, U = G g G^T packed [out / 16, {Matrices(step).Alpha * Matrices(step).Alpha}, in, 16]"
             : step.Layer!.Spec.Groups == 1 ? "[in, out]" : "[kh, kw, channels]";
 
-    /// <summary>Floats in the weights the kernel reads (16 per 9 in Winograd form).</summary>
-    private static int WeightsLength(Step step) => IsWinograd(step) ? 16 * step.In.C * step.Out.C : step.Layer!.Weights.Count;
+    /// <summary>Floats in the weights the kernel reads (α² per r² in Winograd form).</summary>
+    private static int WeightsLength(Step step)
+        => IsWinograd(step) ? Matrices(step).Alpha * Matrices(step).Alpha * step.In.C * step.Out.C : step.Layer!.Weights.Count;
 
-    /// <summary>Above this many floats of transformed input, a blocked 3x3 conv runs direct.</summary>
+    /// <summary>Above this many floats of transformed input, a blocked conv runs direct.</summary>
     private const int MaxWinogradFloats = 16 * 1024;
 
+    /// <summary>Whether this emitter writes the step: it is blocked, or a plain conv it takes as Winograd.</summary>
+    public static bool Takes(Step step) => step.Blocked || IsWinograd(step);
+
     /// <summary>
-    /// A blocked 3x3 stride-1 conv with one group on an even-sized map (the digits net's 16-to-32 conv on 4x4)
-    /// runs Winograd F(2x2, 3x3) over channel blocks (<see cref="Winograd"/>).
+    /// A 3x3 or 5x5 stride-1 conv with one group on an even-sized map runs Winograd F(2x2, r x r) over channel
+    /// blocks (<see cref="Winograd"/>): a blocked one (the digits net's 16-to-32 3x3 on 4x4), or a 5x5 one
+    /// writing blocks from a plain input of 4 to 8 channels (LeNet-5's 6-to-16 on 14x14), gathered into one
+    /// block first; the gathering costs per input float, the products shrink 2.8x.
     /// </summary>
     public static bool IsWinograd(Step step)
-        => step is { Kind: StepKind.Conv, Blocked: true, Border: null, Layer: { Spec.Groups: 1, Window: { } g } }
-            && g is { KernelH: 3, KernelW: 3, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1, AllInterior: true }
-            && g.OutH % 2 == 0 && g.OutW % 2 == 0 && 16L * step.In.C * (g.OutH / 2) * (g.OutW / 2) <= MaxWinogradFloats;
+        => step is { Kind: StepKind.Conv, Border: null, Layer: { Spec.Groups: 1, Window: { } g } }
+            && g is { StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1, AllInterior: true } && g.KernelH == g.KernelW
+            && WinogradMatrices.For(g.KernelH) is { } f && g.OutH % 2 == 0 && g.OutW % 2 == 0
+            && (step.Blocked || step.WritesBlocks && Gathers(step) && f.R == 5)
+            && (long)f.Alpha * f.Alpha * InBlocks(step) * Lanes * (g.OutH / 2) * (g.OutW / 2) <= MaxWinogradFloats;
+
+    /// <summary>Floats of a Winograd conv's work span: gathered input block (if any), transformed input, a register block's products.</summary>
+    private static void WinogradLayout(Step step, out int gathered, out int transformed, out int products)
+    {
+        Window g = step.Layer!.Window!;
+        int xis = Matrices(step).Alpha * Matrices(step).Alpha, tiles = (g.OutH / 2) * (g.OutW / 2);
+        gathered = Gathers(step) ? g.InH * g.InW * Lanes : 0;
+        transformed = xis * InBlocks(step) * Lanes * GroupTiles(tiles);
+        products = xis * PairBlocks(step) * GroupTiles(tiles) * Lanes;
+    }
+
+    /// <summary>Output blocks per register block of the products: a pair, or the one there is.</summary>
+    private static int PairBlocks(Step step) => Math.Min(2, step.Out.C / Lanes);
+
+    /// <summary>Tiles per register block of the products: 6 (12 accumulators), or 5 or 4 where they divide the tiles and 6 does not.</summary>
+    private static int GroupTiles(int tiles) => Math.Min(tiles, new[] { 6, 5, 4 }.FirstOrDefault(n => tiles % n == 0) is > 0 and var n ? n : 6);
+
+    private static WinogradMatrices Matrices(Step step) => WinogradMatrices.For(step.Layer!.Window!.KernelH)!;
+
+    /// <summary>A plain input of 4 to 8 channels, which the Winograd kernel gathers into one block.</summary>
+    private static bool Gathers(Step step) => !step.Blocked && step.In.C is >= 4 and <= Lanes;
+
+    private static int InBlocks(Step step) => Gathers(step) ? 1 : step.In.C / Lanes;
+
+    /// <summary>
+    /// Floats of scratch the step's kernel works in (<see cref="Step.Work"/>): a Winograd conv's gathered input,
+    /// transformed input and a register block's products.
+    /// </summary>
+    public static int WorkFloats(Step step)
+    {
+        if (!IsWinograd(step))
+            return 0;
+        WinogradLayout(step, out int gathered, out int transformed, out int products);
+        return gathered + transformed + products;
+    }
 
     /// <summary>Writes the step's method: a blocked conv, bordered copy or global average pool.</summary>
     public static void Emit(SourceWriter w, Step step, string? weights, string? bias)
     {
-        using (w.Open($"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)"))
+        string work = step.Work is null ? "" : ", global::System.Span<float> work";
+        using (w.Open($"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y{work})"))
         {
             if (step.Kind == StepKind.Pad)
             {
@@ -213,7 +257,7 @@ internal static class BlockedEmitter
                         width.StoreActivated(w, step, $"a{c}_{j}", $"((ob + {I(c)}) * {I(outPlane)} + {(border is null ? "p" : "o")} + {I(j)}) * {I(Lanes)} + h");
             }
 
-            void Channels() => ChannelProducts(w, width, channelBlocks, count, pointwise ? "wi" : "wt", g.Taps * outC,
+            void Channels() => ChannelProducts(w, width, Lanes, channelBlocks, count, pointwise ? "wi" : "wt", g.Taps * outC,
                 "xr", pointwise ? "xi" : "xt", j => pointwise ? I(j * Lanes) : $"o{j}");
         }
     }
@@ -245,18 +289,19 @@ internal static class BlockedEmitter
     }
 
     /// <summary>
-    /// a{c}_{j} += w[c] x[j] over a block of 8 input channels k: per k, a weight vector per output block c (at
+    /// a{c}_{j} += w[c] x[j] over the first <paramref name="channels"/> input channels k of a block (8, or a
+    /// gathered block's channels): per k, a weight vector per output block c (at
     /// <paramref name="weights"/> + k * <paramref name="weightStride"/> + 8c) and a broadcast input per position j
     /// (at <paramref name="inputs"/> + k + <paramref name="position"/>(j)). Unrolled on Vector256 (1.1-1.3x
     /// faster), a loop on the Vector128 fallback (half the source).
     /// </summary>
-    private static void ChannelProducts(SourceWriter w, VectorWidth width, int channelBlocks, int count, string weights, int weightStride,
+    private static void ChannelProducts(SourceWriter w, VectorWidth width, int channels, int channelBlocks, int count, string weights, int weightStride,
         string inputRef, string inputs, Func<int, string> position)
     {
         string I(int v) => Literal.Int(v);
         bool unrolled = width.Count == Lanes;
-        using (unrolled ? w.Open("") : w.Open($"for (nint k = 0; k < {I(Lanes)}; k++)"))
-            for (int k = 0; k < (unrolled ? Lanes : 1); k++)
+        using (unrolled ? w.Open("") : w.Open($"for (nint k = 0; k < {I(channels)}; k++)"))
+            for (int k = 0; k < (unrolled ? channels : 1); k++)
             {
                 string K(int offset) => unrolled ? I(k * offset) : $"k * {I(offset)}";
                 for (int c = 0; c < channelBlocks; c++)
@@ -271,91 +316,145 @@ internal static class BlockedEmitter
     }
 
     /// <summary>
-    /// Winograd F(2x2, 3x3) on channel blocks    /// <summary>
-    /// Winograd F(2x2, 3x3) on channel blocks, vectorized over channels (unlike <see cref="WinogradEmitter"/>,
-    /// vectorized over tiles for bigger maps): each 2x2 tile of outputs from a 4x4 patch of input as 16
-    /// products of transformed input and weights instead of 36 multiply-adds. Three passes, through the stack:
+    /// Winograd F(2x2, r x r) on channel blocks (<see cref="WinogradMatrices"/>), vectorized over channels
+    /// (unlike <see cref="WinogradEmitter"/>, vectorized over tiles for bigger maps): each 2x2 tile of outputs
+    /// from an α x α patch of input as α² products of transformed input and weights instead of 4r²
+    /// multiply-adds. Three passes, through the stack:
     /// <list type="number">
-    /// <item>input transform V = Bᵀ d B per input block and tile, adds and subtracts of whole vectors;</item>
-    /// <item>for each ξ of 16, M[ξ] = sum over input channels of V[ξ, tile, in] (broadcast) x U[ξ, in, out]
+    /// <item>input transform V = Bᵀ d B per input block and tile, a row of Bᵀ d at a time;</item>
+    /// <item>for each ξ of α², M[ξ] = sum over input channels of V[ξ, tile, in] (broadcast) x U[ξ, in, out]
     /// (a vector of 8 output channels): 2 output blocks x up to 6 tiles of accumulators;</item>
     /// <item>output transform Y = Aᵀ M A, bias, activation and whole-vector stores, per tile of that group.</item>
     /// </list>
-    /// No shuffles: both vector widths run it. Rounding differs from the direct sum by the transforms' adds.
+    /// A plain input (<see cref="Gathers"/>) is first gathered into one block on the stack, its lanes past the
+    /// channels zero. No shuffles: both vector widths run it. Rounding differs from the direct sum by the
+    /// transforms (<see cref="WinogradMatrices"/>).
     /// </summary>
     private static void Winograd(SourceWriter w, Step step, VectorWidth width, bool hasBias)
     {
         string I(int v) => Literal.Int(v);
         string V = width.Vector;
         Window g = step.Layer!.Window!;
+        WinogradMatrices f = Matrices(step);
+        int a = f.Alpha, xis = a * a;
         int tilesW = g.OutW / 2, tiles = (g.OutH / 2) * tilesW, inC = step.In.C, outC = step.Out.C;
-        int inBlocks = inC / Lanes, outBlocks = outC / Lanes;
-        const int TileGroup = 6;
-        int groupTiles = Math.Min(TileGroup, tiles);
-        // V at [ξ, in block, tile, 8]; a group's M at [ξ, 2 output blocks, tile, 8].
-        w.Line($"global::System.Span<float> v = stackalloc float[{I(16 * inC * tiles)}];");
-        w.Line($"ref float vr = ref {CodeText.Ref("v")};");
-        w.Line($"global::System.Span<float> m = stackalloc float[{I(16 * 2 * groupTiles * Lanes)}];");
-        w.Line($"ref float mr = ref {CodeText.Ref("m")};");
-
-        // 1. Input transform: rows of the patch combined (Bᵀ d), then columns (· B).
-        using (w.Open($"for (nint ib = 0; ib < {I(inBlocks)}; ib++)"))
-        using (w.Open($"for (nint t = 0; t < {I(tiles)}; t++)"))
+        int inBlocks = InBlocks(step), outBlocks = outC / Lanes, plane = g.InH * g.InW, groupTiles = GroupTiles(tiles);
+        // In the work span: the gathered input block, a group's V at [ξ, in block, tile, 8] and its M at [ξ, output block of the pair, tile, 8].
+        int pair = PairBlocks(step);
+        WinogradLayout(step, out int gathered, out int transformed, out int products);
+        w.Line($"_ = work[{I(gathered + transformed + products - 1)}];");
+        w.Line($"ref float vr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref {CodeText.Ref("work")}, {I(gathered)});");
+        w.Line($"ref float mr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref vr, {I(transformed)});");
+        string source = "xr";
+        if (Gathers(step))
         {
-            w.Line($"nint patch = ((ib * {I(g.InH)} + t / {I(tilesW)} * 2) * {I(g.InW)} + t % {I(tilesW)} * 2) * {I(Lanes)};");
-            using (width.Halves(w))
-            {
-                for (int r = 0; r < 4; r++)
-                    w.Line(string.Join(" ", Enumerable.Range(0, 4).Select(c => $"{V}<float> d{r}{c} = {width.Load("xr", $"patch + {I((r * g.InW + c) * Lanes)} + h")};")));
-                for (int c = 0; c < 4; c++)
-                    w.Line($"{V}<float> u0{c} = d0{c} - d2{c}, u1{c} = d1{c} + d2{c}, u2{c} = d2{c} - d1{c}, u3{c} = d1{c} - d3{c};");
-                for (int r = 0; r < 4; r++)
-                {
-                    string[] column = { $"u{r}0 - u{r}2", $"u{r}1 + u{r}2", $"u{r}2 - u{r}1", $"u{r}1 - u{r}3" };
-                    for (int c = 0; c < 4; c++)
-                        w.Line($"{V}.StoreUnsafe({column[c]}, ref vr, (nuint)((({I(r * 4 + c)} * {I(inBlocks)} + ib) * {I(tiles)} + t) * {I(Lanes)} + h));");
-                }
-            }
+            w.Line($"ref float xbr = ref {CodeText.Ref("work")};");
+            GatherBlock(w, width, inC, plane);
+            source = "xbr";
         }
 
-        // 2 and 3, per pair of output blocks (one for an odd one left over) and group of tiles.
-        OutputBlockPairs(w, outBlocks, channelBlocks => Runs(w, "t0", tiles, groupTiles, count => Group(channelBlocks, count)));
+        // Per group of tiles: 1, then 2 and 3 per pair of output blocks (one for an odd one left over).
+        Runs(w, "t0", tiles, groupTiles, count =>
+        {
+            InputTransform(count);
+            OutputBlockPairs(w, outBlocks, channelBlocks => Group(channelBlocks, count));
+        });
         w.Line("return;");
+
+        // 1. Input transform of the group's tiles: per row of Bᵀ, that row of Bᵀ d (u), then u B.
+        void InputTransform(int count)
+        {
+            using (w.Open($"for (nint ib = 0; ib < {I(inBlocks)}; ib++)"))
+            using (w.Open($"for (nint tj = 0; tj < {I(count)}; tj++)"))
+            {
+                w.Line($"nint t = t0 + tj, patch = ((ib * {I(g.InH)} + t / {I(tilesW)} * 2) * {I(g.InW)} + t % {I(tilesW)} * 2) * {I(Lanes)};");
+                using (width.Halves(w))
+                    for (int r = 0; r < a; r++)
+                        using (w.Open(""))
+                        {
+                            int[] row = WinogradMatrices.Row(f.BT, r);
+                            for (int c = 0; c < a; c++)
+                                w.Line($"{V}<float> u{c} = {WinogradMatrices.Combine(row, i => width.Load(source, $"patch + {I((i * g.InW + c) * Lanes)} + h"), V)};");
+                            for (int c = 0; c < a; c++)
+                                w.Line($"{V}.StoreUnsafe({WinogradMatrices.Combine(WinogradMatrices.Row(f.BT, c), k => $"u{k}", V)}, ref vr, "
+                                    + $"(nuint)((({I(r * a + c)} * {I(inBlocks)} + ib) * {I(groupTiles)} + tj) * {I(Lanes)} + h));");
+                        }
+            }
+        }
 
         void Group(int channelBlocks, int count)
         {
             using (width.Halves(w))
             {
-                using (w.Open("for (nint xi = 0; xi < 16; xi++)"))
+                using (w.Open($"for (nint xi = 0; xi < {I(xis)}; xi++)"))
                 {
                     for (int c = 0; c < channelBlocks; c++)
                         w.Line(string.Join(" ", Enumerable.Range(0, count).Select(j => $"{V}<float> a{c}_{j} = {V}<float>.Zero;")));
                     w.Line($"{V}<float> {string.Join(", ", Enumerable.Range(0, channelBlocks).Select(c => $"w{c}").Concat(Enumerable.Range(0, count).Select(j => $"x{j}")))};");
                     int row = channelBlocks * Lanes; // weights per input channel of this ξ
-                    using (w.Open($"for (nint ib = 0, vi = (xi * {I(inBlocks)} * {I(tiles)} + t0) * {I(Lanes)}, wi = ob * {I(Lanes * 16 * inC)} + xi * {I(inC * row)} + h; ib < {I(inBlocks)}; ib++, vi += {I(tiles * Lanes)}, wi += {I(Lanes * row)})"))
-                        ChannelProducts(w, width, channelBlocks, count, "wi", row, "vr", "vi", j => I(j * Lanes));
+                    using (w.Open($"for (nint ib = 0, vi = xi * {I(inBlocks * groupTiles * Lanes)}, wi = ob * {I(Lanes * xis * inC)} + xi * {I(inC * row)} + h; ib < {I(inBlocks)}; ib++, vi += {I(groupTiles * Lanes)}, wi += {I(Lanes * row)})"))
+                        ChannelProducts(w, width, Math.Min(inC, Lanes), channelBlocks, count, "wi", row, "vr", "vi", j => I(j * Lanes));
                     for (int c = 0; c < channelBlocks; c++)
                         for (int j = 0; j < count; j++)
-                            w.Line($"{V}.StoreUnsafe(a{c}_{j}, ref mr, (nuint)(((xi * 2 + {I(c)}) * {I(groupTiles)} + {I(j)}) * {I(Lanes)} + h));");
+                            w.Line($"{V}.StoreUnsafe(a{c}_{j}, ref mr, (nuint)(((xi * {I(pair)} + {I(c)}) * {I(groupTiles)} + {I(j)}) * {I(Lanes)} + h));");
                 }
-                // Output transform: columns of M combined (· A), then rows (Aᵀ ·).
+                // Output transform: rows of M combined with Aᵀ's rows (s = M A), then s's columns (Aᵀ s).
                 for (int c = 0; c < channelBlocks; c++)
-                    for (int j = 0; j < count; j++)
-                        using (w.Open(""))
+                    using (w.Open($"for (nint tj = 0; tj < {I(count)}; tj++)"))
                         {
-                            string M(int xi) => width.Load("mr", $"{I(((xi * 2 + c) * groupTiles + j) * Lanes)} + h");
-                            for (int r = 0; r < 4; r++)
-                                w.Line($"{V}<float> m{r}0 = {M(r * 4)}, m{r}1 = {M(r * 4 + 1)}, m{r}2 = {M(r * 4 + 2)}, m{r}3 = {M(r * 4 + 3)};");
-                            for (int r = 0; r < 4; r++)
-                                w.Line($"{V}<float> s{r}0 = m{r}0 + m{r}1 + m{r}2, s{r}1 = m{r}1 - m{r}2 - m{r}3;");
+                            string M(int xi) => width.Load("mr", $"({I((xi * pair + c) * groupTiles)} + tj) * {I(Lanes)} + h");
+                            for (int r = 0; r < a; r++)
+                                w.Line($"{V}<float> s{r}0 = {WinogradMatrices.Combine(WinogradMatrices.Row(f.AT, 0), i => M(r * a + i), V)}, "
+                                    + $"s{r}1 = {WinogradMatrices.Combine(WinogradMatrices.Row(f.AT, 1), i => M(r * a + i), V)};");
                             w.Line(hasBias ? $"{V}<float> bias = {width.Load("br", $"(ob + {I(c)}) * {I(Lanes)} + h")};" : $"{V}<float> bias = {V}<float>.Zero;");
-                            w.Line($"nint tile = t0 + {I(j)}, at = ((ob + {I(c)}) * {I(g.OutH * g.OutW)} + tile / {I(tilesW)} * {I(2 * g.OutW)} + tile % {I(tilesW)} * 2) * {I(Lanes)} + h;");
-                            width.StoreActivated(w, step, "bias + s00 + s10 + s20", "at");
-                            width.StoreActivated(w, step, "bias + s01 + s11 + s21", $"at + {I(Lanes)}");
-                            width.StoreActivated(w, step, "bias + s10 - s20 - s30", $"at + {I(g.OutW * Lanes)}");
-                            width.StoreActivated(w, step, "bias + s11 - s21 - s31", $"at + {I((g.OutW + 1) * Lanes)}");
+                            w.Line($"nint tile = t0 + tj, at = ((ob + {I(c)}) * {I(g.OutH * g.OutW)} + tile / {I(tilesW)} * {I(2 * g.OutW)} + tile % {I(tilesW)} * 2) * {I(Lanes)} + h;");
+                            for (int y = 0; y < 2; y++)
+                                for (int x = 0; x < 2; x++)
+                                    width.StoreActivated(w, step, $"bias + {WinogradMatrices.Combine(WinogradMatrices.Row(f.AT, y), r => $"s{r}{x}", V)}",
+                                        $"at + {I((y * g.OutW + x) * Lanes)}");
                         }
             }
+        }
+    }
+
+    /// <summary>
+    /// Copies <paramref name="channels"/> (up to 8) plain planes of <paramref name="plane"/> floats from <c>xr</c>
+    /// into one channel block at <c>xbr</c>, whose lanes past the channels stay zero: on AVX, 8 positions at a
+    /// time as an 8x8 transpose (unpacks, shuffles, lane permutes; the last 8 overlapping), else float by float.
+    /// </summary>
+    private static void GatherBlock(SourceWriter w, VectorWidth width, int channels, int plane)
+    {
+        string I(int v) => Literal.Int(v);
+        const string Avx = "global::System.Runtime.Intrinsics.X86.Avx";
+        string V = width.Vector;
+        if (width.Count != Lanes || plane < Lanes)
+        {
+            ScalarGather();
+            return;
+        }
+        using (w.Open($"if ({Avx}.IsSupported)"))
+        using (w.Open($"for (nint p = 0; ; p += {I(Lanes)})"))
+        {
+            w.Line($"if (p > {I(plane - Lanes)}) p = {I(plane - Lanes)};");
+            w.Line($"{V}<float> " + string.Join(", ", Enumerable.Range(0, Lanes).Select(c =>
+                c < channels ? $"r{c} = {width.Load("xr", $"p + {I(c * plane)}")}" : $"r{c} = {V}<float>.Zero")) + ";");
+            // pair: two channels interleaved; quad: 4 channels of positions k (low half) and k + 4 (high half).
+            w.Line($"{V}<float> " + string.Join(", ", Enumerable.Range(0, 4).SelectMany(k => new[]
+                { $"pair{2 * k} = {Avx}.UnpackLow(r{2 * k}, r{2 * k + 1})", $"pair{2 * k + 1} = {Avx}.UnpackHigh(r{2 * k}, r{2 * k + 1})" })) + ";");
+            w.Line($"{V}<float> " + string.Join(", ", Enumerable.Range(0, 4).Select(k =>
+                $"quad{k} = {Avx}.Shuffle(pair{k / 2}, pair{k / 2 + 2}, {(k % 2 == 0 ? "0x44" : "0xEE")}), quad{k + 4} = {Avx}.Shuffle(pair{k / 2 + 4}, pair{k / 2 + 6}, {(k % 2 == 0 ? "0x44" : "0xEE")})")) + ";");
+            for (int k = 0; k < Lanes; k++)
+                w.Line($"{V}.StoreUnsafe({Avx}.Permute2x128(quad{k % 4}, quad{k % 4 + 4}, {(k < 4 ? "0x20" : "0x31")}), ref xbr, (nuint)((p + {I(k)}) * {I(Lanes)}));");
+            w.Line($"if (p == {I(plane - Lanes)}) break;");
+        }
+        using (w.Open("else"))
+            ScalarGather();
+
+        void ScalarGather()
+        {
+            using (w.Open($"for (nint c = 0; c < {I(channels)}; c++)"))
+            using (w.Open($"for (nint p = 0; p < {I(plane)}; p++)"))
+                w.Line($"{CodeText.At("xbr", $"p * {I(Lanes)} + c")} = {CodeText.At("xr", $"c * {I(plane)} + p")};");
         }
     }
 

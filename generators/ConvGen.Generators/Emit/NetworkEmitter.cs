@@ -74,7 +74,7 @@ internal static class NetworkEmitter
             w.Line("if (output.Length != OutputLength) ConvGenKernels.ThrowLength(nameof(output), \"exactly\", OutputLength, output.Length);");
             w.Line("if (scratch.Length < ScratchLength) ConvGenKernels.ThrowLength(nameof(scratch), \"at least\", ScratchLength, scratch.Length);");
             foreach (Step step in plan.Steps)
-                w.Line($"ConvGenKernels.{step.MethodName}({string.Join(", ", step.Sources.Select(Slice))}, {Slice(step.Target)});");
+                w.Line($"ConvGenKernels.{step.MethodName}({string.Join(", ", step.Sources.Append(step.Target).Concat(step.Work is { } work ? new[] { work } : new Buffer[0]).Select(Slice))});");
         }
         w.Line();
 
@@ -119,9 +119,9 @@ internal static class NetworkEmitter
             w.Line();
             using (w.Open("public static void ThrowLength(string name, string rule, int expected, int actual)"))
                 w.Line("throw new global::System.ArgumentException($\"{name} must hold {rule} {expected} floats but holds {actual}.\", name);");
-            if (plan.Steps.Any(s => s.Kind == StepKind.Dense && !DenseEmitter.VectorizesOverOutputs(s) || s.Kind == StepKind.Conv && ConvEmitter.UsesMulAdd(s)))
+            if (plan.Steps.Any(s => s.Kind == StepKind.Dense && !DenseEmitter.VectorizesOverOutputs(s) || s.Kind == StepKind.Conv && !BlockedEmitter.Takes(s) && ConvEmitter.UsesMulAdd(s)))
                 WriteMulAdd(w, CodeText.FloatVector, "global::System.Numerics.Vector");
-            if (plan.Steps.Any(s => s.Kind == StepKind.Conv && s.Blocked || s.Kind == StepKind.Dense && DenseEmitter.VectorizesOverOutputs(s)))
+            if (plan.Steps.Any(s => s.Kind == StepKind.Conv && BlockedEmitter.Takes(s) || s.Kind == StepKind.Dense && DenseEmitter.VectorizesOverOutputs(s)))
             {
                 WriteMulAdd(w, "global::System.Runtime.Intrinsics.Vector256<float>", "global::System.Runtime.Intrinsics.Vector256");
                 WriteMulAdd(w, "global::System.Runtime.Intrinsics.Vector128<float>", "global::System.Runtime.Intrinsics.Vector128");
@@ -142,13 +142,13 @@ internal static class NetworkEmitter
                         float[]? packedWeights = step.Kind switch
                         {
                             StepKind.Dense => DenseEmitter.WeightsFor(step),
-                            StepKind.Conv when step.Blocked => BlockedEmitter.WeightsFor(step),
+                            StepKind.Conv when BlockedEmitter.Takes(step) => BlockedEmitter.WeightsFor(step),
                             StepKind.Conv => ConvEmitter.WeightsFor(step),
                             _ => null,
                         };
                         WriteData(w, weights, packedWeights?.ToEquatableArray() ?? layer.Weights, step.Kind switch
                         {
-                            StepKind.Conv when step.Blocked => $"{layer.Name}: {layer.Weights.Count} weights, packed {BlockedEmitter.WeightsDescription(step)}",
+                            StepKind.Conv when BlockedEmitter.Takes(step) => $"{layer.Name}: {layer.Weights.Count} weights, packed {BlockedEmitter.WeightsDescription(step)}",
                             StepKind.Conv when ConvEmitter.UsesRowKernel(step) => $"{layer.Name}: {layer.Weights.Count} weights, [out, in/groups, kh, kw]",
                             StepKind.Conv => $"{layer.Name}: {layer.Weights.Count} weights, packed [groups, in/groups, kh, kw, out/groups]",
                             StepKind.Dense => $"{layer.Name}: {layer.Weights.Count} weights, {DenseEmitter.WeightsDescription(step)}",
@@ -165,7 +165,7 @@ internal static class NetworkEmitter
                 }
                 switch (step.Kind)
                 {
-                    case StepKind.Conv or StepKind.Pad or StepKind.GlobalAvgPool or StepKind.MaxPool or StepKind.AvgPool when step.Blocked:
+                    case StepKind.Conv or StepKind.Pad or StepKind.GlobalAvgPool or StepKind.MaxPool or StepKind.AvgPool when BlockedEmitter.Takes(step):
                         BlockedEmitter.Emit(w, step, weights, bias);
                         break;
                     case StepKind.Conv when WinogradEmitter.Applies(step):

@@ -73,33 +73,8 @@ internal static class WinogradEmitter
     public static float[] TransformWeights(Step step)
     {
         int inC = step.In.C;
-        return TransformWeights(step, (o, i, xi) => (((o / ChannelBlock) * 16 + xi) * inC + i) * ChannelBlock + o % ChannelBlock);
-    }
-
-    /// <summary>
-    /// U = G g Gᵀ for each (out, in) pair of a 3x3 conv's weights, in double and rounded once, element ξ of
-    /// pair (o, i) placed at <paramref name="at"/>(o, i, ξ).
-    /// </summary>
-    public static float[] TransformWeights(Step step, Func<int, int, int, int> at)
-    {
-        double[,] G = { { 1, 0, 0 }, { 0.5, 0.5, 0.5 }, { 0.5, -0.5, 0.5 }, { 0, 0, 1 } };
-        int inC = step.In.C, outC = step.Out.C;
-        EquatableArray<float> weights = step.Layer!.Weights;
-        var packed = new float[outC * inC * 16];
-        var gg = new double[3, 4];
-        for (int o = 0; o < outC; o++)
-            for (int i = 0; i < inC; i++)
-            {
-                int first = (o * inC + i) * 9;
-                // gg = g Gᵀ, then U = G gg.
-                for (int a = 0; a < 3; a++)
-                    for (int j = 0; j < 4; j++)
-                        gg[a, j] = weights[first + a * 3] * G[j, 0] + (double)weights[first + a * 3 + 1] * G[j, 1] + (double)weights[first + a * 3 + 2] * G[j, 2];
-                for (int r = 0; r < 4; r++)
-                    for (int j = 0; j < 4; j++)
-                        packed[at(o, i, r * 4 + j)] = (float)(G[r, 0] * gg[0, j] + G[r, 1] * gg[1, j] + G[r, 2] * gg[2, j]);
-            }
-        return packed;
+        return WinogradMatrices.F2x3.TransformWeights(step.Layer!.Weights, step.Out.C, inC,
+            (o, i, xi) => (((o / ChannelBlock) * 16 + xi) * inC + i) * ChannelBlock + o % ChannelBlock);
     }
 
     /// <summary>The method for <paramref name="step"/>, falling back to <paramref name="direct"/> without AVX2 and FMA.</summary>

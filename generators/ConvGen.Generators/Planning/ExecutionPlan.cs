@@ -86,6 +86,12 @@ internal sealed record Step(StepKind Kind, LayerPlan? Layer, Shape In, Shape Out
     /// </summary>
     public PadGeometry? Border { get; init; }
 
+    /// <summary>
+    /// Scratch the step's kernel works in, alive only during the step (<see cref="Emit.BlockedEmitter.WorkFloats"/>):
+    /// a stack buffer would be zeroed on every call.
+    /// </summary>
+    public Buffer? Work { get; init; }
+
     /// <summary>A name for the step's method, unique within the network.</summary>
     public string MethodName { get; init; } = "";
 }
@@ -151,6 +157,7 @@ internal static class Planner
         public bool Blocked;
         public bool WritesBlocks;
         public PadGeometry? Border;
+        public Value? Work;
     }
 
     private readonly record struct Tensor(Value Value, Shape Shape);
@@ -256,6 +263,9 @@ internal static class Planner
         FuseActivations(steps);
         BlockChannels(steps);
         RunInPlace(steps);
+        foreach (PendingStep step in steps)
+            if (ConvGen.Generators.Emit.BlockedEmitter.WorkFloats(Draft(step)) is > 0 and var work)
+                step.Work = new Value { Size = work };
         // The last value is the caller's output span; everything else lives in scratch.
         steps[steps.Count - 1].Target.Kind = BufferKind.Output;
 
@@ -264,19 +274,22 @@ internal static class Planner
         var peak = Peak(steps, scratchValues);
 
         var names = new HashSet<string>(StringComparer.Ordinal);
-        var planned = steps.Select(s => new Step(s.Kind, s.Layer, s.In, s.Out, s.Sources.Select(BufferOf).ToEquatableArray(), BufferOf(s.Target))
-        {
-            Inputs = s.Inputs.ToEquatableArray(),
-            Activation = s.Activation,
-            Alpha = s.Alpha,
-            Pad = s.Pad,
-            Blocked = s.Blocked,
-            WritesBlocks = s.WritesBlocks,
-            Border = s.Border,
-            MethodName = UniqueName(names, s.Kind, s.Layer),
-        });
+        var planned = steps.Select(s => Draft(s) with { MethodName = UniqueName(names, s.Kind, s.Layer) });
         return new ExecutionPlan(network, planned.ToEquatableArray(), scratchLength, peak);
     }
+
+    /// <summary>The step as planned so far (buffers as their values now stand).</summary>
+    private static Step Draft(PendingStep s) => new(s.Kind, s.Layer, s.In, s.Out, s.Sources.Select(BufferOf).ToEquatableArray(), BufferOf(s.Target))
+    {
+        Inputs = s.Inputs.ToEquatableArray(),
+        Activation = s.Activation,
+        Alpha = s.Alpha,
+        Pad = s.Pad,
+        Blocked = s.Blocked,
+        WritesBlocks = s.WritesBlocks,
+        Border = s.Border,
+        Work = s.Work is null ? null : BufferOf(s.Work),
+    };
 
     /// <summary>The layers the output depends on; the others (reported as unused) are not computed.</summary>
     private static HashSet<int> LiveLayers(NetworkPlan network)
@@ -367,8 +380,7 @@ internal static class Planner
         // Whether a step's result is in blocks (a blocked global pool's or Dense's vector is not).
         bool ResultInBlocks(PendingStep? s) => s is { Blocked: true, Kind: not (StepKind.GlobalAvgPool or StepKind.Dense) };
         // A plain conv whose vectors already run over channels could write blocks itself.
-        bool CanWriteBlocks(PendingStep s) => s is { Kind: StepKind.Conv, Blocked: false }
-            && ConvGen.Generators.Emit.ConvEmitter.CanWriteBlocks(new Step(StepKind.Conv, s.Layer, s.In, s.Out, EquatableArray<Buffer>.Empty, BufferOf(s.Target)));
+        bool CanWriteBlocks(PendingStep s) => s is { Kind: StepKind.Conv, Blocked: false } && ConvGen.Generators.Emit.ConvEmitter.CanWriteBlocks(Draft(s));
 
         foreach (PendingStep step in steps)
             step.Blocked = step.Kind == StepKind.Conv && ChannelBlocks.Suits(step.Layer!);
@@ -490,7 +502,7 @@ internal static class Planner
         var values = new List<Value>();
         for (int i = 0; i < steps.Count; i++)
         {
-            foreach (Value v in steps[i].Sources.Append(steps[i].Target).Where(v => v.Kind == BufferKind.Scratch))
+            foreach (Value v in steps[i].Sources.Append(steps[i].Target).Concat(steps[i].Work is { } work ? new[] { work } : Array.Empty<Value>()).Where(v => v.Kind == BufferKind.Scratch))
             {
                 if (!values.Contains(v))
                 {

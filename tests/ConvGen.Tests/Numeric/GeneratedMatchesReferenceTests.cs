@@ -87,6 +87,37 @@ public sealed class GeneratedMatchesReferenceTests
             perBatch: 12, samples: 3);
 
     /// <summary>
+    /// 5x5 stride-1 convs on even maps feeding readers of channel blocks (a pool, a Flatten and Dense), as in
+    /// LeNet-5: on a plain input of 4 to 8 channels Winograd F(2x2, 5x5) gathers it into a block; on 16 channels
+    /// of a short-row map the conv runs blocked, as F(2x2, 5x5) too. Maps of 2 to 12, padded or not; every
+    /// activation, with and without bias.
+    /// </summary>
+    [Fact]
+    public void Winograd_5x5_convs_match_reference()
+        => Property(NetGen.Net(
+                from c in Gen.OneOf(Gen.Int[4, 8], Gen.Const(16))
+                from h in Gen.Int[1, 6]
+                from w in Gen.Int[1, 6]
+                select new TensorShape(3, c, 2 * h, 2 * w),
+                s => from padded in Gen.Bool
+                     from filters in Gen.Int[1, 3]
+                     from bias in Gen.Bool
+                     from activation in NetGen.AnyActivation
+                     from pool in Gen.Int[0, 2]
+                     let conv = new LayerDecl
+                     {
+                         Op = LayerOp.Conv, Rank = 2, Outputs = 8 * filters, Kernel = new[] { 5 },
+                         Pad = padded || s.H < 6 || s.W < 6 ? 2 : null, UseBias = bias, Activation = activation.Kind, Alpha = activation.Alpha,
+                     }
+                     select (pool switch
+                     {
+                         0 => new[] { conv },
+                         1 => new[] { conv, new LayerDecl { Op = LayerOp.MaxPool, Rank = 2, Kernel = new[] { 2 } } },
+                         _ => new[] { conv, new LayerDecl { Op = LayerOp.AvgPool, Rank = 2, Kernel = new[] { 2 } } },
+                     }).Append(new LayerDecl { Op = LayerOp.Flatten }).Append(new LayerDecl { Op = LayerOp.Dense, Outputs = 5 }).ToArray()),
+            perBatch: 12, samples: 3);
+
+    /// <summary>
     /// Depthwise and pointwise convs on 8 to 24 channels (a multiple of 8: the planner runs them in channel
     /// blocks), any window options and activations, now and then a BatchNorm or a conv that may write its
     /// output in channel blocks (the blocked channel kernel's vectors run over channels); ending in a global average
@@ -117,7 +148,7 @@ public sealed class GeneratedMatchesReferenceTests
             perBatch: 16, samples: 4);
 
     /// <summary>
-    /// The digits net's shape of network on 1 or 8 to 16 channels: one-group convs of up to 5x5 (any stride,
+    /// The digits and LeNet-5 nets' shape of network on 1, 4 to 8 or 16 channels: one-group convs of up to 5x5 (any stride,
     /// dilation, padding, activation) with a multiple of 8 filters on short rows (the planner runs them in
     /// channel blocks; 3x3 stride-1 ones on even maps as Winograd) and on longer ones (they may write blocks), max and average pools of any window (they
     /// run in blocks between blocked steps, scalar on padding-free windows of over 9 taps too), ending in a
@@ -127,12 +158,13 @@ public sealed class GeneratedMatchesReferenceTests
     public void Channel_blocked_conv_and_pool_stacks_match_reference()
         => Property(NetGen.Net(
                 Gen.OneOf(
-                    from c in Gen.OneOf(Gen.Const(1), Gen.Const(8), Gen.Const(16)) from h in Gen.Int[3, 12] from w in Gen.Int[3, 12] select new TensorShape(3, c, h, w),
+                    from c in Gen.OneOf(Gen.Const(1), Gen.Int[4, 8], Gen.Const(8), Gen.Const(16)) from h in Gen.Int[3, 12] from w in Gen.Int[3, 12] select new TensorShape(3, c, h, w),
                     from c in Gen.OneOf(Gen.Const(1), Gen.Const(8)) from l in Gen.Int[3, 16] select new TensorShape(2, c, 1, l)),
                 s => from depth in Gen.Int[2, 5]
                      from body in NetGen.Chain(s, depth, t => Gen.Frequency(
                          (4, NetGen.Conv(t, maxKernel: 5).Select(l => l with { Groups = null, Outputs = 8 * (1 + l.Outputs % 2) })),
-                         (2, WinogradShaped(t)),
+                         (2, WinogradShaped(t, 3)),
+                         (2, WinogradShaped(t, 5)),
                          (2, NetGen.Pool(t, LayerOp.MaxPool, maxPool: 4).Where(l => !ReferenceModel.HasPaddingOnlyWindow(t, l))),
                          (2, NetGen.Pool(t, LayerOp.AvgPool, maxPool: 4))))
                      from flatten in Gen.Bool
@@ -141,14 +173,17 @@ public sealed class GeneratedMatchesReferenceTests
                          : body),
             perBatch: 16, samples: 4);
 
-    /// <summary>A 3x3 stride-1 conv padded to keep its map: on an even map in channel blocks, the blocked Winograd kernel.</summary>
-    private static Gen<LayerDecl> WinogradShaped(TensorShape s) =>
+    /// <summary>
+    /// A 3x3 or 5x5 stride-1 conv padded to keep its map: on an even map the blocked Winograd kernel, F(2x2, 3x3)
+    /// in channel blocks, F(2x2, 5x5) also on a plain input of 4 to 8 channels (gathered into a block).
+    /// </summary>
+    private static Gen<LayerDecl> WinogradShaped(TensorShape s, int kernel) =>
         from blocks in Gen.Int[1, 3]
         from bias in Gen.Bool
         from activation in NetGen.AnyActivation
         select new LayerDecl
         {
-            Op = LayerOp.Conv, Rank = s.SpatialRank, Outputs = 8 * blocks, Kernel = new[] { 3 }, Pad = 1,
+            Op = LayerOp.Conv, Rank = s.SpatialRank, Outputs = 8 * blocks, Kernel = new[] { kernel }, Pad = kernel / 2,
             UseBias = bias, Activation = activation.Kind, Alpha = activation.Alpha,
         };
 
