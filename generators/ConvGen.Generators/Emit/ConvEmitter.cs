@@ -604,6 +604,23 @@ internal static class ConvEmitter
             }
             for (int v = 0; v < vectors; v++)
             {
+                // Plain output, 4 positions side by side in a row, 8 channels per vector: a 4x8 transpose on AVX.
+                bool transposes = !step.WritesBlocks && byRow && positions == 4 && ActivationCode.ApplyVector(step.Activation, "a") is not null;
+                if (transposes)
+                {
+                    using (w.Open($"if (global::System.Runtime.Intrinsics.X86.Avx.IsSupported && {V}.Count == 8)"))
+                        TransposedStores(v);
+                    using (w.Open("else"))
+                        Stores(v);
+                }
+                else
+                {
+                    Stores(v);
+                }
+            }
+
+            void Stores(int v)
+            {
                 for (int q = 0; q < positions; q++)
                 {
                     string? activated = ActivationCode.ApplyVector(step.Activation, $"a{v}_{q}");
@@ -630,6 +647,19 @@ internal static class ConvEmitter
                         }
                     }
                 }
+            }
+
+            // Vector v's 8 channels at 4 positions: unpacks and shuffles turn them into 8 runs of 4 floats, one per channel.
+            void TransposedStores(int v)
+            {
+                const string V256 = "global::System.Runtime.Intrinsics.Vector256", Avx = "global::System.Runtime.Intrinsics.X86.Avx";
+                string channel = $"g * {I(outPerGroup)} + oc + {I(v)} * {V}.Count";
+                w.Line($"{V256}<float> " + string.Join(", ", Enumerable.Range(0, 4).Select(q => $"column{q} = {V256}.AsVector256({ActivationCode.ApplyVector(step.Activation, $"a{v}_{q}")})")) + ";");
+                w.Line($"{V256}<float> pair0 = {Avx}.UnpackLow(column0, column1), pair1 = {Avx}.UnpackHigh(column0, column1), pair2 = {Avx}.UnpackLow(column2, column3), pair3 = {Avx}.UnpackHigh(column2, column3);");
+                // quad k: channel k's 4 positions in its lower half, channel k + 4's in its upper.
+                w.Line($"{V256}<float> quad0 = {Avx}.Shuffle(pair0, pair2, 0x44), quad1 = {Avx}.Shuffle(pair0, pair2, 0xEE), quad2 = {Avx}.Shuffle(pair1, pair3, 0x44), quad3 = {Avx}.Shuffle(pair1, pair3, 0xEE);");
+                for (int k = 0; k < 8; k++)
+                    w.Line($"global::System.Runtime.Intrinsics.Vector128.StoreUnsafe({V256}.{(k < 4 ? "GetLower" : "GetUpper")}(quad{k % 4}), ref yr, (nuint)({OutputAt($"{channel} + {I(k)}", "n")}));");
             }
 
             void Tap(string inputOffset, string weightOffset)
