@@ -90,7 +90,7 @@ internal static class NetworkEmitter
             else if (scratchBytes <= MaxStackallocBytes)
                 w.Line("Run(input, output, stackalloc float[ScratchLength]);");
             else
-                w.Line("Run(input, output, ConvGenKernels.Scratch ??= new float[ScratchLength]);");
+                w.Line("Run(input, output, ConvGenKernels.AlignedScratch(ScratchLength));");
         }
     }
 
@@ -110,6 +110,16 @@ internal static class NetworkEmitter
             {
                 w.Line("[global::System.ThreadStatic]");
                 w.Line("public static float[]? Scratch;");
+                w.Line();
+                // Pinned and sliced at a 64-byte boundary: tensors start on cache lines, whatever the GC does (an
+                // unaligned array moved ResNet-8's time by up to 20% between runs).
+                w.Line("/// <summary>This thread's working memory, from its first 64-byte-aligned float.</summary>");
+                using (w.Open("public static global::System.Span<float> AlignedScratch(int length)"))
+                {
+                    w.Line("float[] scratch = Scratch ??= global::System.GC.AllocateArray<float>(length + 16, pinned: true);");
+                    w.Line("long misalignment = global::System.Runtime.InteropServices.Marshal.UnsafeAddrOfPinnedArrayElement(scratch, 0).ToInt64() & 63;");
+                    w.Line("return new global::System.Span<float>(scratch, (int)((64 - misalignment) & 63) / sizeof(float), length);");
+                }
                 w.Line();
             }
             // Arrays made once: an int[] initializer behind a ReadOnlySpan property allocates per access in Debug builds.
