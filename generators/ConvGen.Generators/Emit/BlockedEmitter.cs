@@ -28,7 +28,7 @@ internal static class BlockedEmitter
         if (IsWinograd(step))
         {
             // [pair of output blocks, ξ, in, 16]: a register block's weights are one contiguous run.
-            int inC = step.In.C, outBlocks = step.Out.C / Lanes, xis = Matrices(step).Alpha * Matrices(step).Alpha;
+            int inC = step.In.C, outBlocks = step.Out.C / Lanes, xis = TileProducts(step);
             return Matrices(step).TransformWeights(layer.Weights, step.Out.C, inC, (o, i, xi) =>
             {
                 int block = o / Lanes, first = block / 2 * 2, pair = Math.Min(2, outBlocks - first);
@@ -46,12 +46,12 @@ internal static class BlockedEmitter
     }
 
     public static string WeightsDescription(Step step)
-        => IsWinograd(step) ? $"in Winograd F(2x2, {Matrices(step).R}x{Matrices(step).R}) form, U = G g G^T packed [out / 16, {Matrices(step).Alpha * Matrices(step).Alpha}, in, 16]"
+        => IsWinograd(step) ? $"in Winograd F(2x2, {Matrices(step).R}x{Matrices(step).R}) form, U = G g G^T packed [out / 16, {TileProducts(step)}, in, 16]"
             : step.Layer!.Spec.Groups == 1 ? "[in, out]" : "[kh, kw, channels]";
 
     /// <summary>Floats in the weights the kernel reads (α² per r² in Winograd form).</summary>
     private static int WeightsLength(Step step)
-        => IsWinograd(step) ? Matrices(step).Alpha * Matrices(step).Alpha * step.In.C * step.Out.C : step.Layer!.Weights.Count;
+        => IsWinograd(step) ? TileProducts(step) * step.In.C * step.Out.C : step.Layer!.Weights.Count;
 
     /// <summary>Above this many floats of transformed input, a blocked conv runs direct.</summary>
     private const int MaxWinogradFloats = 16 * 1024;
@@ -76,7 +76,7 @@ internal static class BlockedEmitter
     private static void WinogradLayout(Step step, out int gathered, out int transformed, out int products)
     {
         Window g = step.Layer!.Window!;
-        int xis = Matrices(step).Alpha * Matrices(step).Alpha, tiles = (g.OutH / 2) * (g.OutW / 2);
+        int xis = TileProducts(step), tiles = (g.OutH / 2) * (g.OutW / 2);
         gathered = Gathers(step) ? g.InH * g.InW * Lanes : 0;
         transformed = xis * InBlocks(step) * Lanes * GroupTiles(tiles);
         products = xis * PairBlocks(step) * GroupTiles(tiles) * Lanes;
@@ -89,6 +89,9 @@ internal static class BlockedEmitter
     private static int GroupTiles(int tiles) => Math.Min(tiles, new[] { 6, 5, 4 }.FirstOrDefault(n => tiles % n == 0) is > 0 and var n ? n : 6);
 
     private static WinogradMatrices Matrices(Step step) => WinogradMatrices.For(step.Layer!.Window!.KernelH)!;
+
+    /// <summary>Products per tile and channel pair, α² (ξ runs over them).</summary>
+    private static int TileProducts(Step step) => Matrices(step).Alpha * Matrices(step).Alpha;
 
     /// <summary>A plain input of 4 to 8 channels, which the Winograd kernel gathers into one block.</summary>
     private static bool Gathers(Step step) => !step.Blocked && step.In.C is >= 4 and <= Lanes;
@@ -319,15 +322,15 @@ internal static class BlockedEmitter
     /// Winograd F(2x2, r x r) on channel blocks (<see cref="WinogradMatrices"/>), vectorized over channels
     /// (unlike <see cref="WinogradEmitter"/>, vectorized over tiles for bigger maps): each 2x2 tile of outputs
     /// from an α x α patch of input as α² products of transformed input and weights instead of 4r²
-    /// multiply-adds. Three passes, through the stack:
+    /// multiply-adds. Three passes per group of tiles, through the step's work span (<see cref="Step.Work"/>):
     /// <list type="number">
     /// <item>input transform V = Bᵀ d B per input block and tile, a row of Bᵀ d at a time;</item>
     /// <item>for each ξ of α², M[ξ] = sum over input channels of V[ξ, tile, in] (broadcast) x U[ξ, in, out]
     /// (a vector of 8 output channels): 2 output blocks x up to 6 tiles of accumulators;</item>
     /// <item>output transform Y = Aᵀ M A, bias, activation and whole-vector stores, per tile of that group.</item>
     /// </list>
-    /// A plain input (<see cref="Gathers"/>) is first gathered into one block on the stack, its lanes past the
-    /// channels zero. No shuffles: both vector widths run it. Rounding differs from the direct sum by the
+    /// A plain input (<see cref="Gathers"/>) is first gathered into one block in the work span (the lanes past
+    /// its channels are never read). No shuffles: both vector widths run it. Rounding differs from the direct sum by the
     /// transforms (<see cref="WinogradMatrices"/>).
     /// </summary>
     private static void Winograd(SourceWriter w, Step step, VectorWidth width, bool hasBias)
@@ -336,7 +339,7 @@ internal static class BlockedEmitter
         string V = width.Vector;
         Window g = step.Layer!.Window!;
         WinogradMatrices f = Matrices(step);
-        int a = f.Alpha, xis = a * a;
+        int a = f.Alpha, xis = TileProducts(step);
         int tilesW = g.OutW / 2, tiles = (g.OutH / 2) * tilesW, inC = step.In.C, outC = step.Out.C;
         int inBlocks = InBlocks(step), outBlocks = outC / Lanes, plane = g.InH * g.InW, groupTiles = GroupTiles(tiles);
         // In the work span: the gathered input block, a group's V at [ξ, in block, tile, 8] and its M at [ξ, output block of the pair, tile, 8].
@@ -419,8 +422,9 @@ internal static class BlockedEmitter
 
     /// <summary>
     /// Copies <paramref name="channels"/> (up to 8) plain planes of <paramref name="plane"/> floats from <c>xr</c>
-    /// into one channel block at <c>xbr</c>, whose lanes past the channels stay zero: on AVX, 8 positions at a
-    /// time as an 8x8 transpose (unpacks, shuffles, lane permutes; the last 8 overlapping), else float by float.
+    /// into one channel block at <c>xbr</c>: on AVX, 8 positions at a time as an 8x8 transpose (unpacks,
+    /// shuffles, lane permutes; the last 8 overlapping; lanes past the channels zero), else float by float
+    /// (lanes past the channels left as they were: the products never read them).
     /// </summary>
     private static void GatherBlock(SourceWriter w, VectorWidth width, int channels, int plane)
     {
