@@ -442,13 +442,9 @@ internal static class BlockedEmitter
             w.Line($"if (p > {I(plane - Lanes)}) p = {I(plane - Lanes)};");
             w.Line($"{V}<float> " + string.Join(", ", Enumerable.Range(0, Lanes).Select(c =>
                 c < channels ? $"r{c} = {width.Load("xr", $"p + {I(c * plane)}")}" : $"r{c} = {V}<float>.Zero")) + ";");
-            // pair: two channels interleaved; quad: 4 channels of positions k (low half) and k + 4 (high half).
-            w.Line($"{V}<float> " + string.Join(", ", Enumerable.Range(0, 4).SelectMany(k => new[]
-                { $"pair{2 * k} = {Avx}.UnpackLow(r{2 * k}, r{2 * k + 1})", $"pair{2 * k + 1} = {Avx}.UnpackHigh(r{2 * k}, r{2 * k + 1})" })) + ";");
-            w.Line($"{V}<float> " + string.Join(", ", Enumerable.Range(0, 4).Select(k =>
-                $"quad{k} = {Avx}.Shuffle(pair{k / 2}, pair{k / 2 + 2}, {(k % 2 == 0 ? "0x44" : "0xEE")}), quad{k + 4} = {Avx}.Shuffle(pair{k / 2 + 4}, pair{k / 2 + 6}, {(k % 2 == 0 ? "0x44" : "0xEE")})")) + ";");
+            CodeText.TransposeQuads(w, Lanes, k => $"r{k}");
             for (int k = 0; k < Lanes; k++)
-                w.Line($"{V}.StoreUnsafe({Avx}.Permute2x128(quad{k % 4}, quad{k % 4 + 4}, {(k < 4 ? "0x20" : "0x31")}), ref xbr, (nuint)((p + {I(k)}) * {I(Lanes)}));");
+                w.Line($"{V}.StoreUnsafe({CodeText.TransposedRow(k)}, ref xbr, (nuint)((p + {I(k)}) * {I(Lanes)}));");
             w.Line($"if (p == {I(plane - Lanes)}) break;");
         }
         using (w.Open("else"))

@@ -1,3 +1,4 @@
+using System;
 using ConvGen.Generators.Helpers;
 
 namespace ConvGen.Generators.Emit;
@@ -77,4 +78,24 @@ internal static class CodeText
 
     /// <summary>A weights property (UTF-16 code units, see NetworkEmitter.WriteData) read as floats.</summary>
     public static string Floats(string data) => $"global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>({data})";
+
+    /// <summary>
+    /// The in-lane half of an AVX transpose of 4 or 8 <c>Vector256</c> rows (<paramref name="row"/>(k)): unpacks into
+    /// <c>pair</c>s, shuffles into <c>quad</c>s. Quad q &lt; 4 holds column q of rows 0-3 in its lower half and
+    /// column q + 4 in its upper; quad q + 4 the same for rows 4-7. An 8x8 transpose's row k is then
+    /// <see cref="TransposedRow"/>(k); a 4x8 one's column k is the lower (k &lt; 4) or upper half of quad k % 4.
+    /// </summary>
+    public static void TransposeQuads(SourceWriter w, int rows, Func<int, string> row)
+    {
+        const string V = "global::System.Runtime.Intrinsics.Vector256", Avx = "global::System.Runtime.Intrinsics.X86.Avx";
+        for (int k = 0; k < rows; k += 2)
+            w.Line($"{V}<float> pair{k} = {Avx}.UnpackLow({row(k)}, {row(k + 1)}), pair{k + 1} = {Avx}.UnpackHigh({row(k)}, {row(k + 1)});");
+        for (int k = 0; k < rows; k += 4)
+            w.Line($"{V}<float> quad{k} = {Avx}.Shuffle(pair{k}, pair{k + 2}, 0x44), quad{k + 1} = {Avx}.Shuffle(pair{k}, pair{k + 2}, 0xEE), "
+                + $"quad{k + 2} = {Avx}.Shuffle(pair{k + 1}, pair{k + 3}, 0x44), quad{k + 3} = {Avx}.Shuffle(pair{k + 1}, pair{k + 3}, 0xEE);");
+    }
+
+    /// <summary>Row k of an 8x8 transpose after <see cref="TransposeQuads"/>: the matching halves of two quads.</summary>
+    public static string TransposedRow(int k)
+        => $"global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(quad{k % 4}, quad{k % 4 + 4}, {(k < 4 ? "0x20" : "0x31")})";
 }

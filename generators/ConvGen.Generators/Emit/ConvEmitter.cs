@@ -652,12 +652,10 @@ internal static class ConvEmitter
             // Vector v's 8 channels at 4 positions: unpacks and shuffles turn them into 8 runs of 4 floats, one per channel.
             void TransposedStores(int v)
             {
-                const string V256 = "global::System.Runtime.Intrinsics.Vector256", Avx = "global::System.Runtime.Intrinsics.X86.Avx";
+                const string V256 = "global::System.Runtime.Intrinsics.Vector256";
                 string channel = $"g * {I(outPerGroup)} + oc + {I(v)} * {V}.Count";
                 w.Line($"{V256}<float> " + string.Join(", ", Enumerable.Range(0, 4).Select(q => $"column{q} = {V256}.AsVector256({ActivationCode.ApplyVector(step.Activation, $"a{v}_{q}")})")) + ";");
-                w.Line($"{V256}<float> pair0 = {Avx}.UnpackLow(column0, column1), pair1 = {Avx}.UnpackHigh(column0, column1), pair2 = {Avx}.UnpackLow(column2, column3), pair3 = {Avx}.UnpackHigh(column2, column3);");
-                // quad k: channel k's 4 positions in its lower half, channel k + 4's in its upper.
-                w.Line($"{V256}<float> quad0 = {Avx}.Shuffle(pair0, pair2, 0x44), quad1 = {Avx}.Shuffle(pair0, pair2, 0xEE), quad2 = {Avx}.Shuffle(pair1, pair3, 0x44), quad3 = {Avx}.Shuffle(pair1, pair3, 0xEE);");
+                CodeText.TransposeQuads(w, 4, q => $"column{q}");
                 for (int k = 0; k < 8; k++)
                     w.Line($"global::System.Runtime.Intrinsics.Vector128.StoreUnsafe({V256}.{(k < 4 ? "GetLower" : "GetUpper")}(quad{k % 4}), ref yr, (nuint)({OutputAt($"{channel} + {I(k)}", "n")}));");
             }

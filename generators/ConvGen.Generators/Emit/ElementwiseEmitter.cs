@@ -298,16 +298,9 @@ internal static class ElementwiseEmitter
                     // Rows in: 8 channels' runs of 8 positions (or 8 positions' blocks); rows out: the other way.
                     for (int k = 0; k < lanes; k++)
                         w.Line($"{V}<float> r{k} = {V}.LoadUnsafe(ref xr, (nuint)({(toBlocks ? Plain(I(k), "s") : Blocked("0", $"s + {I(k)}"))}));");
-                    for (int k = 0; k < lanes; k += 2)
-                        w.Line($"{V}<float> t{k} = {X}.UnpackLow(r{k}, r{k + 1}), t{k + 1} = {X}.UnpackHigh(r{k}, r{k + 1});");
-                    for (int k = 0; k < lanes; k += 4)
-                        w.Line($"{V}<float> u{k} = {X}.Shuffle(t{k}, t{k + 2}, 0x44), u{k + 1} = {X}.Shuffle(t{k}, t{k + 2}, 0xEE), "
-                            + $"u{k + 2} = {X}.Shuffle(t{k + 1}, t{k + 3}, 0x44), u{k + 3} = {X}.Shuffle(t{k + 1}, t{k + 3}, 0xEE);");
+                    CodeText.TransposeQuads(w, lanes, k => $"r{k}");
                     for (int k = 0; k < lanes; k++)
-                    {
-                        string row = $"{X}.Permute2x128(u{k % 4}, u{k % 4 + 4}, {(k < 4 ? "0x20" : "0x31")})";
-                        w.Line($"{V}.StoreUnsafe({row}, ref yr, (nuint)({(toBlocks ? Blocked("0", $"s + {I(k)}") : Plain(I(k), "s"))}));");
-                    }
+                        w.Line($"{V}.StoreUnsafe({CodeText.TransposedRow(k)}, ref yr, (nuint)({(toBlocks ? Blocked("0", $"s + {I(k)}") : Plain(I(k), "s"))}));");
                 }
             }
             using (w.Open($"for (; s < {I(plane)}; s++)"))
