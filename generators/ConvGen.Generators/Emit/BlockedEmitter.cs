@@ -19,8 +19,8 @@ internal static class BlockedEmitter
 
 
     /// <summary>
-    /// Weights as the kernels read them: a pointwise conv's <c>[in, out]</c> (a tap's output channels side by
-    /// side), a depthwise conv's <c>[kh, kw, channels]</c> (a tap's weights for a block of channels side by side).
+    /// Weights as the kernels read them: a one-group conv's by register block, <c>[out / 16, in, kh, kw, 16]</c>
+    /// (a tap's 16 output channels side by side, a block pair's weights one run), a depthwise conv's <c>[kh, kw, channels]</c> (a tap's weights for a block of channels side by side).
     /// </summary>
     public static float[] WeightsFor(Step step)
     {
@@ -28,15 +28,20 @@ internal static class BlockedEmitter
         if (IsWinograd(step))
         {
             // [pair of output blocks, ξ, in, 16]: a register block's weights are one contiguous run.
-            int inC = step.In.C, outBlocks = step.Out.C / Lanes, xis = TileProducts(step);
-            return Matrices(step).TransformWeights(layer.Weights, step.Out.C, inC, (o, i, xi) =>
-            {
-                int block = o / Lanes, first = block / 2 * 2, pair = Math.Min(2, outBlocks - first);
-                return first * Lanes * xis * inC + ((xi * inC + i) * pair + block - first) * Lanes + o % Lanes;
-            });
+            int xis = TileProducts(step);
+            return Matrices(step).TransformWeights(layer.Weights, step.Out.C, step.In.C, (o, i, xi) => PairIndex(step, o, xi * step.In.C + i, xis * step.In.C));
         }
         if (layer.Spec.Groups == 1)
-            return ConvEmitter.PackForChannels(step);
+        {
+            // [pair of output blocks, in, kh, kw, 16], likewise: in [in, out] a pair's weights were 64-byte runs
+            // a whole output row apart, which MobileNet's 256-channel 1x1 read twice through L1 sets they thrashed.
+            int perOutput = step.In.C * layer.Window!.Taps;
+            var byPair = new float[layer.Weights.Count];
+            for (int o = 0; o < step.Out.C; o++)
+                for (int k = 0; k < perOutput; k++)
+                    byPair[PairIndex(step, o, k, perOutput)] = layer.Weights[o * perOutput + k];
+            return byPair;
+        }
         int channels = step.Out.C, taps = layer.Window!.Taps;
         var packed = new float[layer.Weights.Count];
         for (int c = 0; c < channels; c++)
@@ -45,9 +50,19 @@ internal static class BlockedEmitter
         return packed;
     }
 
+    /// <summary>
+    /// Where output channel o's weight k of <paramref name="perOutput"/> lies when packed by register block:
+    /// pairs of output blocks (an odd last block alone), each pair's weights k-major with its 16 (8) channels side by side.
+    /// </summary>
+    private static int PairIndex(Step step, int o, int k, int perOutput)
+    {
+        int block = o / Lanes, first = block / 2 * 2, pair = Math.Min(2, step.Out.C / Lanes - first);
+        return first * Lanes * perOutput + (k * pair + block - first) * Lanes + o % Lanes;
+    }
+
     public static string WeightsDescription(Step step)
         => IsWinograd(step) ? $"in Winograd F(2x2, {Matrices(step).R}x{Matrices(step).R}) form, U = G g G^T packed [out / 16, {TileProducts(step)}, in, 16]"
-            : step.Layer!.Spec.Groups == 1 ? "[in, out]" : "[kh, kw, channels]";
+            : step.Layer!.Spec.Groups == 1 ? "[out / 16, in, kh, kw, 16]" : "[kh, kw, channels]";
 
     /// <summary>Floats in the weights the kernel reads (α² per r² in Winograd form).</summary>
     private static int WeightsLength(Step step)
@@ -205,7 +220,7 @@ internal static class BlockedEmitter
     {
         string I(int v) => Literal.Int(v);
         Window g = step.Layer!.Window!;
-        int positions = step.Out.H * step.Out.W, inBlocks = step.In.C / Lanes, outBlocks = step.Out.C / Lanes, outC = step.Out.C;
+        int positions = step.Out.H * step.Out.W, inBlocks = step.In.C / Lanes, outBlocks = step.Out.C / Lanes;
         int inPlane = g.InH * g.InW;
         // Pointwise, position p reads input position p; otherwise each position of a block has its window's offset.
         bool pointwise = g is { Taps: 1, StrideH: 1, StrideW: 1 } && inPlane == positions;
@@ -242,7 +257,9 @@ internal static class BlockedEmitter
                 if (!pointwise)
                     w.Line(string.Join(" ", Enumerable.Range(0, count).Select(j =>
                         $"nint o{j} = ((p + {I(j)}) / {I(g.OutW)} * {I(g.StrideH * g.InW)} + (p + {I(j)}) % {I(g.OutW)} * {I(g.StrideW)}) * {I(Lanes)};")));
-                using (w.Open($"for (nint ib = 0, xi = {(pointwise ? $"p * {I(Lanes)}" : "0")}, wi = ob * {I(Lanes)} + h; ib < {I(inBlocks)}; ib++, xi += {I(inPlane * Lanes)}, wi += {I(Lanes * g.Taps * outC)})"))
+                // This pair's weights, [in, kh, kw, 16 (8 for a lone block)], start at ob * 8 * in * taps.
+                int pairWidth = channelBlocks * Lanes;
+                using (w.Open($"for (nint ib = 0, xi = {(pointwise ? $"p * {I(Lanes)}" : "0")}, wi = ob * {I(Lanes * step.In.C * g.Taps)} + h; ib < {I(inBlocks)}; ib++, xi += {I(inPlane * Lanes)}, wi += {I(Lanes * g.Taps * pairWidth)})"))
                 {
                     if (pointwise)
                         Channels();
@@ -251,7 +268,7 @@ internal static class BlockedEmitter
                         using (w.Open($"for (nint ky = 0; ky < {I(g.KernelH)}; ky++)"))
                         using (w.Open($"for (nint kx = 0; kx < {I(g.KernelW)}; kx++)"))
                         {
-                            w.Line($"nint xt = xi + (ky * {I(g.DilationH * g.InW)} + kx * {I(g.DilationW)}) * {I(Lanes)}, wt = wi + (ky * {I(g.KernelW)} + kx) * {I(outC)};");
+                            w.Line($"nint xt = xi + (ky * {I(g.DilationH * g.InW)} + kx * {I(g.DilationW)}) * {I(Lanes)}, wt = wi + (ky * {I(g.KernelW)} + kx) * {I(pairWidth)};");
                             Channels();
                         }
                 }
@@ -260,7 +277,7 @@ internal static class BlockedEmitter
                         width.StoreActivated(w, step, $"a{c}_{j}", $"((ob + {I(c)}) * {I(outPlane)} + {(border is null ? "p" : "o")} + {I(j)}) * {I(Lanes)} + h");
             }
 
-            void Channels() => ChannelProducts(w, width, Lanes, channelBlocks, count, pointwise ? "wi" : "wt", g.Taps * outC,
+            void Channels() => ChannelProducts(w, width, Lanes, channelBlocks, count, pointwise ? "wi" : "wt", g.Taps * channelBlocks * Lanes,
                 "xr", pointwise ? "xi" : "xt", j => pointwise ? I(j * Lanes) : $"o{j}");
         }
     }

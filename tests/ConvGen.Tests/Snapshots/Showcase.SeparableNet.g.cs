@@ -984,7 +984,7 @@ namespace Showcase
                 }
             }
 
-            /// <summary>pw: 64 weights, packed [in, out], as IEEE 754 bits in UTF-16 code units.</summary>
+            /// <summary>pw: 64 weights, packed [out / 16, in, kh, kw, 16], as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Weights_Conv_pw => "\u2b02\u3e87\ue148\u3efa\ud70a\u3e23\uba5e\ube89\udd2f\u3e24\u020c\ubeab\ud0e5\u3ee2\u6873\ubed1\u1687\u3dd9\uae14\ube47\u9db2\ubeaf\uf7cf\u3e53\u353f\u3ede\u9ba6\ube44\u0000\u0000\u8b44\u3eec\ufdf4\u3e94\uced9\u3df7\ue979\ubea6\udf3b\u3e4f\u999a\ubd99\uf9db\u3e7e\u9ba6\ubbc4\u0831\u3eac\u49ba\ube8c\u47ae\u3de1\u999a\ubed9\u6a7f\ubd3c\u51ec\u3d38\u4fdf\u3d8d\u0a3d\ubed7\u999a\u3d99\u6a7f\u3cbc\uc28f\u3e75\u76c9\ubefe\u7cee\u3e3f\u8d50\u3e17\u1062\ube58\u851f\ubeeb\ue979\u3ee6\ub439\ubd48\u6042\u3ee5\ub439\ubd48\u1687\u3ed9\ue560\u3ed0\u8312\ubec0\u4396\ubd8b\u0000\u3f00\u78d5\ubd69\u8106\ube95\u8312\u3dc0\u74bc\u3e93\u6c8b\u3ea7\u8937\u3e41\u45a2\ube36\u20c5\u3e30\u51ec\u3eb8\uf7cf\ube93\u0419\ube56\u0000\u3e00\ua5e3\ubedb\ucccd\u3e4c\u0000\ube80\u851f\ube6b";
             /// <summary>pw: 8 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_pw => "\u4fdf\ube8d\ub22d\u3e1d\u74bc\ubc93\u5e35\u3dba\u0000\u3e80\u9581\ube43\ue560\u3d50\ue354\u3da5";
@@ -1013,7 +1013,7 @@ namespace Showcase
                                 const nint h = 0;
                                 global::System.Runtime.Intrinsics.Vector256<float> a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector256<float> a0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector256<float> a0_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector256<float> a0_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector256<float> a0_4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector256<float> a0_5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector256<float> a0_6 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector256<float> a0_7 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h));
                                 global::System.Runtime.Intrinsics.Vector256<float> w0, x0, x1, x2, x3, x4, x5, x6, x7;
-                                for (nint ib = 0, xi = p * 8, wi = ob * 8 + h; ib < 1; ib++, xi += 512, wi += 64)
+                                for (nint ib = 0, xi = p * 8, wi = ob * 64 + h; ib < 1; ib++, xi += 512, wi += 64)
                                 {
 
                                     {
@@ -1212,7 +1212,7 @@ namespace Showcase
                             {
                                 global::System.Runtime.Intrinsics.Vector128<float> a0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector128<float> a0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector128<float> a0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector128<float> a0_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector128<float> a0_4 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector128<float> a0_5 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector128<float> a0_6 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector128<float> a0_7 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h));
                                 global::System.Runtime.Intrinsics.Vector128<float> w0, x0, x1, x2, x3, x4, x5, x6, x7;
-                                for (nint ib = 0, xi = p * 8, wi = ob * 8 + h; ib < 1; ib++, xi += 512, wi += 64)
+                                for (nint ib = 0, xi = p * 8, wi = ob * 64 + h; ib < 1; ib++, xi += 512, wi += 64)
                                 {
                                     for (nint k = 0; k < 8; k++)
                                     {
