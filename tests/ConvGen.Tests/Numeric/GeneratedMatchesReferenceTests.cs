@@ -118,6 +118,26 @@ public sealed class GeneratedMatchesReferenceTests
             perBatch: 12, samples: 3);
 
     /// <summary>
+    /// 2x2, stride-2 max and average pools on the plain layout over rows of 4 to 45 outputs: the vector path
+    /// unrolls rows of up to 32 outputs and loops over longer ones, its last step overlapping when 4 does not
+    /// divide the row; odd input sizes leave a last row and column out.
+    /// </summary>
+    [Fact]
+    public void Pairwise_pools_match_reference()
+        => Property(NetGen.Net(
+                from c in Gen.Int[1, 3]
+                from h in Gen.Int[2, 9]
+                from w in Gen.Int[8, 91]
+                select new TensorShape(3, c, h, w),
+                s => from max in Gen.Bool
+                     select new[]
+                     {
+                         new LayerDecl { Op = max ? LayerOp.MaxPool : LayerOp.AvgPool, Rank = 2, Kernel = new[] { 2 } },
+                         new LayerDecl { Op = LayerOp.Flatten }, new LayerDecl { Op = LayerOp.Dense, Outputs = 3 },
+                     }),
+            perBatch: 12, samples: 3);
+
+    /// <summary>
     /// Depthwise and pointwise convs on 8 to 24 channels (a multiple of 8: the planner runs them in channel
     /// blocks), any window options and activations, now and then a BatchNorm or a conv that may write its
     /// output in channel blocks (the blocked channel kernel's vectors run over channels); ending in a global average

@@ -300,12 +300,15 @@ namespace Showcase
                         for (int oy = 0; oy < 6; oy++)
                         {
                             nint top = (c * 12 + 2 * oy) * 12, bottom = top + 12, to = (c * 6 + oy) * 6;
-                            for (nint ox = 0; ; ox += 4)
+
                             {
-                                if (ox > 2) ox = 2;
-                                global::System.Runtime.Intrinsics.Vector256<float> split = global::System.Runtime.Intrinsics.Vector256.Shuffle(global::System.Runtime.Intrinsics.Vector256.Max(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xr, (nuint)(top + 2 * ox)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xr, (nuint)(bottom + 2 * ox))), global::System.Runtime.Intrinsics.Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7));
-                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(global::System.Runtime.Intrinsics.Vector256.GetLower(split), global::System.Runtime.Intrinsics.Vector256.GetUpper(split)), ref yr, (nuint)(to + ox));
-                                if (ox == 2) break;
+                                global::System.Runtime.Intrinsics.Vector256<float> split = global::System.Runtime.Intrinsics.Vector256.Shuffle(global::System.Runtime.Intrinsics.Vector256.Max(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xr, (nuint)(top + 2 * 0)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xr, (nuint)(bottom + 2 * 0))), global::System.Runtime.Intrinsics.Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(global::System.Runtime.Intrinsics.Vector256.GetLower(split), global::System.Runtime.Intrinsics.Vector256.GetUpper(split)), ref yr, (nuint)(to + 0));
+                            }
+
+                            {
+                                global::System.Runtime.Intrinsics.Vector256<float> split = global::System.Runtime.Intrinsics.Vector256.Shuffle(global::System.Runtime.Intrinsics.Vector256.Max(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xr, (nuint)(top + 2 * 2)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xr, (nuint)(bottom + 2 * 2))), global::System.Runtime.Intrinsics.Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(global::System.Runtime.Intrinsics.Vector256.GetLower(split), global::System.Runtime.Intrinsics.Vector256.GetUpper(split)), ref yr, (nuint)(to + 2));
                             }
                         }
                     }
