@@ -20,7 +20,8 @@ internal static class BlockedEmitter
 
     /// <summary>
     /// Weights as the kernels read them: a one-group conv's by register block, <c>[out / 16, in, kh, kw, 16]</c>
-    /// (a tap's 16 output channels side by side, a block pair's weights one run), a depthwise conv's <c>[kh, kw, channels]</c> (a tap's weights for a block of channels side by side).
+    /// (a tap's 16 output channels side by side, a block pair's weights one run), a depthwise conv's
+    /// <c>[kh, kw, channels]</c> (a tap's weights for a block of channels side by side).
     /// </summary>
     public static float[] WeightsFor(Step step)
     {

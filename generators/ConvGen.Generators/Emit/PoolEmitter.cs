@@ -30,15 +30,15 @@ internal static class PoolEmitter
     /// <summary>The usual 2x2, stride-2 window over rows of at least 4 outputs: vectors of 4 outputs.</summary>
     private static bool IsPairwise(Window g) => g is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, DilationH: 1, DilationW: 1, AllInterior: true, OutW: >= 4 };
 
+    /// <summary>Rows of up to this many outputs are written unrolled, one block per 4 outputs (8 blocks at most).</summary>
+    private const int MaxUnrolledRow = 32;
+
     /// <summary>
     /// 4 outputs per step from 2 rows of 8 inputs: the rows combined lane by lane, their even and odd columns
     /// split by one AVX2 permute, then combined - LeNet-5's and the digits net's pools took 7% and 30% of
     /// their run a window at a time. .NET 9's vector Max propagates NaN as MathF.Max does; before .NET 9, and
     /// without AVX2, the scalar code runs.
     /// </summary>
-    /// <summary>Rows of up to this many outputs are written unrolled, one block per 4 outputs (8 blocks at most).</summary>
-    private const int MaxUnrolledRow = 32;
-
     private static void Pairwise(SourceWriter w, Step step, bool max)
     {
         Window g = step.Layer!.Window!;
