@@ -40,7 +40,7 @@ internal static class ConvEmitter
     /// <c>[groups, in/groups, kh, kw, out/groups]</c>: the output channels of one tap are contiguous, so
     /// one vector load feeds <c>Vector&lt;float&gt;.Count</c> output channels at once.
     /// </summary>
-    public static float[] PackForChannels(Step step)
+    private static float[] PackForChannels(Step step)
     {
         LayerPlan layer = step.Layer!;
         int groups = layer.Spec.Groups, outPerGroup = step.Out.C / groups, inPerGroup = step.In.C / groups, taps = layer.Window!.Taps;

@@ -56,7 +56,7 @@ internal static class PoolEmitter
                 w.Line($"nint top = (c * {I(g.InH)} + 2 * oy) * {I(g.InW)}, bottom = top + {I(g.InW)}, to = (c * {I(g.OutH)} + oy) * {I(g.OutW)};");
                 // The last step overlaps outputs already written (the same values again). Rows of up to
                 // MaxUnrolledRow outputs are unrolled: the loop's control cost LeNet-5's 14-wide rows a quarter.
-                void Step(string ox)
+                void FourOutputs(string ox)
                 {
                     w.Line($"{V}<float> split = {V}.Shuffle({Op(V, Load($"top + 2 * {ox}"), Load($"bottom + 2 * {ox}"))}, {V}.Create(0, 2, 4, 6, 1, 3, 5, 7));");
                     string pooled = Op(H, $"{V}.GetLower(split)", $"{V}.GetUpper(split)");
@@ -65,12 +65,12 @@ internal static class PoolEmitter
                 if (g.OutW <= MaxUnrolledRow)
                     for (int ox = 0; ox < g.OutW; ox += 4)
                         using (w.Open(""))
-                            Step(I(Math.Min(ox, g.OutW - 4)));
+                            FourOutputs(I(Math.Min(ox, g.OutW - 4)));
                 else
                     using (w.Open("for (nint ox = 0; ; ox += 4)"))
                     {
                         w.Line($"if (ox > {I(g.OutW - 4)}) ox = {I(g.OutW - 4)};");
-                        Step("ox");
+                        FourOutputs("ox");
                         w.Line($"if (ox == {I(g.OutW - 4)}) break;");
                     }
             }
