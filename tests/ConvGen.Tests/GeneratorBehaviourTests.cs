@@ -145,3 +145,39 @@ public class MaxPoolNaNTests
                 }
     }
 }
+
+/// <summary>
+/// ReLU is v &gt; 0 ? v : 0 on every path: NaN gives 0 (the vector kernels once took .NET 9's IEEE 754 Max,
+/// which keeps NaN, while the scalar paths gave 0). Through an identity 1x1 conv, so the fused kernels apply it;
+/// a NaN in any channel makes every channel's sum at that position NaN.
+/// </summary>
+public class ReluTests
+{
+    [Theory]
+    [InlineData(8, 6, 10)] // channel blocks (Vector256 kernels)
+    [InlineData(3, 5, 7)] // plain planes (Vector<float> rows and their tails)
+    public void Relu_gives_zero_for_NaN_on_every_path(int channels, int height, int width)
+    {
+        string identity = string.Join(", ", Enumerable.Range(0, channels * channels).Select(i => i % (channels + 1) == 0 ? "1f" : "0f"));
+        string source = GeneratorHarness.WithInvoker("Rectified", $"using ConvGen;\n[ConvNet({channels}, {height}, {width})]\n"
+            + $"[Conv2D({channels}, 1, Activation = Activation.ReLU, Weights = new float[] {{ {identity} }}, Bias = new float[] {{ {string.Join(", ", Enumerable.Repeat("0f", channels))} }})]\npublic static partial class Rectified;");
+        var rectified = GeneratorHarness.Invoker(GeneratorHarness.Load(GeneratorHarness.Run(source)), "Rectified");
+
+        int plane = height * width;
+        var input = Enumerable.Range(0, channels * plane).Select(i => (float)Math.Sin(i)).ToArray();
+        foreach (int i in new[] { 0, 5, plane / 2, plane - 1 })
+            input[(i % channels) * plane + i] = float.NaN;
+        float[] output = rectified(input);
+
+        Assert.Equal(channels * plane, output.Length);
+        for (int p = 0; p < plane; p++)
+        {
+            bool nan = Enumerable.Range(0, channels).Any(c => float.IsNaN(input[c * plane + p]));
+            for (int c = 0; c < channels; c++)
+            {
+                float x = input[c * plane + p], expected = nan ? 0f : x > 0f ? x : 0f;
+                Assert.True(expected == output[c * plane + p], $"channel {c}, position {p}: expected {expected}, got {output[c * plane + p]}");
+            }
+        }
+    }
+}

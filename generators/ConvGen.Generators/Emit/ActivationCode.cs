@@ -30,7 +30,7 @@ internal static class ActivationCode
     private static string? ApplyVector(ActivationKind kind, string v, string vector, string zero, string six) => kind switch
     {
         ActivationKind.None => v,
-        ActivationKind.ReLU => $"{vector}.Max({v}, {zero})",
+        ActivationKind.ReLU => $"Relu({v})", // the kernels class's helper (NetworkEmitter.WriteRelu)
         ActivationKind.ReLU6 => $"{vector}.Min({vector}.Max({v}, {zero}), {six})",
         _ => null,
     };

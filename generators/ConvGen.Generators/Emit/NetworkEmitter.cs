@@ -137,6 +137,14 @@ internal static class NetworkEmitter
                 WriteMulAdd(w, "global::System.Runtime.Intrinsics.Vector128<float>", "global::System.Runtime.Intrinsics.Vector128");
             }
 
+            if (plan.Steps.Any(s => s.Activation == ActivationKind.ReLU))
+            {
+                WriteRelu(w, CodeText.FloatVector, "global::System.Numerics.Vector",
+                    $"global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v, {CodeText.FloatVector}.Zero), v, {CodeText.FloatVector}.Zero)");
+                foreach (string vector in new[] { "global::System.Runtime.Intrinsics.Vector256", "global::System.Runtime.Intrinsics.Vector128" })
+                    WriteRelu(w, vector + "<float>", vector, $"v & {vector}.GreaterThan(v, {vector}<float>.Zero)");
+            }
+
             var weightsWritten = new HashSet<int>();
             foreach (Step step in plan.Steps)
             {
@@ -210,6 +218,27 @@ internal static class NetworkEmitter
             w.Line($"    return {vectorClass}.FusedMultiplyAdd(a, b, c);");
             w.Line("#endif");
             w.Line("return a * b + c;");
+        }
+    }
+
+    /// <summary>
+    /// ReLU on one vector type as the scalar path computes it (v &gt; 0 ? v : 0, so NaN and -0 give +0): on x86 one
+    /// maxps, which returns its second operand (the zero) for both; elsewhere a compare and a mask. .NET 9's vector
+    /// Max follows IEEE 754's NaN and -0 rules instead and takes six instructions on x86: DS-CNN, MobileNetV1
+    /// and ResNet-8 ran 2-5% faster in A/B runs without it.
+    /// </summary>
+    private static void WriteRelu(SourceWriter w, string vector, string vectorClass, string portable)
+    {
+        w.Line();
+        w.Line("/// <summary>v &gt; 0 ? v : 0 lane by lane (NaN and -0 give +0, as the scalar path).</summary>");
+        w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
+        using (w.Open($"public static {vector} Relu({vector} v)"))
+        {
+            w.Line("#if NET9_0_OR_GREATER");
+            w.Line("if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)");
+            w.Line($"    return {vectorClass}.MaxNative(v, {vector}.Zero);");
+            w.Line("#endif");
+            w.Line($"return {portable};");
         }
     }
 

@@ -84,6 +84,39 @@ namespace Showcase
                 return a * b + c;
             }
 
+            /// <summary>v &gt; 0 ? v : 0 lane by lane (NaN and -0 give +0, as the scalar path).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Numerics.Vector<float> Relu(global::System.Numerics.Vector<float> v)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    return global::System.Numerics.Vector.MaxNative(v, global::System.Numerics.Vector<float>.Zero);
+                #endif
+                return global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v, global::System.Numerics.Vector<float>.Zero), v, global::System.Numerics.Vector<float>.Zero);
+            }
+
+            /// <summary>v &gt; 0 ? v : 0 lane by lane (NaN and -0 give +0, as the scalar path).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Runtime.Intrinsics.Vector256<float> Relu(global::System.Runtime.Intrinsics.Vector256<float> v)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    return global::System.Runtime.Intrinsics.Vector256.MaxNative(v, global::System.Runtime.Intrinsics.Vector256<float>.Zero);
+                #endif
+                return v & global::System.Runtime.Intrinsics.Vector256.GreaterThan(v, global::System.Runtime.Intrinsics.Vector256<float>.Zero);
+            }
+
+            /// <summary>v &gt; 0 ? v : 0 lane by lane (NaN and -0 give +0, as the scalar path).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Runtime.Intrinsics.Vector128<float> Relu(global::System.Runtime.Intrinsics.Vector128<float> v)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    return global::System.Runtime.Intrinsics.Vector128.MaxNative(v, global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+                #endif
+                return v & global::System.Runtime.Intrinsics.Vector128.GreaterThan(v, global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+            }
+
             /// <summary>conv1: 54 weights, [out, in/groups, kh, kw], as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Weights_Conv_conv1 => "\u30da\u3db0\udbb6\ubd47\u012a\ubd0e\ub77e\u3bb0\u5e25\u3d95\ud697\ubd99\ufd89\ubda1\u608a\ubb52\u4d3b\ubaa8\ud951\u3d8a\ub260\u3e02\ub177\u3d07\udf57\ubcb3\u6b19\u3de2\ua08e\ubd9a\ub090\u3d8c\ub090\u3d8c\u9e6b\u3df0\u90fb\ube83\u4a3d\ubdfc\u5758\ube46\u6a07\ubd75\u78d4\u3e76\ue31e\u3db4\u404b\u3aa9\u19f4\u3e4b\u1137\ube6f\u1a72\u3d8b\u7951\u3e36\uedcb\ube27\u5758\u3e46\u5f98\ube62\udebf\u3cc6\u06c9\ubcdc\u13e4\u3da6\u2b6e\u3c03\uc670\u3d6e\u9a21\u3db0\u9a76\ubd8b\u286a\u3d4a\ufb72\ubd55\u5fa9\u3d5e\ue402\ubdb2\u488d\ubd96\u877f\ubd42\ua1d6\ubd48\u2aa7\ubc77\u7531\ubd2f\ufd64\u3d8f\u6aec\u3b8f\u7487\ubd79\u1859\u3d64\u584a\ubda1\ucdda\ubd93";
             /// <summary>conv1: 3 biases, as IEEE 754 bits in UTF-16 code units.</summary>
@@ -217,12 +250,12 @@ namespace Showcase
                                 a2_0 = MulAdd(x0, w2, a2_0);
                                 a2_1 = MulAdd(x1, w2, a2_1);
                             }
-                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(0 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_1, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(0 * 22 + ox + 1 * global::System.Numerics.Vector<float>.Count));
-                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(1 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_1, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(1 * 22 + ox + 1 * global::System.Numerics.Vector<float>.Count));
-                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(2 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a2_1, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(2 * 22 + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(Relu(a0_0), ref tr, (nuint)(0 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(Relu(a0_1), ref tr, (nuint)(0 * 22 + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(Relu(a1_0), ref tr, (nuint)(1 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(Relu(a1_1), ref tr, (nuint)(1 * 22 + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(Relu(a2_0), ref tr, (nuint)(2 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(Relu(a2_1), ref tr, (nuint)(2 * 22 + ox + 1 * global::System.Numerics.Vector<float>.Count));
                         }
                         if (ox < 22 && 22 >= 2 * global::System.Numerics.Vector<float>.Count)
                         {
@@ -334,12 +367,12 @@ namespace Showcase
                                 a2_0 = MulAdd(x0, w2, a2_0);
                                 a2_1 = MulAdd(x1, w2, a2_1);
                             }
-                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(0 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_1, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(0 * 22 + ox + 1 * global::System.Numerics.Vector<float>.Count));
-                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(1 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_1, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(1 * 22 + ox + 1 * global::System.Numerics.Vector<float>.Count));
-                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(2 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                            global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a2_1, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(2 * 22 + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(Relu(a0_0), ref tr, (nuint)(0 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(Relu(a0_1), ref tr, (nuint)(0 * 22 + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(Relu(a1_0), ref tr, (nuint)(1 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(Relu(a1_1), ref tr, (nuint)(1 * 22 + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(Relu(a2_0), ref tr, (nuint)(2 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                            global::System.Numerics.Vector.StoreUnsafe(Relu(a2_1), ref tr, (nuint)(2 * 22 + ox + 1 * global::System.Numerics.Vector<float>.Count));
                         }
                         else
                         {
@@ -419,9 +452,9 @@ namespace Showcase
                                 a0_0 += a0_0_1;
                                 a1_0 += a1_0_1;
                                 a2_0 += a2_0_1;
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(0 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(1 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(2 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu(a0_0), ref tr, (nuint)(0 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu(a1_0), ref tr, (nuint)(1 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu(a2_0), ref tr, (nuint)(2 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
                             }
                             if (ox < 22 && 22 >= global::System.Numerics.Vector<float>.Count)
                             {
@@ -500,9 +533,9 @@ namespace Showcase
                                 a0_0 += a0_0_1;
                                 a1_0 += a1_0_1;
                                 a2_0 += a2_0_1;
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(0 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(1 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), ref tr, (nuint)(2 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu(a0_0), ref tr, (nuint)(0 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu(a1_0), ref tr, (nuint)(1 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu(a2_0), ref tr, (nuint)(2 * 22 + ox + 0 * global::System.Numerics.Vector<float>.Count));
                             }
                             else for (; ox < 22; ox++)
                             {

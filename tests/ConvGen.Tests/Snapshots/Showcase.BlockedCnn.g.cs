@@ -109,6 +109,39 @@ namespace Showcase
                 return a * b + c;
             }
 
+            /// <summary>v &gt; 0 ? v : 0 lane by lane (NaN and -0 give +0, as the scalar path).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Numerics.Vector<float> Relu(global::System.Numerics.Vector<float> v)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    return global::System.Numerics.Vector.MaxNative(v, global::System.Numerics.Vector<float>.Zero);
+                #endif
+                return global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v, global::System.Numerics.Vector<float>.Zero), v, global::System.Numerics.Vector<float>.Zero);
+            }
+
+            /// <summary>v &gt; 0 ? v : 0 lane by lane (NaN and -0 give +0, as the scalar path).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Runtime.Intrinsics.Vector256<float> Relu(global::System.Runtime.Intrinsics.Vector256<float> v)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    return global::System.Runtime.Intrinsics.Vector256.MaxNative(v, global::System.Runtime.Intrinsics.Vector256<float>.Zero);
+                #endif
+                return v & global::System.Runtime.Intrinsics.Vector256.GreaterThan(v, global::System.Runtime.Intrinsics.Vector256<float>.Zero);
+            }
+
+            /// <summary>v &gt; 0 ? v : 0 lane by lane (NaN and -0 give +0, as the scalar path).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Runtime.Intrinsics.Vector128<float> Relu(global::System.Runtime.Intrinsics.Vector128<float> v)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    return global::System.Runtime.Intrinsics.Vector128.MaxNative(v, global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+                #endif
+                return v & global::System.Runtime.Intrinsics.Vector128.GreaterThan(v, global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+            }
+
             public static void Pad_conv1(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 _ = x[63];
@@ -336,14 +369,14 @@ namespace Showcase
                                     w7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 63 + 8));
                                     a7_0 = MulAdd(x0, w7, a7_0);
                                 }
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 0 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 1 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 2 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a3_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 3 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a4_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 4 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a5_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 5 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a6_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 6 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a7_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 7 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu(a0_0), ref yr, (nuint)(yo + 0 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu(a1_0), ref yr, (nuint)(yo + 1 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu(a2_0), ref yr, (nuint)(yo + 2 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu(a3_0), ref yr, (nuint)(yo + 3 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu(a4_0), ref yr, (nuint)(yo + 4 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu(a5_0), ref yr, (nuint)(yo + 5 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu(a6_0), ref yr, (nuint)(yo + 6 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu(a7_0), ref yr, (nuint)(yo + 7 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
                             }
                             if (ox < 8 && 8 >= global::System.Numerics.Vector<float>.Count)
                             {
@@ -514,14 +547,14 @@ namespace Showcase
                                     w7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, wi + 63 + 8));
                                     a7_0 = MulAdd(x0, w7, a7_0);
                                 }
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 0 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 1 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 2 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a3_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 3 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a4_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 4 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a5_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 5 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a6_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 6 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a7_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 7 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu(a0_0), ref yr, (nuint)(yo + 0 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu(a1_0), ref yr, (nuint)(yo + 1 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu(a2_0), ref yr, (nuint)(yo + 2 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu(a3_0), ref yr, (nuint)(yo + 3 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu(a4_0), ref yr, (nuint)(yo + 4 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu(a5_0), ref yr, (nuint)(yo + 5 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu(a6_0), ref yr, (nuint)(yo + 6 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu(a7_0), ref yr, (nuint)(yo + 7 * 64 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
                             }
                             else for (; ox < 8; ox++)
                             {

@@ -96,6 +96,39 @@ namespace Showcase
                 return a * b + c;
             }
 
+            /// <summary>v &gt; 0 ? v : 0 lane by lane (NaN and -0 give +0, as the scalar path).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Numerics.Vector<float> Relu(global::System.Numerics.Vector<float> v)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    return global::System.Numerics.Vector.MaxNative(v, global::System.Numerics.Vector<float>.Zero);
+                #endif
+                return global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v, global::System.Numerics.Vector<float>.Zero), v, global::System.Numerics.Vector<float>.Zero);
+            }
+
+            /// <summary>v &gt; 0 ? v : 0 lane by lane (NaN and -0 give +0, as the scalar path).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Runtime.Intrinsics.Vector256<float> Relu(global::System.Runtime.Intrinsics.Vector256<float> v)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    return global::System.Runtime.Intrinsics.Vector256.MaxNative(v, global::System.Runtime.Intrinsics.Vector256<float>.Zero);
+                #endif
+                return v & global::System.Runtime.Intrinsics.Vector256.GreaterThan(v, global::System.Runtime.Intrinsics.Vector256<float>.Zero);
+            }
+
+            /// <summary>v &gt; 0 ? v : 0 lane by lane (NaN and -0 give +0, as the scalar path).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Runtime.Intrinsics.Vector128<float> Relu(global::System.Runtime.Intrinsics.Vector128<float> v)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    return global::System.Runtime.Intrinsics.Vector128.MaxNative(v, global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+                #endif
+                return v & global::System.Runtime.Intrinsics.Vector128.GreaterThan(v, global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+            }
+
             public static void Pad_stem(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 static int Source(int i, int n) => i < 0 ? -i : i >= n ? 2 * n - 2 - i : i;
@@ -295,42 +328,42 @@ namespace Showcase
                                 x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo7));
                                 a0_7 = MulAdd(x7, w0, a0_7);
                             }
-                            (global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            (Relu(a0_0)).CopyTo(lanes);
                             for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 0) = lanes[j];
                             }
-                            (global::System.Numerics.Vector.Max(a0_1, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            (Relu(a0_1)).CopyTo(lanes);
                             for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 1) = lanes[j];
                             }
-                            (global::System.Numerics.Vector.Max(a0_2, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            (Relu(a0_2)).CopyTo(lanes);
                             for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 2) = lanes[j];
                             }
-                            (global::System.Numerics.Vector.Max(a0_3, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            (Relu(a0_3)).CopyTo(lanes);
                             for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 3) = lanes[j];
                             }
-                            (global::System.Numerics.Vector.Max(a0_4, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            (Relu(a0_4)).CopyTo(lanes);
                             for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 4) = lanes[j];
                             }
-                            (global::System.Numerics.Vector.Max(a0_5, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            (Relu(a0_5)).CopyTo(lanes);
                             for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 5) = lanes[j];
                             }
-                            (global::System.Numerics.Vector.Max(a0_6, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            (Relu(a0_6)).CopyTo(lanes);
                             for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 6) = lanes[j];
                             }
-                            (global::System.Numerics.Vector.Max(a0_7, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            (Relu(a0_7)).CopyTo(lanes);
                             for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 7) = lanes[j];
@@ -498,42 +531,42 @@ namespace Showcase
                                 x7 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo7));
                                 a0_7 = MulAdd(x7, w0, a0_7);
                             }
-                            (global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            (Relu(a0_0)).CopyTo(lanes);
                             for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 0) = lanes[j];
                             }
-                            (global::System.Numerics.Vector.Max(a0_1, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            (Relu(a0_1)).CopyTo(lanes);
                             for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 1) = lanes[j];
                             }
-                            (global::System.Numerics.Vector.Max(a0_2, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            (Relu(a0_2)).CopyTo(lanes);
                             for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 2) = lanes[j];
                             }
-                            (global::System.Numerics.Vector.Max(a0_3, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            (Relu(a0_3)).CopyTo(lanes);
                             for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 3) = lanes[j];
                             }
-                            (global::System.Numerics.Vector.Max(a0_4, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            (Relu(a0_4)).CopyTo(lanes);
                             for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 4) = lanes[j];
                             }
-                            (global::System.Numerics.Vector.Max(a0_5, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            (Relu(a0_5)).CopyTo(lanes);
                             for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 5) = lanes[j];
                             }
-                            (global::System.Numerics.Vector.Max(a0_6, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            (Relu(a0_6)).CopyTo(lanes);
                             for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 6) = lanes[j];
                             }
-                            (global::System.Numerics.Vector.Max(a0_7, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            (Relu(a0_7)).CopyTo(lanes);
                             for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 7) = lanes[j];
@@ -655,22 +688,22 @@ namespace Showcase
                                 x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo3));
                                 a0_3 = MulAdd(x3, w0, a0_3);
                             }
-                            (global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            (Relu(a0_0)).CopyTo(lanes);
                             for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 0) = lanes[j];
                             }
-                            (global::System.Numerics.Vector.Max(a0_1, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            (Relu(a0_1)).CopyTo(lanes);
                             for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 1) = lanes[j];
                             }
-                            (global::System.Numerics.Vector.Max(a0_2, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            (Relu(a0_2)).CopyTo(lanes);
                             for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 2) = lanes[j];
                             }
-                            (global::System.Numerics.Vector.Max(a0_3, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            (Relu(a0_3)).CopyTo(lanes);
                             for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 3) = lanes[j];
@@ -766,22 +799,22 @@ namespace Showcase
                                 x3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, (xi + 18) + xo3));
                                 a0_3 = MulAdd(x3, w0, a0_3);
                             }
-                            (global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            (Relu(a0_0)).CopyTo(lanes);
                             for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 0) = lanes[j];
                             }
-                            (global::System.Numerics.Vector.Max(a0_1, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            (Relu(a0_1)).CopyTo(lanes);
                             for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 1) = lanes[j];
                             }
-                            (global::System.Numerics.Vector.Max(a0_2, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            (Relu(a0_2)).CopyTo(lanes);
                             for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 2) = lanes[j];
                             }
-                            (global::System.Numerics.Vector.Max(a0_3, global::System.Numerics.Vector<float>.Zero)).CopyTo(lanes);
+                            (Relu(a0_3)).CopyTo(lanes);
                             for (int j = 0; j < global::System.Numerics.Vector<float>.Count; j++)
                             {
                                 global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, (g * 4 + oc + 0 * global::System.Numerics.Vector<float>.Count + j) * 36 + n + 3) = lanes[j];

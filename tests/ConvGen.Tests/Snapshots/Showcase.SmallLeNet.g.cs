@@ -84,6 +84,39 @@ namespace Showcase
                 return a * b + c;
             }
 
+            /// <summary>v &gt; 0 ? v : 0 lane by lane (NaN and -0 give +0, as the scalar path).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Numerics.Vector<float> Relu(global::System.Numerics.Vector<float> v)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    return global::System.Numerics.Vector.MaxNative(v, global::System.Numerics.Vector<float>.Zero);
+                #endif
+                return global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v, global::System.Numerics.Vector<float>.Zero), v, global::System.Numerics.Vector<float>.Zero);
+            }
+
+            /// <summary>v &gt; 0 ? v : 0 lane by lane (NaN and -0 give +0, as the scalar path).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Runtime.Intrinsics.Vector256<float> Relu(global::System.Runtime.Intrinsics.Vector256<float> v)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    return global::System.Runtime.Intrinsics.Vector256.MaxNative(v, global::System.Runtime.Intrinsics.Vector256<float>.Zero);
+                #endif
+                return v & global::System.Runtime.Intrinsics.Vector256.GreaterThan(v, global::System.Runtime.Intrinsics.Vector256<float>.Zero);
+            }
+
+            /// <summary>v &gt; 0 ? v : 0 lane by lane (NaN and -0 give +0, as the scalar path).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Runtime.Intrinsics.Vector128<float> Relu(global::System.Runtime.Intrinsics.Vector128<float> v)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    return global::System.Runtime.Intrinsics.Vector128.MaxNative(v, global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+                #endif
+                return v & global::System.Runtime.Intrinsics.Vector128.GreaterThan(v, global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+            }
+
             public static void Pad_conv1(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 _ = x[143];
@@ -199,8 +232,8 @@ namespace Showcase
                                 }
                                 a0_0 += a0_0_1;
                                 a1_0 += a1_0_1;
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 0 * 144 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 1 * 144 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu(a0_0), ref yr, (nuint)(yo + 0 * 144 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu(a1_0), ref yr, (nuint)(yo + 1 * 144 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
                             }
                             if (ox < 12 && 12 >= global::System.Numerics.Vector<float>.Count)
                             {
@@ -259,8 +292,8 @@ namespace Showcase
                                 }
                                 a0_0 += a0_0_1;
                                 a1_0 += a1_0_1;
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 0 * 144 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), ref yr, (nuint)(yo + 1 * 144 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu(a0_0), ref yr, (nuint)(yo + 0 * 144 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu(a1_0), ref yr, (nuint)(yo + 1 * 144 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
                             }
                             else for (; ox < 12; ox++)
                             {
