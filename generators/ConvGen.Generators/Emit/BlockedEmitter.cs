@@ -260,7 +260,9 @@ internal static class BlockedEmitter
                         $"nint o{j} = ((p + {I(j)}) / {I(g.OutW)} * {I(g.StrideH * g.InW)} + (p + {I(j)}) % {I(g.OutW)} * {I(g.StrideW)}) * {I(Lanes)};")));
                 // This pair's weights, [in, kh, kw, 16 (8 for a lone block)], start at ob * 8 * in * taps.
                 int pairWidth = channelBlocks * Lanes;
-                using (w.Open($"for (nint ib = 0, xi = {(pointwise ? $"p * {I(Lanes)}" : "0")}, wi = ob * {I(Lanes * step.In.C * g.Taps)} + h; ib < {I(inBlocks)}; ib++, xi += {I(inPlane * Lanes)}, wi += {I(Lanes * g.Taps * pairWidth)})"))
+                string firstX = pointwise ? $"p * {I(Lanes)}" : "0", firstW = $"ob * {I(Lanes * step.In.C * g.Taps)} + h";
+                using (w.Loop($"for (nint ib = 0, xi = {firstX}, wi = {firstW}; ib < {I(inBlocks)}; ib++, xi += {I(inPlane * Lanes)}, wi += {I(Lanes * g.Taps * pairWidth)})",
+                    inBlocks, $"nint xi = {firstX}, wi = {firstW};"))
                 {
                     if (pointwise)
                         Channels();
@@ -287,7 +289,7 @@ internal static class BlockedEmitter
     private static void OutputBlockPairs(SourceWriter w, int outBlocks, Action<int> body)
     {
         if (outBlocks >= 2)
-            using (w.Open($"for (int ob = 0; ob <= {Literal.Int(outBlocks - 2)}; ob += 2)"))
+            using (w.Loop($"for (int ob = 0; ob <= {Literal.Int(outBlocks - 2)}; ob += 2)", outBlocks / 2, "const int ob = 0;"))
                 body(2);
         if (outBlocks % 2 == 1)
             using (w.Open(""))
@@ -385,7 +387,7 @@ internal static class BlockedEmitter
         // 1. Input transform of the group's tiles: per row of Bᵀ, that row of Bᵀ d (u), then u B.
         void InputTransform(int count)
         {
-            using (w.Open($"for (nint ib = 0; ib < {I(inBlocks)}; ib++)"))
+            using (w.Loop($"for (nint ib = 0; ib < {I(inBlocks)}; ib++)", inBlocks, "const nint ib = 0;"))
             using (w.Open($"for (nint tj = 0; tj < {I(count)}; tj++)"))
             {
                 w.Line($"nint t = t0 + tj, patch = ((ib * {I(g.InH)} + t / {I(tilesW)} * 2) * {I(g.InW)} + t % {I(tilesW)} * 2) * {I(Lanes)};");
@@ -413,7 +415,9 @@ internal static class BlockedEmitter
                         w.Line(string.Join(" ", Enumerable.Range(0, count).Select(j => $"{V}<float> a{c}_{j} = {V}<float>.Zero;")));
                     w.Line($"{V}<float> {string.Join(", ", Enumerable.Range(0, channelBlocks).Select(c => $"w{c}").Concat(Enumerable.Range(0, count).Select(j => $"x{j}")))};");
                     int row = channelBlocks * Lanes; // weights per input channel of this ξ
-                    using (w.Open($"for (nint ib = 0, vi = xi * {I(inBlocks * groupTiles * Lanes)}, wi = ob * {I(Lanes * xis * inC)} + xi * {I(inC * row)} + h; ib < {I(inBlocks)}; ib++, vi += {I(groupTiles * Lanes)}, wi += {I(Lanes * row)})"))
+                    string firstV = $"xi * {I(inBlocks * groupTiles * Lanes)}", firstW = $"ob * {I(Lanes * xis * inC)} + xi * {I(inC * row)} + h";
+                    using (w.Loop($"for (nint ib = 0, vi = {firstV}, wi = {firstW}; ib < {I(inBlocks)}; ib++, vi += {I(groupTiles * Lanes)}, wi += {I(Lanes * row)})",
+                        inBlocks, $"nint vi = {firstV}, wi = {firstW};"))
                         ChannelProducts(w, width, Math.Min(inC, Lanes), channelBlocks, count, "wi", row, "vr", "vi", j => I(j * Lanes));
                     for (int c = 0; c < channelBlocks; c++)
                         for (int j = 0; j < count; j++)

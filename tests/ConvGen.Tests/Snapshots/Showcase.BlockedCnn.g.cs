@@ -772,8 +772,9 @@ namespace Showcase
                     nint t0 = 0;
                     for (; t0 <= 0; t0 += 4)
                     {
-                        for (nint ib = 0; ib < 1; ib++)
+
                         {
+                            const nint ib = 0;
                             for (nint tj = 0; tj < 4; tj++)
                             {
                                 nint t = t0 + tj, patch = ((ib * 6 + t / 2 * 2) * 6 + t % 2 * 2) * 8;
@@ -837,8 +838,9 @@ namespace Showcase
                                 {
                                     global::System.Runtime.Intrinsics.Vector256<float> a0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero; global::System.Runtime.Intrinsics.Vector256<float> a0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero; global::System.Runtime.Intrinsics.Vector256<float> a0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero; global::System.Runtime.Intrinsics.Vector256<float> a0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                                     global::System.Runtime.Intrinsics.Vector256<float> w0, x0, x1, x2, x3;
-                                    for (nint ib = 0, vi = xi * 32, wi = ob * 1024 + xi * 64 + h; ib < 1; ib++, vi += 32, wi += 64)
+
                                     {
+                                        nint vi = xi * 32, wi = ob * 1024 + xi * 64 + h;
 
                                         {
                                             w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0));
@@ -946,8 +948,9 @@ namespace Showcase
                     nint t0 = 0;
                     for (; t0 <= 0; t0 += 4)
                     {
-                        for (nint ib = 0; ib < 1; ib++)
+
                         {
+                            const nint ib = 0;
                             for (nint tj = 0; tj < 4; tj++)
                             {
                                 nint t = t0 + tj, patch = ((ib * 6 + t / 2 * 2) * 6 + t % 2 * 2) * 8;
@@ -1009,8 +1012,9 @@ namespace Showcase
                                 {
                                     global::System.Runtime.Intrinsics.Vector128<float> a0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero; global::System.Runtime.Intrinsics.Vector128<float> a0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero; global::System.Runtime.Intrinsics.Vector128<float> a0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero; global::System.Runtime.Intrinsics.Vector128<float> a0_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                                     global::System.Runtime.Intrinsics.Vector128<float> w0, x0, x1, x2, x3;
-                                    for (nint ib = 0, vi = xi * 32, wi = ob * 1024 + xi * 64 + h; ib < 1; ib++, vi += 32, wi += 64)
+
                                     {
+                                        nint vi = xi * 32, wi = ob * 1024 + xi * 64 + h;
                                         for (nint k = 0; k < 8; k++)
                                         {
                                             w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, (nuint)(wi + k * 8 + 0));
@@ -1079,8 +1083,9 @@ namespace Showcase
                                 global::System.Runtime.Intrinsics.Vector256<float> a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector256<float> a0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector256<float> a0_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector256<float> a0_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector256<float> a0_4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector256<float> a0_5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector256<float> a0_6 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector256<float> a0_7 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h));
                                 global::System.Runtime.Intrinsics.Vector256<float> w0, x0, x1, x2, x3, x4, x5, x6, x7;
                                 nint o0 = ((p + 0) / 3 * 4 + (p + 0) % 3 * 1) * 8; nint o1 = ((p + 1) / 3 * 4 + (p + 1) % 3 * 1) * 8; nint o2 = ((p + 2) / 3 * 4 + (p + 2) % 3 * 1) * 8; nint o3 = ((p + 3) / 3 * 4 + (p + 3) % 3 * 1) * 8; nint o4 = ((p + 4) / 3 * 4 + (p + 4) % 3 * 1) * 8; nint o5 = ((p + 5) / 3 * 4 + (p + 5) % 3 * 1) * 8; nint o6 = ((p + 6) / 3 * 4 + (p + 6) % 3 * 1) * 8; nint o7 = ((p + 7) / 3 * 4 + (p + 7) % 3 * 1) * 8;
-                                for (nint ib = 0, xi = 0, wi = ob * 256 + h; ib < 1; ib++, xi += 128, wi += 256)
+
                                 {
+                                    nint xi = 0, wi = ob * 256 + h;
                                     for (nint ky = 0; ky < 2; ky++)
                                     {
                                         for (nint kx = 0; kx < 2; kx++)
@@ -1278,8 +1283,9 @@ namespace Showcase
                                 global::System.Runtime.Intrinsics.Vector256<float> a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h));
                                 global::System.Runtime.Intrinsics.Vector256<float> w0, x0;
                                 nint o0 = ((p + 0) / 3 * 4 + (p + 0) % 3 * 1) * 8;
-                                for (nint ib = 0, xi = 0, wi = ob * 256 + h; ib < 1; ib++, xi += 128, wi += 256)
+
                                 {
+                                    nint xi = 0, wi = ob * 256 + h;
                                     for (nint ky = 0; ky < 2; ky++)
                                     {
                                         for (nint kx = 0; kx < 2; kx++)
@@ -1338,8 +1344,9 @@ namespace Showcase
                                 global::System.Runtime.Intrinsics.Vector128<float> a0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector128<float> a0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector128<float> a0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector128<float> a0_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector128<float> a0_4 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector128<float> a0_5 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector128<float> a0_6 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector128<float> a0_7 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h));
                                 global::System.Runtime.Intrinsics.Vector128<float> w0, x0, x1, x2, x3, x4, x5, x6, x7;
                                 nint o0 = ((p + 0) / 3 * 4 + (p + 0) % 3 * 1) * 8; nint o1 = ((p + 1) / 3 * 4 + (p + 1) % 3 * 1) * 8; nint o2 = ((p + 2) / 3 * 4 + (p + 2) % 3 * 1) * 8; nint o3 = ((p + 3) / 3 * 4 + (p + 3) % 3 * 1) * 8; nint o4 = ((p + 4) / 3 * 4 + (p + 4) % 3 * 1) * 8; nint o5 = ((p + 5) / 3 * 4 + (p + 5) % 3 * 1) * 8; nint o6 = ((p + 6) / 3 * 4 + (p + 6) % 3 * 1) * 8; nint o7 = ((p + 7) / 3 * 4 + (p + 7) % 3 * 1) * 8;
-                                for (nint ib = 0, xi = 0, wi = ob * 256 + h; ib < 1; ib++, xi += 128, wi += 256)
+
                                 {
+                                    nint xi = 0, wi = ob * 256 + h;
                                     for (nint ky = 0; ky < 2; ky++)
                                     {
                                         for (nint kx = 0; kx < 2; kx++)
@@ -1417,8 +1424,9 @@ namespace Showcase
                                 global::System.Runtime.Intrinsics.Vector128<float> a0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h));
                                 global::System.Runtime.Intrinsics.Vector128<float> w0, x0;
                                 nint o0 = ((p + 0) / 3 * 4 + (p + 0) % 3 * 1) * 8;
-                                for (nint ib = 0, xi = 0, wi = ob * 256 + h; ib < 1; ib++, xi += 128, wi += 256)
+
                                 {
+                                    nint xi = 0, wi = ob * 256 + h;
                                     for (nint ky = 0; ky < 2; ky++)
                                     {
                                         for (nint kx = 0; kx < 2; kx++)

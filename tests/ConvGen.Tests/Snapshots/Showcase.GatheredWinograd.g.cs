@@ -191,8 +191,9 @@ namespace Showcase
                     nint t0 = 0;
                     for (; t0 <= 0; t0 += 4)
                     {
-                        for (nint ib = 0; ib < 1; ib++)
+
                         {
+                            const nint ib = 0;
                             for (nint tj = 0; tj < 4; tj++)
                             {
                                 nint t = t0 + tj, patch = ((ib * 8 + t / 2 * 2) * 8 + t % 2 * 2) * 8;
@@ -302,8 +303,9 @@ namespace Showcase
                                 {
                                     global::System.Runtime.Intrinsics.Vector256<float> a0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero; global::System.Runtime.Intrinsics.Vector256<float> a0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero; global::System.Runtime.Intrinsics.Vector256<float> a0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero; global::System.Runtime.Intrinsics.Vector256<float> a0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                                     global::System.Runtime.Intrinsics.Vector256<float> w0, x0, x1, x2, x3;
-                                    for (nint ib = 0, vi = xi * 32, wi = ob * 1728 + xi * 48 + h; ib < 1; ib++, vi += 32, wi += 64)
+
                                     {
+                                        nint vi = xi * 32, wi = ob * 1728 + xi * 48 + h;
 
                                         {
                                             w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0));
@@ -403,8 +405,9 @@ namespace Showcase
                     nint t0 = 0;
                     for (; t0 <= 0; t0 += 4)
                     {
-                        for (nint ib = 0; ib < 1; ib++)
+
                         {
+                            const nint ib = 0;
                             for (nint tj = 0; tj < 4; tj++)
                             {
                                 nint t = t0 + tj, patch = ((ib * 8 + t / 2 * 2) * 8 + t % 2 * 2) * 8;
@@ -512,8 +515,9 @@ namespace Showcase
                                 {
                                     global::System.Runtime.Intrinsics.Vector128<float> a0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero; global::System.Runtime.Intrinsics.Vector128<float> a0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero; global::System.Runtime.Intrinsics.Vector128<float> a0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero; global::System.Runtime.Intrinsics.Vector128<float> a0_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                                     global::System.Runtime.Intrinsics.Vector128<float> w0, x0, x1, x2, x3;
-                                    for (nint ib = 0, vi = xi * 32, wi = ob * 1728 + xi * 48 + h; ib < 1; ib++, vi += 32, wi += 64)
+
                                     {
+                                        nint vi = xi * 32, wi = ob * 1728 + xi * 48 + h;
                                         for (nint k = 0; k < 6; k++)
                                         {
                                             w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, (nuint)(wi + k * 8 + 0));

@@ -1046,8 +1046,9 @@ namespace Showcase
                                 const nint h = 0;
                                 global::System.Runtime.Intrinsics.Vector256<float> a0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector256<float> a0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector256<float> a0_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector256<float> a0_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector256<float> a0_4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector256<float> a0_5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector256<float> a0_6 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector256<float> a0_7 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h));
                                 global::System.Runtime.Intrinsics.Vector256<float> w0, x0, x1, x2, x3, x4, x5, x6, x7;
-                                for (nint ib = 0, xi = p * 8, wi = ob * 64 + h; ib < 1; ib++, xi += 512, wi += 64)
+
                                 {
+                                    nint xi = p * 8, wi = ob * 64 + h;
 
                                     {
                                         w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, (nuint)(wi + 0 + 0));
@@ -1245,8 +1246,9 @@ namespace Showcase
                             {
                                 global::System.Runtime.Intrinsics.Vector128<float> a0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector128<float> a0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector128<float> a0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector128<float> a0_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector128<float> a0_4 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector128<float> a0_5 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector128<float> a0_6 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h)); global::System.Runtime.Intrinsics.Vector128<float> a0_7 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h));
                                 global::System.Runtime.Intrinsics.Vector128<float> w0, x0, x1, x2, x3, x4, x5, x6, x7;
-                                for (nint ib = 0, xi = p * 8, wi = ob * 64 + h; ib < 1; ib++, xi += 512, wi += 64)
+
                                 {
+                                    nint xi = p * 8, wi = ob * 64 + h;
                                     for (nint k = 0; k < 8; k++)
                                     {
                                         w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, (nuint)(wi + k * 8 + 0));
