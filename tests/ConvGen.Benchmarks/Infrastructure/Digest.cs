@@ -51,9 +51,12 @@ internal static class Digest
                 bytes is null ? "?" : bytes.Value + " B",
             }) + " |");
         }
-        Console.WriteLine($"// {CpuModel()}, {Environment.ProcessorCount} logical cores, " +
-                          $"{DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", inv)} UTC, job {rows[0].Report.BenchmarkCase.Job.Id}");
+        Console.WriteLine($"// {Machine()}, job {rows[0].Report.BenchmarkCase.Job.Id}");
     }
+
+    /// <summary>The CPU, its logical cores and the time: the line under every table the README quotes.</summary>
+    public static string Machine()
+        => $"{CpuModel()}, {Environment.ProcessorCount} logical cores, {DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC";
 
     private static string CpuModel()
     {
@@ -71,7 +74,7 @@ internal static class Digest
         return macs is null || median <= 0 ? null : 2.0 * macs.Value / median;
     }
 
-    private static string Time(double ns) => ns switch
+    public static string Time(double ns) => ns switch
     {
         < 1_000 => ns.ToString("0.0", CultureInfo.InvariantCulture) + " ns",
         < 1_000_000 => (ns / 1_000).ToString("0.00", CultureInfo.InvariantCulture) + " µs",
