@@ -55,7 +55,7 @@ internal static class Paired
                     ratios.Add(c / o);
                 }
                 table.Add($"| {type.Name} | {Digest.Time(Median(convGenNs))} | {Digest.Time(Median(ortNs))} | " +
-                                  $"{Median(ratios).ToString("0.00", inv)}x | {Quantile(ratios, 0.1).ToString("0.00", inv)}–{Quantile(ratios, 0.9).ToString("0.00", inv)} | " +
+                                  $"{Median(ratios).ToString("0.000", inv)}x | {Quantile(ratios, 0.1).ToString("0.00", inv)}–{Quantile(ratios, 0.9).ToString("0.00", inv)} | " +
                                   $"{ratios.Count} | {allocated} B |");
             }
             finally
