@@ -147,16 +147,17 @@ public class MaxPoolNaNTests
 }
 
 /// <summary>
-/// ReLU is v &gt; 0 ? v : 0 on every path: NaN gives 0 (the vector kernels once took .NET 9's IEEE 754 Max,
-/// which keeps NaN, while the scalar paths gave 0). Through an identity 1x1 conv, so the fused kernels apply it;
-/// a NaN in any channel makes every channel's sum at that position NaN.
+/// ReLU passes NaN through on every path, as PyTorch's does and as every other activation and max pool here do
+/// (v &lt; 0 ? 0 : v). Until stop 15 every path gave 0 for it (v &gt; 0 ? v : 0), unlike ReLU6, LeakyReLU or max pool.
+/// Through an identity 1x1 conv, so the fused kernels apply it; a NaN in any channel makes every channel's sum
+/// at that position NaN.
 /// </summary>
 public class ReluTests
 {
     [Theory]
     [InlineData(8, 6, 10)] // channel blocks (Vector256 kernels)
     [InlineData(3, 5, 7)] // plain planes (Vector<float> rows and their tails)
-    public void Relu_gives_zero_for_NaN_on_every_path(int channels, int height, int width)
+    public void Relu_passes_NaN_through_on_every_path(int channels, int height, int width)
     {
         string identity = string.Join(", ", Enumerable.Range(0, channels * channels).Select(i => i % (channels + 1) == 0 ? "1f" : "0f"));
         string source = GeneratorHarness.WithInvoker("Rectified", $"using ConvGen;\n[ConvNet({channels}, {height}, {width})]\n"
@@ -175,8 +176,8 @@ public class ReluTests
             bool nan = Enumerable.Range(0, channels).Any(c => float.IsNaN(input[c * plane + p]));
             for (int c = 0; c < channels; c++)
             {
-                float x = input[c * plane + p], expected = nan ? 0f : x > 0f ? x : 0f;
-                Assert.True(expected == output[c * plane + p], $"channel {c}, position {p}: expected {expected}, got {output[c * plane + p]}");
+                float x = input[c * plane + p], expected = nan ? float.NaN : x > 0f ? x : 0f, actual = output[c * plane + p];
+                Assert.True(nan ? float.IsNaN(actual) : expected == actual, $"channel {c}, position {p}: expected {expected}, got {actual}");
             }
         }
     }

@@ -9,7 +9,7 @@ internal static class ActivationCode
     public static string Apply(ActivationKind kind, float alpha, string v) => kind switch
     {
         ActivationKind.None => v,
-        ActivationKind.ReLU => $"({v} > 0f ? {v} : 0f)",
+        ActivationKind.ReLU => $"({v} < 0f ? 0f : {v})", // NaN passes, as in PyTorch
         ActivationKind.ReLU6 => $"global::System.MathF.Min(global::System.MathF.Max({v}, 0f), 6f)",
         ActivationKind.LeakyReLU => $"({v} > 0f ? {v} : {Literal.Float(alpha)} * {v})",
         ActivationKind.Sigmoid => $"(1f / (1f + global::System.MathF.Exp(-{v})))",

@@ -140,9 +140,9 @@ internal static class NetworkEmitter
             if (plan.Steps.Any(s => s.Activation == ActivationKind.ReLU))
             {
                 WriteRelu(w, CodeText.FloatVector, "global::System.Numerics.Vector",
-                    $"global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v, {CodeText.FloatVector}.Zero), v, {CodeText.FloatVector}.Zero)");
+                    $"global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(v, {CodeText.FloatVector}.Zero), {CodeText.FloatVector}.Zero, v)");
                 foreach (string vector in new[] { "global::System.Runtime.Intrinsics.Vector256", "global::System.Runtime.Intrinsics.Vector128" })
-                    WriteRelu(w, vector + "<float>", vector, $"v & {vector}.GreaterThan(v, {vector}<float>.Zero)");
+                    WriteRelu(w, vector + "<float>", vector, $"{vector}.AndNot(v, {vector}.LessThan(v, {vector}<float>.Zero))");
             }
 
             var weightsWritten = new HashSet<int>();
@@ -222,21 +222,22 @@ internal static class NetworkEmitter
     }
 
     /// <summary>
-    /// ReLU on one vector type as the scalar path computes it (v &gt; 0 ? v : 0, so NaN and -0 give +0): on x86 one
-    /// maxps, which returns its second operand (the zero) for both; elsewhere a compare and a mask. .NET 9's vector
-    /// Max follows IEEE 754's NaN and -0 rules instead and takes six instructions on x86: DS-CNN, MobileNetV1
-    /// and ResNet-8 ran 2-5% faster in A/B runs without it.
+    /// ReLU on one vector type as the scalar path and PyTorch compute it (v &lt; 0 ? 0 : v, so NaN passes through, as
+    /// it does through every other activation and max pool): on x86 one maxps with the zero first, which returns
+    /// its second operand (v) when either is NaN; elsewhere a compare and a mask. .NET 9's vector Max also keeps
+    /// NaN but follows IEEE 754's -0 rule and takes six instructions on x86: DS-CNN, MobileNetV1 and ResNet-8 ran
+    /// 2-5% faster in A/B runs without it.
     /// </summary>
     private static void WriteRelu(SourceWriter w, string vector, string vectorClass, string portable)
     {
         w.Line();
-        w.Line("/// <summary>v &gt; 0 ? v : 0 lane by lane (NaN and -0 give +0, as the scalar path).</summary>");
+        w.Line("/// <summary>v &lt; 0 ? 0 : v lane by lane (NaN passes through, as in PyTorch and the scalar path).</summary>");
         w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
         using (w.Open($"public static {vector} Relu({vector} v)"))
         {
             w.Line("#if NET9_0_OR_GREATER");
             w.Line("if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)");
-            w.Line($"    return {vectorClass}.MaxNative(v, {vector}.Zero);");
+            w.Line($"    return {vectorClass}.MaxNative({vector}.Zero, v);");
             w.Line("#endif");
             w.Line($"return {portable};");
         }

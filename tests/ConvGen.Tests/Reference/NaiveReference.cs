@@ -389,7 +389,7 @@ public static class NaiveReference
         double r = kind switch
         {
             Activation.None => x,
-            Activation.ReLU => x > 0 ? x : 0.0,
+            Activation.ReLU => x < 0 ? 0.0 : x, // NaN passes, as in PyTorch
             Activation.ReLU6 => Math.Min(Math.Max(x, 0.0), 6.0),
             Activation.LeakyReLU => x > 0 ? x : alpha * x,
             Activation.Sigmoid => 1.0 / (1.0 + Math.Exp(-x)),

@@ -84,37 +84,37 @@ namespace Showcase
                 return a * b + c;
             }
 
-            /// <summary>v &gt; 0 ? v : 0 lane by lane (NaN and -0 give +0, as the scalar path).</summary>
+            /// <summary>v &lt; 0 ? 0 : v lane by lane (NaN passes through, as in PyTorch and the scalar path).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static global::System.Numerics.Vector<float> Relu(global::System.Numerics.Vector<float> v)
             {
                 #if NET9_0_OR_GREATER
                 if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
-                    return global::System.Numerics.Vector.MaxNative(v, global::System.Numerics.Vector<float>.Zero);
+                    return global::System.Numerics.Vector.MaxNative(global::System.Numerics.Vector<float>.Zero, v);
                 #endif
-                return global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v, global::System.Numerics.Vector<float>.Zero), v, global::System.Numerics.Vector<float>.Zero);
+                return global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(v, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.Zero, v);
             }
 
-            /// <summary>v &gt; 0 ? v : 0 lane by lane (NaN and -0 give +0, as the scalar path).</summary>
+            /// <summary>v &lt; 0 ? 0 : v lane by lane (NaN passes through, as in PyTorch and the scalar path).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static global::System.Runtime.Intrinsics.Vector256<float> Relu(global::System.Runtime.Intrinsics.Vector256<float> v)
             {
                 #if NET9_0_OR_GREATER
                 if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
-                    return global::System.Runtime.Intrinsics.Vector256.MaxNative(v, global::System.Runtime.Intrinsics.Vector256<float>.Zero);
+                    return global::System.Runtime.Intrinsics.Vector256.MaxNative(global::System.Runtime.Intrinsics.Vector256<float>.Zero, v);
                 #endif
-                return v & global::System.Runtime.Intrinsics.Vector256.GreaterThan(v, global::System.Runtime.Intrinsics.Vector256<float>.Zero);
+                return global::System.Runtime.Intrinsics.Vector256.AndNot(v, global::System.Runtime.Intrinsics.Vector256.LessThan(v, global::System.Runtime.Intrinsics.Vector256<float>.Zero));
             }
 
-            /// <summary>v &gt; 0 ? v : 0 lane by lane (NaN and -0 give +0, as the scalar path).</summary>
+            /// <summary>v &lt; 0 ? 0 : v lane by lane (NaN passes through, as in PyTorch and the scalar path).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static global::System.Runtime.Intrinsics.Vector128<float> Relu(global::System.Runtime.Intrinsics.Vector128<float> v)
             {
                 #if NET9_0_OR_GREATER
                 if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
-                    return global::System.Runtime.Intrinsics.Vector128.MaxNative(v, global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+                    return global::System.Runtime.Intrinsics.Vector128.MaxNative(global::System.Runtime.Intrinsics.Vector128<float>.Zero, v);
                 #endif
-                return v & global::System.Runtime.Intrinsics.Vector128.GreaterThan(v, global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+                return global::System.Runtime.Intrinsics.Vector128.AndNot(v, global::System.Runtime.Intrinsics.Vector128.LessThan(v, global::System.Runtime.Intrinsics.Vector128<float>.Zero));
             }
 
             /// <summary>conv1: 54 weights, [out, in/groups, kh, kw], as IEEE 754 bits in UTF-16 code units.</summary>
@@ -553,7 +553,7 @@ namespace Showcase
                                             }
                                         }
                                     }
-                                    t[m * 22 + ox] = (sum > 0f ? sum : 0f);
+                                    t[m * 22 + ox] = (sum < 0f ? 0f : sum);
                                 }
                             }
                         }
