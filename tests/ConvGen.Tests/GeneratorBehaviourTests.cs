@@ -147,36 +147,39 @@ public class MaxPoolNaNTests
 }
 
 /// <summary>
-/// ReLU passes NaN through on every path, as PyTorch's does and as every other activation and max pool here do
-/// (v &lt; 0 ? 0 : v). Until stop 15 every path gave 0 for it (v &gt; 0 ? v : 0), unlike ReLU6, LeakyReLU or max pool.
-/// Through an identity 1x1 conv, so the fused kernels apply it; a NaN in any channel makes every channel's sum
-/// at that position NaN.
+/// ReLU and ReLU6 pass NaN through on every path, as PyTorch's do and as every other activation and max pool here
+/// do (v &lt; 0 ? 0 : v, then at most 6). Until stop 15 every ReLU path gave 0 for NaN (v &gt; 0 ? v : 0), and the
+/// vector ReLU6 leaned on .NET 9's IEEE Max and Min. Through an identity 1x1 conv, so the fused kernels apply
+/// them; a NaN in any channel makes every channel's sum at that position NaN. Inputs reach ±8, so ReLU6 clips.
 /// </summary>
 public class ReluTests
 {
     [Theory]
-    [InlineData(8, 6, 10)] // channel blocks (Vector256 kernels)
-    [InlineData(3, 5, 7)] // plain planes (Vector<float> rows and their tails)
-    public void Relu_passes_NaN_through_on_every_path(int channels, int height, int width)
+    [InlineData("ReLU", 8, 6, 10)] // channel blocks (Vector256 kernels)
+    [InlineData("ReLU", 3, 5, 7)] // plain planes (Vector<float> rows and their tails)
+    [InlineData("ReLU6", 8, 6, 10)]
+    [InlineData("ReLU6", 3, 5, 7)]
+    public void Relu_passes_NaN_through_on_every_path(string activation, int channels, int height, int width)
     {
         string identity = string.Join(", ", Enumerable.Range(0, channels * channels).Select(i => i % (channels + 1) == 0 ? "1f" : "0f"));
         string source = GeneratorHarness.WithInvoker("Rectified", $"using ConvGen;\n[ConvNet({channels}, {height}, {width})]\n"
-            + $"[Conv2D({channels}, 1, Activation = Activation.ReLU, Weights = new float[] {{ {identity} }}, Bias = new float[] {{ {string.Join(", ", Enumerable.Repeat("0f", channels))} }})]\npublic static partial class Rectified;");
+            + $"[Conv2D({channels}, 1, Activation = Activation.{activation}, Weights = new float[] {{ {identity} }}, Bias = new float[] {{ {string.Join(", ", Enumerable.Repeat("0f", channels))} }})]\npublic static partial class Rectified;");
         var rectified = GeneratorHarness.Invoker(GeneratorHarness.Load(GeneratorHarness.Run(source)), "Rectified");
 
         int plane = height * width;
-        var input = Enumerable.Range(0, channels * plane).Select(i => (float)Math.Sin(i)).ToArray();
+        var input = Enumerable.Range(0, channels * plane).Select(i => 8 * (float)Math.Sin(i)).ToArray();
         foreach (int i in new[] { 0, 5, plane / 2, plane - 1 })
             input[(i % channels) * plane + i] = float.NaN;
         float[] output = rectified(input);
 
         Assert.Equal(channels * plane, output.Length);
+        float top = activation == "ReLU6" ? 6f : float.PositiveInfinity;
         for (int p = 0; p < plane; p++)
         {
             bool nan = Enumerable.Range(0, channels).Any(c => float.IsNaN(input[c * plane + p]));
             for (int c = 0; c < channels; c++)
             {
-                float x = input[c * plane + p], expected = nan ? float.NaN : x > 0f ? x : 0f, actual = output[c * plane + p];
+                float x = input[c * plane + p], expected = nan ? float.NaN : Math.Min(x > 0f ? x : 0f, top), actual = output[c * plane + p];
                 Assert.True(nan ? float.IsNaN(actual) : expected == actual, $"channel {c}, position {p}: expected {expected}, got {actual}");
             }
         }

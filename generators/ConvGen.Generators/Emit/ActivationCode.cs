@@ -19,19 +19,16 @@ internal static class ActivationCode
         _ => throw new System.ArgumentOutOfRangeException(nameof(kind), kind, "Softmax is a step of its own"),
     };
 
-    /// <summary>The activation on a <c>Vector&lt;float&gt;</c>, or null when it has no cheap vector form (then it runs per element).</summary>
-    public static string? ApplyVector(ActivationKind kind, string v)
-        => ApplyVector(kind, v, "global::System.Numerics.Vector", CodeText.FloatVector + ".Zero", $"new {CodeText.FloatVector}(6f)");
-
-    /// <summary>The same on a fixed-width vector: <paramref name="vector"/> is <c>Vector128</c> or <c>Vector256</c> (fully qualified).</summary>
-    public static string? ApplyVector(ActivationKind kind, string v, string vector)
-        => ApplyVector(kind, v, vector, vector + "<float>.Zero", vector + ".Create(6f)");
-
-    private static string? ApplyVector(ActivationKind kind, string v, string vector, string zero, string six) => kind switch
+    /// <summary>
+    /// The activation on a vector variable (<c>Vector&lt;float&gt;</c>, <c>Vector256&lt;float&gt;</c> or <c>Vector128&lt;float&gt;</c>:
+    /// the kernels class has <c>Relu</c> and <c>Relu6</c> for each, NetworkEmitter.WriteClamps), or null when it has no
+    /// cheap vector form (then it runs per element).
+    /// </summary>
+    public static string? ApplyVector(ActivationKind kind, string v) => kind switch
     {
         ActivationKind.None => v,
-        ActivationKind.ReLU => $"Relu({v})", // the kernels class's helper (NetworkEmitter.WriteRelu)
-        ActivationKind.ReLU6 => $"{vector}.Min({vector}.Max({v}, {zero}), {six})",
+        ActivationKind.ReLU => $"Relu({v})",
+        ActivationKind.ReLU6 => $"Relu6({v})",
         _ => null,
     };
 }

@@ -39,7 +39,7 @@ internal readonly record struct VectorWidth(string Vector, int Count)
     /// <summary>Stores a vector into <c>yr</c> with the activation applied: in the vector where it has a vector form, else per element after the store.</summary>
     public void StoreActivated(SourceWriter w, Step step, string value, string at)
     {
-        string? activated = ActivationCode.ApplyVector(step.Activation, value, Vector);
+        string? activated = ActivationCode.ApplyVector(step.Activation, value);
         w.Line($"{Vector}.StoreUnsafe({activated ?? value}, ref yr, (nuint)({at}));");
         if (activated is null)
             using (w.Open($"for (nint j = {at}; j < {at} + {Count}; j++)"))

@@ -204,7 +204,7 @@ internal static class WinogradEmitter
                     for (int r = 0; r < 2; r++)
                     {
                         w.Line($"{V}<float> y{r}0 = r{r}0 + r{r}1 + r{r}2{withBias}, y{r}1 = r{r}1 - r{r}2 - r{r}3{withBias};");
-                        string? activated0 = ActivationCode.ApplyVector(step.Activation, $"y{r}0", V), activated1 = ActivationCode.ApplyVector(step.Activation, $"y{r}1", V);
+                        string? activated0 = ActivationCode.ApplyVector(step.Activation, $"y{r}0"), activated1 = ActivationCode.ApplyVector(step.Activation, $"y{r}1");
                         if (activated0 is not null && activated0 != $"y{r}0")
                             w.Line($"y{r}0 = {activated0}; y{r}1 = {activated1};");
                         // Tiles 0-3's outputs, then 4-7's: beside them in the row, or a tile row below.

@@ -120,6 +120,18 @@ namespace Showcase
                 return global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(v, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.Zero, v);
             }
 
+            /// <summary>Relu(v), then at most 6, lane by lane (NaN passes through).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Numerics.Vector<float> Relu6(global::System.Numerics.Vector<float> v)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    return global::System.Numerics.Vector.MinNative(new global::System.Numerics.Vector<float>(6f), global::System.Numerics.Vector.MaxNative(global::System.Numerics.Vector<float>.Zero, v));
+                #endif
+                v = Relu(v);
+                return global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v, new global::System.Numerics.Vector<float>(6f)), new global::System.Numerics.Vector<float>(6f), v);
+            }
+
             /// <summary>v &lt; 0 ? 0 : v lane by lane (NaN passes through, as in PyTorch and the scalar path).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static global::System.Runtime.Intrinsics.Vector256<float> Relu(global::System.Runtime.Intrinsics.Vector256<float> v)
@@ -128,7 +140,19 @@ namespace Showcase
                 if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
                     return global::System.Runtime.Intrinsics.Vector256.MaxNative(global::System.Runtime.Intrinsics.Vector256<float>.Zero, v);
                 #endif
-                return global::System.Runtime.Intrinsics.Vector256.AndNot(v, global::System.Runtime.Intrinsics.Vector256.LessThan(v, global::System.Runtime.Intrinsics.Vector256<float>.Zero));
+                return global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.LessThan(v, global::System.Runtime.Intrinsics.Vector256<float>.Zero), global::System.Runtime.Intrinsics.Vector256<float>.Zero, v);
+            }
+
+            /// <summary>Relu(v), then at most 6, lane by lane (NaN passes through).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Runtime.Intrinsics.Vector256<float> Relu6(global::System.Runtime.Intrinsics.Vector256<float> v)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    return global::System.Runtime.Intrinsics.Vector256.MinNative(global::System.Runtime.Intrinsics.Vector256.Create(6f), global::System.Runtime.Intrinsics.Vector256.MaxNative(global::System.Runtime.Intrinsics.Vector256<float>.Zero, v));
+                #endif
+                v = Relu(v);
+                return global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.GreaterThan(v, global::System.Runtime.Intrinsics.Vector256.Create(6f)), global::System.Runtime.Intrinsics.Vector256.Create(6f), v);
             }
 
             /// <summary>v &lt; 0 ? 0 : v lane by lane (NaN passes through, as in PyTorch and the scalar path).</summary>
@@ -139,7 +163,19 @@ namespace Showcase
                 if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
                     return global::System.Runtime.Intrinsics.Vector128.MaxNative(global::System.Runtime.Intrinsics.Vector128<float>.Zero, v);
                 #endif
-                return global::System.Runtime.Intrinsics.Vector128.AndNot(v, global::System.Runtime.Intrinsics.Vector128.LessThan(v, global::System.Runtime.Intrinsics.Vector128<float>.Zero));
+                return global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.LessThan(v, global::System.Runtime.Intrinsics.Vector128<float>.Zero), global::System.Runtime.Intrinsics.Vector128<float>.Zero, v);
+            }
+
+            /// <summary>Relu(v), then at most 6, lane by lane (NaN passes through).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Runtime.Intrinsics.Vector128<float> Relu6(global::System.Runtime.Intrinsics.Vector128<float> v)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    return global::System.Runtime.Intrinsics.Vector128.MinNative(global::System.Runtime.Intrinsics.Vector128.Create(6f), global::System.Runtime.Intrinsics.Vector128.MaxNative(global::System.Runtime.Intrinsics.Vector128<float>.Zero, v));
+                #endif
+                v = Relu(v);
+                return global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(v, global::System.Runtime.Intrinsics.Vector128.Create(6f)), global::System.Runtime.Intrinsics.Vector128.Create(6f), v);
             }
 
             public static void Pad_conv1(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
@@ -930,10 +966,10 @@ namespace Showcase
                                     global::System.Runtime.Intrinsics.Vector256<float> s30 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr, (nuint)((48 + tj) * 8 + h)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr, (nuint)((52 + tj) * 8 + h)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr, (nuint)((56 + tj) * 8 + h)), s31 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr, (nuint)((52 + tj) * 8 + h)) - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr, (nuint)((56 + tj) * 8 + h)) - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mr, (nuint)((60 + tj) * 8 + h));
                                     global::System.Runtime.Intrinsics.Vector256<float> bias = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h));
                                     nint tile = t0 + tj, at = ((ob + 0) * 16 + tile / 2 * 8 + tile % 2 * 2) * 8 + h;
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Min(global::System.Runtime.Intrinsics.Vector256.Max(bias + s00 + s10 + s20, global::System.Runtime.Intrinsics.Vector256<float>.Zero), global::System.Runtime.Intrinsics.Vector256.Create(6f)), ref yr, (nuint)(at + 0));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Min(global::System.Runtime.Intrinsics.Vector256.Max(bias + s01 + s11 + s21, global::System.Runtime.Intrinsics.Vector256<float>.Zero), global::System.Runtime.Intrinsics.Vector256.Create(6f)), ref yr, (nuint)(at + 8));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Min(global::System.Runtime.Intrinsics.Vector256.Max(bias + s10 - s20 - s30, global::System.Runtime.Intrinsics.Vector256<float>.Zero), global::System.Runtime.Intrinsics.Vector256.Create(6f)), ref yr, (nuint)(at + 32));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Min(global::System.Runtime.Intrinsics.Vector256.Max(bias + s11 - s21 - s31, global::System.Runtime.Intrinsics.Vector256<float>.Zero), global::System.Runtime.Intrinsics.Vector256.Create(6f)), ref yr, (nuint)(at + 40));
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Relu6(bias + s00 + s10 + s20), ref yr, (nuint)(at + 0));
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Relu6(bias + s01 + s11 + s21), ref yr, (nuint)(at + 8));
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Relu6(bias + s10 - s20 - s30), ref yr, (nuint)(at + 32));
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Relu6(bias + s11 - s21 - s31), ref yr, (nuint)(at + 40));
                                 }
                             }
                         }
@@ -1041,10 +1077,10 @@ namespace Showcase
                                     global::System.Runtime.Intrinsics.Vector128<float> s30 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr, (nuint)((48 + tj) * 8 + h)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr, (nuint)((52 + tj) * 8 + h)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr, (nuint)((56 + tj) * 8 + h)), s31 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr, (nuint)((52 + tj) * 8 + h)) - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr, (nuint)((56 + tj) * 8 + h)) - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref mr, (nuint)((60 + tj) * 8 + h));
                                     global::System.Runtime.Intrinsics.Vector128<float> bias = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref br, (nuint)((ob + 0) * 8 + h));
                                     nint tile = t0 + tj, at = ((ob + 0) * 16 + tile / 2 * 8 + tile % 2 * 2) * 8 + h;
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Min(global::System.Runtime.Intrinsics.Vector128.Max(bias + s00 + s10 + s20, global::System.Runtime.Intrinsics.Vector128<float>.Zero), global::System.Runtime.Intrinsics.Vector128.Create(6f)), ref yr, (nuint)(at + 0));
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Min(global::System.Runtime.Intrinsics.Vector128.Max(bias + s01 + s11 + s21, global::System.Runtime.Intrinsics.Vector128<float>.Zero), global::System.Runtime.Intrinsics.Vector128.Create(6f)), ref yr, (nuint)(at + 8));
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Min(global::System.Runtime.Intrinsics.Vector128.Max(bias + s10 - s20 - s30, global::System.Runtime.Intrinsics.Vector128<float>.Zero), global::System.Runtime.Intrinsics.Vector128.Create(6f)), ref yr, (nuint)(at + 32));
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Min(global::System.Runtime.Intrinsics.Vector128.Max(bias + s11 - s21 - s31, global::System.Runtime.Intrinsics.Vector128<float>.Zero), global::System.Runtime.Intrinsics.Vector128.Create(6f)), ref yr, (nuint)(at + 40));
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Relu6(bias + s00 + s10 + s20), ref yr, (nuint)(at + 0));
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Relu6(bias + s01 + s11 + s21), ref yr, (nuint)(at + 8));
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Relu6(bias + s10 - s20 - s30), ref yr, (nuint)(at + 32));
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Relu6(bias + s11 - s21 - s31), ref yr, (nuint)(at + 40));
                                 }
                             }
                         }

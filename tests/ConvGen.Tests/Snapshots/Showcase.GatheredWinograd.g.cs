@@ -119,7 +119,7 @@ namespace Showcase
                 if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
                     return global::System.Runtime.Intrinsics.Vector256.MaxNative(global::System.Runtime.Intrinsics.Vector256<float>.Zero, v);
                 #endif
-                return global::System.Runtime.Intrinsics.Vector256.AndNot(v, global::System.Runtime.Intrinsics.Vector256.LessThan(v, global::System.Runtime.Intrinsics.Vector256<float>.Zero));
+                return global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.LessThan(v, global::System.Runtime.Intrinsics.Vector256<float>.Zero), global::System.Runtime.Intrinsics.Vector256<float>.Zero, v);
             }
 
             /// <summary>v &lt; 0 ? 0 : v lane by lane (NaN passes through, as in PyTorch and the scalar path).</summary>
@@ -130,7 +130,7 @@ namespace Showcase
                 if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
                     return global::System.Runtime.Intrinsics.Vector128.MaxNative(global::System.Runtime.Intrinsics.Vector128<float>.Zero, v);
                 #endif
-                return global::System.Runtime.Intrinsics.Vector128.AndNot(v, global::System.Runtime.Intrinsics.Vector128.LessThan(v, global::System.Runtime.Intrinsics.Vector128<float>.Zero));
+                return global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.LessThan(v, global::System.Runtime.Intrinsics.Vector128<float>.Zero), global::System.Runtime.Intrinsics.Vector128<float>.Zero, v);
             }
 
             /// <summary>conv: 1200 weights, packed in Winograd F(2x2, 5x5) form, U = G g G^T packed [out / 16, 36, in, 16], as IEEE 754 bits in UTF-16 code units.</summary>

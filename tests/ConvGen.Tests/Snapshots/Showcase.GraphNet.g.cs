@@ -107,6 +107,18 @@ namespace Showcase
                 return global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(v, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.Zero, v);
             }
 
+            /// <summary>Relu(v), then at most 6, lane by lane (NaN passes through).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Numerics.Vector<float> Relu6(global::System.Numerics.Vector<float> v)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    return global::System.Numerics.Vector.MinNative(new global::System.Numerics.Vector<float>(6f), global::System.Numerics.Vector.MaxNative(global::System.Numerics.Vector<float>.Zero, v));
+                #endif
+                v = Relu(v);
+                return global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v, new global::System.Numerics.Vector<float>(6f)), new global::System.Numerics.Vector<float>(6f), v);
+            }
+
             /// <summary>v &lt; 0 ? 0 : v lane by lane (NaN passes through, as in PyTorch and the scalar path).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static global::System.Runtime.Intrinsics.Vector256<float> Relu(global::System.Runtime.Intrinsics.Vector256<float> v)
@@ -115,7 +127,19 @@ namespace Showcase
                 if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
                     return global::System.Runtime.Intrinsics.Vector256.MaxNative(global::System.Runtime.Intrinsics.Vector256<float>.Zero, v);
                 #endif
-                return global::System.Runtime.Intrinsics.Vector256.AndNot(v, global::System.Runtime.Intrinsics.Vector256.LessThan(v, global::System.Runtime.Intrinsics.Vector256<float>.Zero));
+                return global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.LessThan(v, global::System.Runtime.Intrinsics.Vector256<float>.Zero), global::System.Runtime.Intrinsics.Vector256<float>.Zero, v);
+            }
+
+            /// <summary>Relu(v), then at most 6, lane by lane (NaN passes through).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Runtime.Intrinsics.Vector256<float> Relu6(global::System.Runtime.Intrinsics.Vector256<float> v)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    return global::System.Runtime.Intrinsics.Vector256.MinNative(global::System.Runtime.Intrinsics.Vector256.Create(6f), global::System.Runtime.Intrinsics.Vector256.MaxNative(global::System.Runtime.Intrinsics.Vector256<float>.Zero, v));
+                #endif
+                v = Relu(v);
+                return global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.GreaterThan(v, global::System.Runtime.Intrinsics.Vector256.Create(6f)), global::System.Runtime.Intrinsics.Vector256.Create(6f), v);
             }
 
             /// <summary>v &lt; 0 ? 0 : v lane by lane (NaN passes through, as in PyTorch and the scalar path).</summary>
@@ -126,7 +150,19 @@ namespace Showcase
                 if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
                     return global::System.Runtime.Intrinsics.Vector128.MaxNative(global::System.Runtime.Intrinsics.Vector128<float>.Zero, v);
                 #endif
-                return global::System.Runtime.Intrinsics.Vector128.AndNot(v, global::System.Runtime.Intrinsics.Vector128.LessThan(v, global::System.Runtime.Intrinsics.Vector128<float>.Zero));
+                return global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.LessThan(v, global::System.Runtime.Intrinsics.Vector128<float>.Zero), global::System.Runtime.Intrinsics.Vector128<float>.Zero, v);
+            }
+
+            /// <summary>Relu(v), then at most 6, lane by lane (NaN passes through).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Runtime.Intrinsics.Vector128<float> Relu6(global::System.Runtime.Intrinsics.Vector128<float> v)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    return global::System.Runtime.Intrinsics.Vector128.MinNative(global::System.Runtime.Intrinsics.Vector128.Create(6f), global::System.Runtime.Intrinsics.Vector128.MaxNative(global::System.Runtime.Intrinsics.Vector128<float>.Zero, v));
+                #endif
+                v = Relu(v);
+                return global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(v, global::System.Runtime.Intrinsics.Vector128.Create(6f)), global::System.Runtime.Intrinsics.Vector128.Create(6f), v);
             }
 
             public static void Pad_stem(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)

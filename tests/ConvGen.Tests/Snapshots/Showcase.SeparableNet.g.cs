@@ -117,6 +117,18 @@ namespace Showcase
                 return global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(v, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.Zero, v);
             }
 
+            /// <summary>Relu(v), then at most 6, lane by lane (NaN passes through).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Numerics.Vector<float> Relu6(global::System.Numerics.Vector<float> v)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    return global::System.Numerics.Vector.MinNative(new global::System.Numerics.Vector<float>(6f), global::System.Numerics.Vector.MaxNative(global::System.Numerics.Vector<float>.Zero, v));
+                #endif
+                v = Relu(v);
+                return global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v, new global::System.Numerics.Vector<float>(6f)), new global::System.Numerics.Vector<float>(6f), v);
+            }
+
             /// <summary>v &lt; 0 ? 0 : v lane by lane (NaN passes through, as in PyTorch and the scalar path).</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static global::System.Runtime.Intrinsics.Vector256<float> Relu(global::System.Runtime.Intrinsics.Vector256<float> v)
@@ -125,7 +137,19 @@ namespace Showcase
                 if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
                     return global::System.Runtime.Intrinsics.Vector256.MaxNative(global::System.Runtime.Intrinsics.Vector256<float>.Zero, v);
                 #endif
-                return global::System.Runtime.Intrinsics.Vector256.AndNot(v, global::System.Runtime.Intrinsics.Vector256.LessThan(v, global::System.Runtime.Intrinsics.Vector256<float>.Zero));
+                return global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.LessThan(v, global::System.Runtime.Intrinsics.Vector256<float>.Zero), global::System.Runtime.Intrinsics.Vector256<float>.Zero, v);
+            }
+
+            /// <summary>Relu(v), then at most 6, lane by lane (NaN passes through).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Runtime.Intrinsics.Vector256<float> Relu6(global::System.Runtime.Intrinsics.Vector256<float> v)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    return global::System.Runtime.Intrinsics.Vector256.MinNative(global::System.Runtime.Intrinsics.Vector256.Create(6f), global::System.Runtime.Intrinsics.Vector256.MaxNative(global::System.Runtime.Intrinsics.Vector256<float>.Zero, v));
+                #endif
+                v = Relu(v);
+                return global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.GreaterThan(v, global::System.Runtime.Intrinsics.Vector256.Create(6f)), global::System.Runtime.Intrinsics.Vector256.Create(6f), v);
             }
 
             /// <summary>v &lt; 0 ? 0 : v lane by lane (NaN passes through, as in PyTorch and the scalar path).</summary>
@@ -136,7 +160,19 @@ namespace Showcase
                 if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
                     return global::System.Runtime.Intrinsics.Vector128.MaxNative(global::System.Runtime.Intrinsics.Vector128<float>.Zero, v);
                 #endif
-                return global::System.Runtime.Intrinsics.Vector128.AndNot(v, global::System.Runtime.Intrinsics.Vector128.LessThan(v, global::System.Runtime.Intrinsics.Vector128<float>.Zero));
+                return global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.LessThan(v, global::System.Runtime.Intrinsics.Vector128<float>.Zero), global::System.Runtime.Intrinsics.Vector128<float>.Zero, v);
+            }
+
+            /// <summary>Relu(v), then at most 6, lane by lane (NaN passes through).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Runtime.Intrinsics.Vector128<float> Relu6(global::System.Runtime.Intrinsics.Vector128<float> v)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    return global::System.Runtime.Intrinsics.Vector128.MinNative(global::System.Runtime.Intrinsics.Vector128.Create(6f), global::System.Runtime.Intrinsics.Vector128.MaxNative(global::System.Runtime.Intrinsics.Vector128<float>.Zero, v));
+                #endif
+                v = Relu(v);
+                return global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(v, global::System.Runtime.Intrinsics.Vector128.Create(6f)), global::System.Runtime.Intrinsics.Vector128.Create(6f), v);
             }
 
             public static void Pad_conv(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
@@ -892,14 +928,14 @@ namespace Showcase
                                     a0_5 = MulAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xr, (nuint)(xo + 0 + 2 * 80 + 2 * 8 + (ox + 5) * 8 + h)), w0, a0_5);
                                     a0_6 = MulAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xr, (nuint)(xo + 0 + 2 * 80 + 2 * 8 + (ox + 6) * 8 + h)), w0, a0_6);
                                     a0_7 = MulAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xr, (nuint)(xo + 0 + 2 * 80 + 2 * 8 + (ox + 7) * 8 + h)), w0, a0_7);
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Min(global::System.Runtime.Intrinsics.Vector256.Max(a0_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero), global::System.Runtime.Intrinsics.Vector256.Create(6f)), ref yr, (nuint)(yo + 0 + (ox + 0) * 8 + h));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Min(global::System.Runtime.Intrinsics.Vector256.Max(a0_1, global::System.Runtime.Intrinsics.Vector256<float>.Zero), global::System.Runtime.Intrinsics.Vector256.Create(6f)), ref yr, (nuint)(yo + 0 + (ox + 1) * 8 + h));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Min(global::System.Runtime.Intrinsics.Vector256.Max(a0_2, global::System.Runtime.Intrinsics.Vector256<float>.Zero), global::System.Runtime.Intrinsics.Vector256.Create(6f)), ref yr, (nuint)(yo + 0 + (ox + 2) * 8 + h));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Min(global::System.Runtime.Intrinsics.Vector256.Max(a0_3, global::System.Runtime.Intrinsics.Vector256<float>.Zero), global::System.Runtime.Intrinsics.Vector256.Create(6f)), ref yr, (nuint)(yo + 0 + (ox + 3) * 8 + h));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Min(global::System.Runtime.Intrinsics.Vector256.Max(a0_4, global::System.Runtime.Intrinsics.Vector256<float>.Zero), global::System.Runtime.Intrinsics.Vector256.Create(6f)), ref yr, (nuint)(yo + 0 + (ox + 4) * 8 + h));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Min(global::System.Runtime.Intrinsics.Vector256.Max(a0_5, global::System.Runtime.Intrinsics.Vector256<float>.Zero), global::System.Runtime.Intrinsics.Vector256.Create(6f)), ref yr, (nuint)(yo + 0 + (ox + 5) * 8 + h));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Min(global::System.Runtime.Intrinsics.Vector256.Max(a0_6, global::System.Runtime.Intrinsics.Vector256<float>.Zero), global::System.Runtime.Intrinsics.Vector256.Create(6f)), ref yr, (nuint)(yo + 0 + (ox + 6) * 8 + h));
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Min(global::System.Runtime.Intrinsics.Vector256.Max(a0_7, global::System.Runtime.Intrinsics.Vector256<float>.Zero), global::System.Runtime.Intrinsics.Vector256.Create(6f)), ref yr, (nuint)(yo + 0 + (ox + 7) * 8 + h));
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Relu6(a0_0), ref yr, (nuint)(yo + 0 + (ox + 0) * 8 + h));
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Relu6(a0_1), ref yr, (nuint)(yo + 0 + (ox + 1) * 8 + h));
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Relu6(a0_2), ref yr, (nuint)(yo + 0 + (ox + 2) * 8 + h));
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Relu6(a0_3), ref yr, (nuint)(yo + 0 + (ox + 3) * 8 + h));
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Relu6(a0_4), ref yr, (nuint)(yo + 0 + (ox + 4) * 8 + h));
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Relu6(a0_5), ref yr, (nuint)(yo + 0 + (ox + 5) * 8 + h));
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Relu6(a0_6), ref yr, (nuint)(yo + 0 + (ox + 6) * 8 + h));
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(Relu6(a0_7), ref yr, (nuint)(yo + 0 + (ox + 7) * 8 + h));
                                 }
                             }
                         }
@@ -1001,14 +1037,14 @@ namespace Showcase
                                     a0_5 = MulAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xr, (nuint)(xo + 0 + 2 * 80 + 2 * 8 + (ox + 5) * 8 + h)), w0, a0_5);
                                     a0_6 = MulAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xr, (nuint)(xo + 0 + 2 * 80 + 2 * 8 + (ox + 6) * 8 + h)), w0, a0_6);
                                     a0_7 = MulAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xr, (nuint)(xo + 0 + 2 * 80 + 2 * 8 + (ox + 7) * 8 + h)), w0, a0_7);
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Min(global::System.Runtime.Intrinsics.Vector128.Max(a0_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), global::System.Runtime.Intrinsics.Vector128.Create(6f)), ref yr, (nuint)(yo + 0 + (ox + 0) * 8 + h));
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Min(global::System.Runtime.Intrinsics.Vector128.Max(a0_1, global::System.Runtime.Intrinsics.Vector128<float>.Zero), global::System.Runtime.Intrinsics.Vector128.Create(6f)), ref yr, (nuint)(yo + 0 + (ox + 1) * 8 + h));
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Min(global::System.Runtime.Intrinsics.Vector128.Max(a0_2, global::System.Runtime.Intrinsics.Vector128<float>.Zero), global::System.Runtime.Intrinsics.Vector128.Create(6f)), ref yr, (nuint)(yo + 0 + (ox + 2) * 8 + h));
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Min(global::System.Runtime.Intrinsics.Vector128.Max(a0_3, global::System.Runtime.Intrinsics.Vector128<float>.Zero), global::System.Runtime.Intrinsics.Vector128.Create(6f)), ref yr, (nuint)(yo + 0 + (ox + 3) * 8 + h));
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Min(global::System.Runtime.Intrinsics.Vector128.Max(a0_4, global::System.Runtime.Intrinsics.Vector128<float>.Zero), global::System.Runtime.Intrinsics.Vector128.Create(6f)), ref yr, (nuint)(yo + 0 + (ox + 4) * 8 + h));
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Min(global::System.Runtime.Intrinsics.Vector128.Max(a0_5, global::System.Runtime.Intrinsics.Vector128<float>.Zero), global::System.Runtime.Intrinsics.Vector128.Create(6f)), ref yr, (nuint)(yo + 0 + (ox + 5) * 8 + h));
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Min(global::System.Runtime.Intrinsics.Vector128.Max(a0_6, global::System.Runtime.Intrinsics.Vector128<float>.Zero), global::System.Runtime.Intrinsics.Vector128.Create(6f)), ref yr, (nuint)(yo + 0 + (ox + 6) * 8 + h));
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Min(global::System.Runtime.Intrinsics.Vector128.Max(a0_7, global::System.Runtime.Intrinsics.Vector128<float>.Zero), global::System.Runtime.Intrinsics.Vector128.Create(6f)), ref yr, (nuint)(yo + 0 + (ox + 7) * 8 + h));
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Relu6(a0_0), ref yr, (nuint)(yo + 0 + (ox + 0) * 8 + h));
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Relu6(a0_1), ref yr, (nuint)(yo + 0 + (ox + 1) * 8 + h));
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Relu6(a0_2), ref yr, (nuint)(yo + 0 + (ox + 2) * 8 + h));
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Relu6(a0_3), ref yr, (nuint)(yo + 0 + (ox + 3) * 8 + h));
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Relu6(a0_4), ref yr, (nuint)(yo + 0 + (ox + 4) * 8 + h));
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Relu6(a0_5), ref yr, (nuint)(yo + 0 + (ox + 5) * 8 + h));
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Relu6(a0_6), ref yr, (nuint)(yo + 0 + (ox + 6) * 8 + h));
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(Relu6(a0_7), ref yr, (nuint)(yo + 0 + (ox + 7) * 8 + h));
                                 }
                             }
                         }

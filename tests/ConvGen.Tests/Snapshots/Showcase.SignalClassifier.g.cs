@@ -85,6 +85,75 @@ namespace Showcase
                 return a * b + c;
             }
 
+            /// <summary>v &lt; 0 ? 0 : v lane by lane (NaN passes through, as in PyTorch and the scalar path).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Numerics.Vector<float> Relu(global::System.Numerics.Vector<float> v)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    return global::System.Numerics.Vector.MaxNative(global::System.Numerics.Vector<float>.Zero, v);
+                #endif
+                return global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(v, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.Zero, v);
+            }
+
+            /// <summary>Relu(v), then at most 6, lane by lane (NaN passes through).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Numerics.Vector<float> Relu6(global::System.Numerics.Vector<float> v)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    return global::System.Numerics.Vector.MinNative(new global::System.Numerics.Vector<float>(6f), global::System.Numerics.Vector.MaxNative(global::System.Numerics.Vector<float>.Zero, v));
+                #endif
+                v = Relu(v);
+                return global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v, new global::System.Numerics.Vector<float>(6f)), new global::System.Numerics.Vector<float>(6f), v);
+            }
+
+            /// <summary>v &lt; 0 ? 0 : v lane by lane (NaN passes through, as in PyTorch and the scalar path).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Runtime.Intrinsics.Vector256<float> Relu(global::System.Runtime.Intrinsics.Vector256<float> v)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    return global::System.Runtime.Intrinsics.Vector256.MaxNative(global::System.Runtime.Intrinsics.Vector256<float>.Zero, v);
+                #endif
+                return global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.LessThan(v, global::System.Runtime.Intrinsics.Vector256<float>.Zero), global::System.Runtime.Intrinsics.Vector256<float>.Zero, v);
+            }
+
+            /// <summary>Relu(v), then at most 6, lane by lane (NaN passes through).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Runtime.Intrinsics.Vector256<float> Relu6(global::System.Runtime.Intrinsics.Vector256<float> v)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    return global::System.Runtime.Intrinsics.Vector256.MinNative(global::System.Runtime.Intrinsics.Vector256.Create(6f), global::System.Runtime.Intrinsics.Vector256.MaxNative(global::System.Runtime.Intrinsics.Vector256<float>.Zero, v));
+                #endif
+                v = Relu(v);
+                return global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.GreaterThan(v, global::System.Runtime.Intrinsics.Vector256.Create(6f)), global::System.Runtime.Intrinsics.Vector256.Create(6f), v);
+            }
+
+            /// <summary>v &lt; 0 ? 0 : v lane by lane (NaN passes through, as in PyTorch and the scalar path).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Runtime.Intrinsics.Vector128<float> Relu(global::System.Runtime.Intrinsics.Vector128<float> v)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    return global::System.Runtime.Intrinsics.Vector128.MaxNative(global::System.Runtime.Intrinsics.Vector128<float>.Zero, v);
+                #endif
+                return global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.LessThan(v, global::System.Runtime.Intrinsics.Vector128<float>.Zero), global::System.Runtime.Intrinsics.Vector128<float>.Zero, v);
+            }
+
+            /// <summary>Relu(v), then at most 6, lane by lane (NaN passes through).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Runtime.Intrinsics.Vector128<float> Relu6(global::System.Runtime.Intrinsics.Vector128<float> v)
+            {
+                #if NET9_0_OR_GREATER
+                if (global::System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    return global::System.Runtime.Intrinsics.Vector128.MinNative(global::System.Runtime.Intrinsics.Vector128.Create(6f), global::System.Runtime.Intrinsics.Vector128.MaxNative(global::System.Runtime.Intrinsics.Vector128<float>.Zero, v));
+                #endif
+                v = Relu(v);
+                return global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(v, global::System.Runtime.Intrinsics.Vector128.Create(6f)), global::System.Runtime.Intrinsics.Vector128.Create(6f), v);
+            }
+
             public static void Pad_conv1d(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 _ = x[31];
@@ -213,12 +282,12 @@ namespace Showcase
                                     a2_0 = MulAdd(x0, w2, a2_0);
                                     a2_1 = MulAdd(x1, w2, a2_1);
                                 }
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a0_1, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a1_1, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a2_1, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu6(a0_0), ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu6(a0_1), ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu6(a1_0), ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu6(a1_1), ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu6(a2_0), ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu6(a2_1), ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
                             }
                             if (ox < 16 && 16 >= 2 * global::System.Numerics.Vector<float>.Count)
                             {
@@ -286,12 +355,12 @@ namespace Showcase
                                     a2_0 = MulAdd(x0, w2, a2_0);
                                     a2_1 = MulAdd(x1, w2, a2_1);
                                 }
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a0_1, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a1_1, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a2_1, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu6(a0_0), ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu6(a0_1), ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu6(a1_0), ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu6(a1_1), ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu6(a2_0), ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                global::System.Numerics.Vector.StoreUnsafe(Relu6(a2_1), ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 1 * global::System.Numerics.Vector<float>.Count));
                             }
                             else
                             {
@@ -343,9 +412,9 @@ namespace Showcase
                                     a0_0 += a0_0_1;
                                     a1_0 += a1_0_1;
                                     a2_0 += a2_0_1;
-                                    global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                    global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                    global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                    global::System.Numerics.Vector.StoreUnsafe(Relu6(a0_0), ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                    global::System.Numerics.Vector.StoreUnsafe(Relu6(a1_0), ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                    global::System.Numerics.Vector.StoreUnsafe(Relu6(a2_0), ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
                                 }
                                 if (ox < 16 && 16 >= global::System.Numerics.Vector<float>.Count)
                                 {
@@ -396,9 +465,9 @@ namespace Showcase
                                     a0_0 += a0_0_1;
                                     a1_0 += a1_0_1;
                                     a2_0 += a2_0_1;
-                                    global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a0_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                    global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a1_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
-                                    global::System.Numerics.Vector.StoreUnsafe(global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(a2_0, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(6f)), ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                    global::System.Numerics.Vector.StoreUnsafe(Relu6(a0_0), ref yr, (nuint)(yo + 0 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                    global::System.Numerics.Vector.StoreUnsafe(Relu6(a1_0), ref yr, (nuint)(yo + 1 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
+                                    global::System.Numerics.Vector.StoreUnsafe(Relu6(a2_0), ref yr, (nuint)(yo + 2 * 16 + rowY + ox + 0 * global::System.Numerics.Vector<float>.Count));
                                 }
                                 else for (; ox < 16; ox++)
                                 {
