@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Linq;
 using System.Reflection;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Mathematics;
 
 namespace ConvGen.Benchmarks;
 
@@ -54,9 +55,11 @@ internal static class Paired
                     ortNs.Add(o);
                     ratios.Add(c / o);
                 }
-                table.Add($"| {type.Name} | {Digest.Time(Median(convGenNs))} | {Digest.Time(Median(ortNs))} | " +
-                                  $"{Median(ratios).ToString("0.000", inv)}x | {Quantile(ratios, 0.1).ToString("0.00", inv)}–{Quantile(ratios, 0.9).ToString("0.00", inv)} | " +
-                                  $"{ratios.Count} | {allocated} B |");
+                // BenchmarkDotNet's statistics: medians and percentiles by linear interpolation between ranks.
+                var ratio = new Statistics(ratios);
+                table.Add($"| {type.Name} | {Digest.Time(new Statistics(convGenNs).Median)} | {Digest.Time(new Statistics(ortNs).Median)} | " +
+                          $"{ratio.Median.ToString("0.000", inv)}x | {ratio.Percentiles.Percentile(10).ToString("0.00", inv)}–{ratio.Percentiles.P90.ToString("0.00", inv)} | " +
+                          $"{ratios.Count} | {allocated} B |");
             }
             finally
             {
@@ -98,16 +101,5 @@ internal static class Paired
         for (int i = 0; i < calls; i++)
             run();
         return Stopwatch.GetElapsedTime(start).TotalNanoseconds / calls;
-    }
-
-    private static double Median(List<double> values) => Quantile(values, 0.5);
-
-    private static double Quantile(List<double> values, double q)
-    {
-        var sorted = values.OrderBy(v => v).ToList();
-        double position = q * (sorted.Count - 1);
-        int below = (int)Math.Floor(position);
-        int above = Math.Min(below + 1, sorted.Count - 1);
-        return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
     }
 }
