@@ -980,7 +980,7 @@ public class DiagnosticCatalogueTests
             [[|Dense(4096)|]]
             public static partial class Classifier;
             """,
-            [Error("CG0025", "Dense 'dense': its weights would hold 616562688 values; ConvGen handles at most 268435456 per tensor")],
+            [Error("CG0025", "Dense 'dense': its weights would hold 616562688 values; ConvGen handles at most 268435456 per tensor, row or column")],
             """
             [ConvNet(3, 224, 224)]
             [MaxPool2D(8)]
@@ -995,7 +995,7 @@ public class DiagnosticCatalogueTests
             [[|Conv2D(2048, 1)|]]
             public static partial class Wide;
             """,
-            [Error("CG0025", "Conv2D 'conv2d': its output would hold 536870912 values; ConvGen handles at most 268435456 per tensor")],
+            [Error("CG0025", "Conv2D 'conv2d': its output would hold 536870912 values; ConvGen handles at most 268435456 per tensor, row or column")],
             """
             [ConvNet(1, 512, 512)]
             [Conv2D(1024, 1)]
@@ -1011,11 +1011,88 @@ public class DiagnosticCatalogueTests
             [MaxPool2D(1)]
             public static partial class [|Giant|];
             """,
-            [Error("CG0025", "Giant: its working memory would hold 288000000 values; ConvGen handles at most 268435456 per tensor")],
+            [Error("CG0025", "Giant: its working memory would hold 288000000 values; ConvGen handles at most 268435456 per tensor, row or column")],
             """
             [ConvNet(1, 12000, 12000)]
             [MaxPool2D(1)]
             public static partial class Giant;
+            """),
+
+        // Issue 17's probe: these built, and their kernels wrote outside their buffers (offsets wrapped in int).
+        new("CG0025", "a dilated Same conv whose window spans 2^31 rows (near miss still lacks weights)",
+            """
+            [ConvNet(4, 8, 8)]
+            [[|Conv2D(2, 3, Dilation = 1073741823, Padding = Padding.Same)|]]
+            public static partial class Dilated;
+            """,
+            [Error("CG0025", "Conv2D 'conv2d': each column of its dilated window would hold 2147483647 values; ConvGen handles at most 268435456 per tensor, row or column")],
+            """
+            [ConvNet(4, 8, 8)]
+            [Conv2D(2, 3, Dilation = 3, Padding = Padding.Same)]
+            public static partial class Dilated;
+            """,
+            ["CG0009", "CG0018"]),
+        new("CG0025", "explicit pads of 2^30 on each side (near miss still lacks weights)",
+            """
+            [ConvNet(4, 8, 8)]
+            [[|Conv2D(2, 3, Pad = 1073741823, Dilation = 1073741823)|]]
+            public static partial class Padded;
+            """,
+            [Error("CG0025", "Conv2D 'conv2d': each column of its dilated window would hold 2147483647 values; ConvGen handles at most 268435456 per tensor, row or column")],
+            """
+            [ConvNet(4, 8, 8)]
+            [Conv2D(2, 3, Pad = 1000, Dilation = 1000)]
+            public static partial class Padded;
+            """,
+            ["CG0009", "CG0018"]),
+        new("CG0025", "a padded input row of 2^31 (near miss: 2^16)",
+            """
+            [ConvNet(1, 8, 8)]
+            [[|MaxPool2D(1, Pads = new[] { 0, 0, 0, 2147483000 })|]]
+            public static partial class Wide;
+            """,
+            [Error("CG0025", "MaxPool2D 'maxpool2d': each row of its padded input would hold 2147483008 values; ConvGen handles at most 268435456 per tensor, row or column")],
+            """
+            [ConvNet(1, 8, 8)]
+            [MaxPool2D(1, Pads = new[] { 0, 0, 0, 0 })]
+            public static partial class Wide;
+            """),
+        new("CG0025", "ZeroPad2D(int.MaxValue), whose output shape wrapped to (1, -1, -1)",
+            """
+            [ConvNet(1, 1, 1)]
+            [[|ZeroPad2D(int.MaxValue)|]]
+            public static partial class Padded;
+            """,
+            [Error("CG0025", "ZeroPad2D 'zeropad2d': each column of its output would hold 4294967295 values; ConvGen handles at most 268435456 per tensor, row or column")],
+            """
+            [ConvNet(1, 1, 1)]
+            [ZeroPad2D(1000)]
+            public static partial class Padded;
+            """),
+        new("CG0025", "a transposed conv strided by int.MaxValue, whose output shape wrapped to (1, -8, -8) (near miss still lacks weights)",
+            """
+            [ConvNet(4, 8, 8)]
+            [[|Conv2DTranspose(1, 1, Stride = int.MaxValue, Padding = Padding.Same)|]]
+            public static partial class Upsampler;
+            """,
+            [Error("CG0025", "Conv2DTranspose 'conv2dtranspose': each column of its input with zeros between its elements would hold 15032385530 values; ConvGen handles at most 268435456 per tensor, row or column")],
+            """
+            [ConvNet(4, 8, 8)]
+            [Conv2DTranspose(1, 1, Stride = 1000, Padding = Padding.Same)]
+            public static partial class Upsampler;
+            """,
+            ["CG0009", "CG0018"]),
+        new("CG0025", "a product that wrapped a long: 2^28 channels of (2^20 + 1)^2",
+            """
+            [ConvNet(268435456, 1, 1)]
+            [[|ZeroPad2D(524288)|]]
+            public static partial class Wrapped;
+            """,
+            [Error("CG0025", "ZeroPad2D 'zeropad2d': its output would hold more than 9223372036854775807 values; ConvGen handles at most 268435456 per tensor, row or column")],
+            """
+            [ConvNet(268435456, 1, 1)]
+            [ZeroPad2D(0)]
+            public static partial class Wrapped;
             """),
 
         // ---------------- CG0026: more weights than one assembly holds ----------------

@@ -145,7 +145,7 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor TooLarge = Make("CG0025",
         "Tensor too large",
-        "{0}: {1} would hold {2} values; ConvGen handles at most {3} per tensor",
+        "{0}: {1} would hold {2} values; ConvGen handles at most {3} per tensor, row or column",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor TooManyWeights = Make("CG0026",

@@ -3,6 +3,7 @@ using System.Linq;
 using ConvGen.Generators.Helpers;
 using ConvGen.Generators.Model;
 using ConvGen.Generators.Planning;
+using ConvGen.Generators.Shapes;
 
 namespace ConvGen.Generators.Emit;
 
@@ -149,7 +150,7 @@ internal static class ConvEmitter
         Window g = step.Layer!.Window!;
         int groups = step.Layer.Spec.Groups, inPerGroup = step.In.C / groups;
         return (groups == 1 || inPerGroup == 1) && !g.AllInterior && step.Layer.Spec.PaddingMode == PaddingModeKind.Zeros
-            && (long)inPerGroup * (g.InH + g.PadTop + g.PadBottom) * (g.InW + g.PadLeft + g.PadRight) <= MaxStagedPlane;
+            && Sizes.Product(inPerGroup, (long)g.InH + g.PadTop + g.PadBottom, (long)g.InW + g.PadLeft + g.PadRight) <= MaxStagedPlane;
     }
 
     /// <summary>The window the fast kernels see: the layer's, or the bordered planes' when it stages them.</summary>

@@ -139,7 +139,7 @@ internal static class NetworkParser
                     "give (C, L) for 1-D signals, (C, H, W) for images or (N) for a dense-only network"));
             else if (shape.Any(d => d < 1))
                 problems.Add(NetProblem.Create(Descriptors.BadInputShape, NetProblem.Network, "inputShape", text, "every size must be at least 1"));
-            else if (shape.Aggregate(1L, (p, d) => p * d) > Shapes.ShapeInference.MaxElements)
+            else if (Shapes.Sizes.Product(shape.Select(d => (long)d).ToArray()) > Shapes.ShapeInference.MaxElements)
                 problems.Add(NetProblem.Create(Descriptors.BadInputShape, NetProblem.Network, "inputShape", text,
                     $"it holds more than {Shapes.ShapeInference.MaxElements.ToString(CultureInfo.InvariantCulture)} values"));
             else if (shape.Length == 3 && layoutIsChannelsLast(attribute) && shape[0] > 4 && shape[2] is 1 or 3 or 4)

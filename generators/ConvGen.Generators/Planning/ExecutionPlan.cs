@@ -191,7 +191,7 @@ internal static class Planner
             if (g.PadTop + g.PadLeft + g.PadBottom + g.PadRight == 0 || !(padConvInputs || modeBorder))
                 return (x, conv);
             long paddedHeight = (long)g.InH + g.PadTop + g.PadBottom, paddedWidth = (long)g.InW + g.PadLeft + g.PadRight;
-            if (!modeBorder && x.Shape.C * paddedHeight * paddedWidth > ShapeInference.MaxElements)
+            if (!modeBorder && Sizes.Product(x.Shape.C, paddedHeight, paddedWidth) > ShapeInference.MaxElements)
                 return (x, conv); // absurd padding: keep the bounds-checked border path rather than a huge copy
             int height = (int)paddedHeight, width = (int)paddedWidth;
             var geometry = new PadGeometry(g.PadTop, g.PadLeft, g.PadBottom, g.PadRight, 1, 1, conv.Spec.PaddingMode);

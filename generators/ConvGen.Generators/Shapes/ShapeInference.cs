@@ -18,7 +18,12 @@ internal sealed record InferenceResult(NetworkPlan? Plan, EquatableArray<NetProb
 /// </summary>
 internal static class ShapeInference
 {
-    /// <summary>The most floats one tensor may hold: 1 GiB, far beyond any network ConvGen targets, and safe from int overflow.</summary>
+    /// <summary>
+    /// The most floats one tensor may hold (1 GiB, far beyond any network ConvGen targets), and the most any
+    /// one extent may reach: a padded row or column, a window's span, a transposed conv's interleaved input.
+    /// With every size, pad and span at most 2^28, the sums of a few of them that planning and emission
+    /// compute in int cannot overflow, and neither can their products in long (<see cref="Sizes.Product"/>).
+    /// </summary>
     public const long MaxElements = 1L << 28;
 
     /// <param name="spec">The declared network.</param>
@@ -127,7 +132,7 @@ internal static class ShapeInference
         {
             if (elements <= MaxElements)
                 return false;
-            Problem(Descriptors.TooLarge, null, Who, what, elements, MaxElements);
+            Problem(Descriptors.TooLarge, null, Who, what, elements == long.MaxValue ? "more than " + elements : elements, MaxElements);
             return true;
         }
 
@@ -178,7 +183,7 @@ internal static class ShapeInference
 
             int inPerGroup = _in.C / groups;
             int taps = window.Taps;
-            if (TooLarge((long)outC * inPerGroup * taps, "its weights"))
+            if (TooLarge(Sizes.Product(outC, inPerGroup, taps), "its weights"))
                 return null;
             string kernelText = KernelText(window);
             string perGroup = groups > 1 ? " per group" : "";
@@ -280,15 +285,21 @@ internal static class ShapeInference
                         $"padding of {begin[a]} + {end[a]} {axisNames[a]} leaves no output: the transposed convolution of {inSize[a]} {axisNames[a]} ({InputText}) spans only {(inSize[a] - 1L) * stride[a] + span + outputPadding[a]}");
                     return null;
                 }
+                // The stride-1 conv it is lowered to reads the input with stride - 1 zeros between elements, bordered.
+                if (TooLarge(span, Extent(a, "dilated window")) || TooLarge((inSize[a] - 1L) * stride[a] + 1, Extent(a, "input with zeros between its elements"))
+                    || TooLarge(Math.Max(outputPadding[a], Math.Max(begin[a], end[a])), Extent(a, "padding")) || TooLarge(outSize[a] + span - 1, Extent(a, "zero-interleaved input")))
+                    return null;
             }
-            if (TooLarge(outC * outSize[0] * outSize[1], "its output") || TooLarge(kernel[0] * (long)kernel[1], "its window"))
+            if (TooLarge(Sizes.Product(outC, outSize[0], outSize[1]), "its output") || TooLarge(Sizes.Product(kernel[0], kernel[1]), "its window")
+                || TooLarge(Sizes.Product(_in.C, outSize[0] + (kernel[0] - 1L) * dilation[0], outSize[1] + (kernel[1] - 1L) * dilation[1]), "its zero-interleaved input"))
                 return null;
             int outH = (int)outSize[0], outW = (int)outSize[1];
-            var window = new Window(kernel[0], kernel[1], stride[0], stride[1], dilation[0], dilation[1],
+            // A single input row or column has no neighbour to put zeros between: any stride is the same (and kept small).
+            var window = new Window(kernel[0], kernel[1], _in.H == 1 ? 1 : stride[0], _in.W == 1 ? 1 : stride[1], dilation[0], dilation[1],
                 (int)begin[0], (int)begin[1], (int)end[0], (int)end[1], _in.H, _in.W, outH, outW);
 
             int outPerGroup = outC / groups, taps = window.Taps;
-            if (TooLarge((long)_in.C * outPerGroup * taps, "its weights"))
+            if (TooLarge(Sizes.Product(_in.C, outPerGroup, taps), "its weights"))
                 return null;
             string kernelText = KernelText(window);
             string perGroup = groups > 1 ? " per group" : "";
@@ -328,7 +339,7 @@ internal static class ShapeInference
             if (add)
                 return new LayerPlan(_index, _layer, _in, _in);
             long channels = _inputs.Sum(i => (long)i.Tensor.Shape.C);
-            if (TooLarge(channels * _in.Spatial, "its output"))
+            if (TooLarge(Sizes.Product(channels, _in.Spatial), "its output"))
                 return null;
             return new LayerPlan(_index, _layer, _in, _in with { C = (int)channels });
         }
@@ -339,7 +350,7 @@ internal static class ShapeInference
                 return null;
             int[] p = _layer.Pads.ToArray();
             long height = (long)_in.H + p[0] + p[2], width = (long)_in.W + p[1] + p[3];
-            if (TooLarge(_in.C * height * width, "its output"))
+            if (TooLarge(height, Extent(0, "output")) || TooLarge(width, Extent(1, "output")) || TooLarge(Sizes.Product(_in.C, height, width), "its output"))
                 return null;
             return new LayerPlan(_index, _layer, _in, _in with { H = (int)height, W = (int)width });
         }
@@ -431,6 +442,8 @@ internal static class ShapeInference
                 }
 
                 long padded = inSize[a] + begin[a] + end[a];
+                if (TooLarge(span, Extent(a, "dilated window")) || TooLarge(padded, Extent(a, "padded input")))
+                    return null;
                 if (span > padded)
                 {
                     string padNote = begin[a] + end[a] > 0 ? $" ({padded} with padding)" : "";
@@ -470,8 +483,8 @@ internal static class ShapeInference
                     Problem(Descriptors.StrideDropsInput, "Strides", Who, Wording.Count(unread, "input " + axisNames[a].TrimEnd('s'), "input " + axisNames[a]),
                         inSize[a], unread == 1 ? "is" : "are");
             }
-            if (TooLarge((long)outChannels * outSize.Aggregate(1L, (p, n) => p * n), "its output")
-                || TooLarge(kernel.Aggregate(1L, (p, k) => p * k), "its window"))
+            if (TooLarge(Sizes.Product(outSize.Prepend(outChannels).ToArray()), "its output")
+                || TooLarge(Sizes.Product(kernel.Select(k => (long)k).ToArray()), "its window"))
                 return null;
             if (!outSize.SequenceEqual(floorSize))
             {
@@ -485,12 +498,18 @@ internal static class ShapeInference
                 string symmetric = string.Join(", ", kernel.Select((k, a) => ((k - 1L) * dilation[a] + 1) / 2));
                 Problem(Descriptors.SameAsymmetricPadding, "Padding", Who, pads, rank == 2 ? $"({symmetric})" : symmetric);
             }
-            // Every value fits an int now: pads came from ints or are below the window span, outputs passed TooLarge.
+            // Every value is at most MaxElements now: pads and spans are inside the padded extents, which passed TooLarge.
+            // A stride past the padded extent leaves one window, as any such stride does: kept at the extent, so the
+            // window's own arithmetic (InteriorRowStart's ceiling) cannot overflow.
             int[] b = begin.Select(v => (int)v).ToArray(), e = end.Select(v => (int)v).ToArray(), o = outSize.Select(v => (int)v).ToArray();
+            int[] s = stride.Select((v, a) => (int)Math.Min(v, inSize[a] + begin[a] + end[a])).ToArray();
             return rank == 2
-                ? new Window(kernel[0], kernel[1], stride[0], stride[1], dilation[0], dilation[1], b[0], b[1], e[0], e[1], inSize[0], inSize[1], o[0], o[1])
-                : new Window(1, kernel[0], 1, stride[0], 1, dilation[0], 0, b[0], 0, e[0], 1, inSize[0], 1, o[0]);
+                ? new Window(kernel[0], kernel[1], s[0], s[1], dilation[0], dilation[1], b[0], b[1], e[0], e[1], inSize[0], inSize[1], o[0], o[1])
+                : new Window(1, kernel[0], 1, s[0], 1, dilation[0], 0, b[0], 0, e[0], 1, inSize[0], 1, o[0]);
         }
+
+        /// <summary>One axis of a window or plane, for messages: in 2-D a column holds the rows, a row the columns.</summary>
+        private string Extent(int axis, string what) => _layer.SpatialRank == 1 ? "its " + what : (axis == 0 ? "each column of its " : "each row of its ") + what;
 
         private string KernelArgument() => _layer.Kind == LayerKind.Conv ? "kernelSize" : "poolSize";
 

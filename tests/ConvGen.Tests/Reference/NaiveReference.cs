@@ -16,12 +16,13 @@ public static class NaiveReference
     /// <summary>Floor-mode output size of a convolution or pooling window sweep.</summary>
     public static int OutputSize(int input, int kernel, int stride, int dilation, int padBegin, int padEnd)
     {
-        int span = input + padBegin + padEnd - dilation * (kernel - 1) - 1;
+        // In long: the extreme-size tests reach strides and pads near int.MaxValue.
+        long span = (long)input + padBegin + padEnd - (long)dilation * (kernel - 1) - 1;
         if (span < 0)
         {
             throw new ArgumentException($"Window (k={kernel}, d={dilation}) is larger than the padded input ({input}+{padBegin}+{padEnd}).");
         }
-        return span / stride + 1;
+        return checked((int)(span / stride + 1));
     }
 
     /// <summary>
@@ -30,26 +31,26 @@ public static class NaiveReference
     /// </summary>
     public static int PoolOutputSize(int input, int kernel, int stride, int dilation, int padBegin, int padEnd, bool ceilMode)
     {
-        int span = input + padBegin + padEnd - dilation * (kernel - 1) - 1;
+        long span = (long)input + padBegin + padEnd - (long)dilation * (kernel - 1) - 1;
         if (span < 0)
         {
             throw new ArgumentException($"Window (k={kernel}, d={dilation}) is larger than the padded input ({input}+{padBegin}+{padEnd}).");
         }
-        int output = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
-        if (ceilMode && (output - 1) * stride >= input + padBegin)
+        long output = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
+        if (ceilMode && (output - 1) * stride >= (long)input + padBegin)
         {
             output--;
         }
-        return output;
+        return checked((int)output);
     }
 
     /// <summary>TF/Keras (ONNX SAME_UPPER) padding: output = ceil(in / s); an odd total puts the extra element at the end.</summary>
     public static (int Begin, int End) SamePads(int input, int kernel, int stride, int dilation)
     {
-        int output = (input + stride - 1) / stride;
-        int total = Math.Max((output - 1) * stride + (kernel - 1) * dilation + 1 - input, 0);
-        int begin = total / 2;
-        return (begin, total - begin);
+        long output = ((long)input + stride - 1) / stride;
+        long total = Math.Max((output - 1) * stride + (kernel - 1L) * dilation + 1 - input, 0);
+        long begin = total / 2;
+        return (checked((int)begin), checked((int)(total - begin)));
     }
 
     // ---------------------------------------------------------------- convolution
