@@ -932,6 +932,32 @@ public class DiagnosticCatalogueTests
             public static partial class Scale;
             """),
 
+        // Issue 17's probe: the name was pasted into a /// comment, and a carriage return ended it, declaring a type.
+        new("CG0022", "a name holding a carriage return (code injection through the generated comments)",
+            """
+            [ConvNet(1, 8, 8)]
+            [Conv2D(1, 1, [|Name = "x\rpartial class Injected { } //"|], Weights = W(1), Bias = W(1))]
+            public static partial class Scale;
+            """,
+            [Error("CG0022", "Conv2D 'x\\u000Dpartial class Injected { } //': a layer name may not hold control, line-break or format characters, but this one holds U+000D at index 1")],
+            """
+            [ConvNet(1, 8, 8)]
+            [Conv2D(1, 1, Name = "x partial class Injected { } //", Weights = W(1), Bias = W(1))]
+            public static partial class Scale;
+            """),
+        new("CG0022", "a name of 300 characters",
+            """
+            [ConvNet(1, 8, 8)]
+            [Conv2D(1, 1, [|Name = "features.0.conv.0.00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000.weight"|], Weights = W(1), Bias = W(1))]
+            public static partial class Scale;
+            """,
+            [Error("CG0022", "Conv2D 'features.0.conv.0.00000000000000000000000000000000000000000000000000000000000...': a layer name may have at most 256 characters, but this one has 300")],
+            """
+            [ConvNet(1, 8, 8)]
+            [Conv2D(1, 1, Name = "features.0.conv.0", Weights = W(1), Bias = W(1))]
+            public static partial class Scale;
+            """),
+
         // ---------------- CG0023: network exceeds its memory budget ----------------
         new("CG0023", "a full-resolution conv over an 8 KiB budget",
             """

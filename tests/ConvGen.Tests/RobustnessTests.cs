@@ -24,7 +24,9 @@ public class RobustnessTests
     private static readonly Gen<string> Small = Gen.Int[1, 4].Select(i => i.ToString());
     private static readonly Gen<string> Int = Gen.OneOf(Small, Small, Small,
         Gen.Int[-2, 9].Select(i => i.ToString()),
-        Gen.OneOf("0", "1", "64", "100000", "int.MaxValue", "int.MinValue"));
+        Gen.OneOf("0", "1", "64", "100000", "int.MaxValue", "int.MinValue"),
+        // Issue 17's extremes: sizes near 2^16, 2^28, 2^30 and 2^31 - 1, where int arithmetic used to wrap.
+        Gen.OneOf("65536", "268435455", "268435456", "268435457", "1073741823", "1073741824", "int.MaxValue - 1"));
 
     private static readonly Gen<string> IntArray = Gen.OneOf(
         Gen.Const("null"),
@@ -37,7 +39,11 @@ public class RobustnessTests
         Gen.OneOf(Gen.Int[0, 12], Gen.Int[0, 80]).Select(n => $"W({n})"),
         Gen.OneOf("new float[] { }", "new float[] { float.NaN }", "new float[] { 1f, float.PositiveInfinity }"));
 
-    private static readonly Gen<string> Name = Gen.OneOf("\"a\"", "\"b\"", "\"conv2d\"", "\"input\"", "\"\"", "null", "\"a.b c\"", "\"flatten\"");
+    /// <summary>Issue 17's injection with every character C# ends a line at, every other control, format characters and lone surrogates.</summary>
+    private static readonly Gen<string> Injection = Gen.OneOf(Hardening.NameInjectionTests.Unsafe)
+        .Select(c => SymbolDisplay.FormatLiteral("x" + c + "partial class Injected { } //", quote: true));
+
+    private static readonly Gen<string> Name = Gen.OneOf(Gen.OneOf("\"a\"", "\"b\"", "\"conv2d\"", "\"input\"", "\"\"", "null", "\"a.b c\"", "\"flatten\""), Injection);
 
     private static readonly Dictionary<string, Gen<string>> Options = new()
     {
@@ -162,6 +168,7 @@ public class RobustnessTests
                 $"C{i}: generated = {generated} but analyzer errors = [{string.Join("; ", mine)}]\n{string.Join("\n", classes[i])}");
         }
 
+        Assert.Null(output.GetTypeByMetadataName("Fuzz.Injected")); // a name never becomes code
         if (validCSharp)
         {
             var broken = output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();

@@ -129,7 +129,7 @@ internal static class Descriptors
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor DuplicateName = Make("CG0022",
-        "Duplicate layer name",
+        "Duplicate, reserved or invalid layer name",
         "{0}: {1}",
         DiagnosticSeverity.Error);
 

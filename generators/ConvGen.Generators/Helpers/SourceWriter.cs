@@ -87,12 +87,10 @@ internal static class Literal
                 case '\n': sb.Append("\\n"); break;
                 case '\r': sb.Append("\\r"); break;
                 case '\t': sb.Append("\\t"); break;
-                default:
-                    if (c < ' ') sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    else sb.Append(c);
-                    break;
+                default: sb.Append(c); break;
             }
         }
-        return sb.Append('"').ToString();
+        // Controls, line separators (a raw U+2028 would end the literal's line), format characters, lone surrogates: as \uXXXX.
+        return SafeText.Escape(sb.Append('"').ToString());
     }
 }

@@ -25,6 +25,9 @@ internal static class NetworkParser
     public const string Namespace = "ConvGen";
     public const string ConvNetAttributeName = "ConvGen.ConvNetAttribute";
 
+    /// <summary>The longest layer name: names become part of method names, which C# limits to 512 characters.</summary>
+    public const int MaxNameLength = 256;
+
     public static ParseResult Parse(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
         var problems = new List<NetProblem>();
@@ -206,7 +209,7 @@ internal static class NetworkParser
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var all = new HashSet<string>(layers.Select(l => l.Name!), StringComparer.Ordinal) { "input" };
-        string known = string.Join(", ", new[] { "input" }.Concat(layers.Select(l => l.Name!)).Select(n => $"'{n}'"));
+        string known = string.Join(", ", new[] { "input" }.Concat(layers.Select(l => l.Name!)).Select(Wording.Quote));
         for (int i = 0; i < layers.Count; i++)
         {
             LayerSpec layer = layers[i];
@@ -214,7 +217,18 @@ internal static class NetworkParser
             if (seen.Contains(name) || name == "input")
             {
                 problems.Add(NetProblem.Create(Descriptors.DuplicateName, i, "Name", Describe(layer),
-                    name == "input" ? "the name 'input' is reserved for the network's input" : $"an earlier layer is already named '{name}'"));
+                    name == "input" ? "the name 'input' is reserved for the network's input" : $"an earlier layer is already named {Wording.Quote(name)}"));
+            }
+            else if (name.Length > MaxNameLength)
+            {
+                problems.Add(NetProblem.Create(Descriptors.DuplicateName, i, "Name", Describe(layer),
+                    $"a layer name may have at most {MaxNameLength} characters, but this one has {name.Length}"));
+            }
+            else if (SafeText.FirstUnsafe(name) is var at and >= 0)
+            {
+                // Names reach generated source and messages, and soon come from model files: plain text only.
+                problems.Add(NetProblem.Create(Descriptors.DuplicateName, i, "Name", Describe(layer),
+                    $"a layer name may not hold control, line-break or format characters, but this one holds U+{(int)name[at]:X4} at index {at}"));
             }
             seen.Add(name);
 
@@ -224,7 +238,7 @@ internal static class NetworkParser
             for (int k = 0; k < layer.Inputs.Count; k++)
             {
                 if (!all.Contains(layer.Inputs[k]))
-                    problems.Add(NetProblem.Create(Descriptors.UnknownInput, i, merge ? $"inputs[{k}]" : "Input", Describe(layer), layer.Inputs[k], known));
+                    problems.Add(NetProblem.Create(Descriptors.UnknownInput, i, merge ? $"inputs[{k}]" : "Input", Describe(layer), SafeText.Escape(layer.Inputs[k]), known));
             }
         }
     }
@@ -271,7 +285,7 @@ internal static class NetworkParser
                     var cycle = path.Skip(seenAt).Concat(new[] { at }).ToList();
                     int first = cycle.Min();
                     problems.Add(NetProblem.Create(Descriptors.InputCycle, first, layers[cycle[0]].Kind is LayerKind.Add or LayerKind.Concat ? null : "Input",
-                        Describe(layers[cycle[0]]), string.Join(" reads ", cycle.Select(c => $"'{layers[c].Name}'"))));
+                        Describe(layers[cycle[0]]), string.Join(" reads ", cycle.Select(c => Wording.Quote(layers[c].Name!)))));
                     break;
                 }
                 path.Add(at);
@@ -289,5 +303,5 @@ internal static class NetworkParser
     }
 
     /// <summary>How messages name a layer: <c>Conv2D 'conv1'</c>.</summary>
-    public static string Describe(LayerSpec layer) => layer.Name is null ? layer.TypeName : $"{layer.TypeName} '{layer.Name}'";
+    public static string Describe(LayerSpec layer) => layer.Name is null ? layer.TypeName : layer.TypeName + " " + Wording.Quote(layer.Name);
 }

@@ -603,9 +603,7 @@ internal static class Planner
         return name;
     }
 
+    /// <summary>The name as part of an identifier: letters and digits kept, the rest '_', at most 64 characters (UniqueName keeps it unique).</summary>
     private static string Identifier(string name)
-    {
-        var chars = name.Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray();
-        return new string(chars);
-    }
+        => new(name.Take(64).Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray());
 }
