@@ -99,5 +99,6 @@ public sealed class ConvNetGenerator : IIncrementalGenerator
         => Diagnostics.NetProblem.Create(Diagnostics.Descriptors.InternalError, Diagnostics.NetProblem.Class, null, network,
             $"{e.GetType().Name}: {e.Message.TrimEnd('.')}.");
 
-    private static string HintName(Model.NetworkSpec spec) => spec.FullName.Replace('<', '_').Replace('>', '_') + ".g.cs";
+    /// <summary>The file's name: the class's full name without the '@' of keywords (hint names may not hold it; no other name has the keyword bare).</summary>
+    private static string HintName(Model.NetworkSpec spec) => spec.FullName.Replace("@", "").Replace('<', '_').Replace('>', '_') + ".g.cs";
 }

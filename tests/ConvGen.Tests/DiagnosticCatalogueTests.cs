@@ -633,6 +633,52 @@ public class DiagnosticCatalogueTests
             }
             """),
 
+        // Issue 17's probe: these built generated code that did not compile.
+        new("CG0013", "a class named like a generated member",
+            """
+            [ConvNet(1, 4, 4)]
+            [Flatten]
+            public static partial class [|Summary|];
+            """,
+            [Error("CG0013", "'Summary' cannot hold a generated network: it must not be named 'Summary', the name of a member ConvGen generates in it; rename the class")],
+            """
+            [ConvNet(1, 4, 4)]
+            [Flatten]
+            public static partial class Summarizer;
+            """),
+        new("CG0013", "a user member with a generated member's signature (near miss: an overload)",
+            """
+            [ConvNet(1, 4, 4)]
+            [Flatten]
+            public static partial class [|Pixels|]
+            {
+                public static void Run(System.ReadOnlySpan<float> image, System.Span<float> result) { }
+            }
+            """,
+            [Error("CG0013", "'Pixels' cannot hold a generated network: its member 'Run' has the name of a member ConvGen generates; rename it")],
+            """
+            [ConvNet(1, 4, 4)]
+            [Flatten]
+            public static partial class Pixels
+            {
+                public static void Run(float[] image, float[] result) => Run(image, result, System.Span<float>.Empty);
+            }
+            """),
+        new("CG0013", "a base class member the generated one would hide",
+            """
+            public class Base { public static int InputLength => 3; }
+            [ConvNet(1, 4, 4)]
+            [Flatten]
+            public partial class [|Pixels|] : Base;
+            """,
+            [Error("CG0013", "'Pixels' cannot hold a generated network: its base class 'Base' has a member 'InputLength' that a generated member would hide; rename it")],
+            """
+            public class Base { public static int Length => 3; }
+            [ConvNet(1, 4, 4)]
+            [Flatten]
+            public partial class Pixels : Base;
+            """),
+
         // ---------------- CG0015: invalid attribute argument ----------------
         new("CG0015", "an Activation that is no Activation value",
             """
@@ -1357,6 +1403,24 @@ public class DiagnosticCatalogueTests
             """,
             Files: [Weights("/proj/bn.safetensors", F32("bn1.weight", [2]), F32("bn1.bias", [2]), F32("bn1.running_mean", [2]), new Tensor("bn1.running_var", "F32", [2], [1, -2]))],
             NearMissFiles: [Weights("/proj/bn.safetensors", F32("bn1.weight", [2]), F32("bn1.bias", [2]), F32("bn1.running_mean", [2]), new Tensor("bn1.running_var", "F32", [2], [1, 2]))]),
+
+        // ---------------- CG0037: layers on several partial declarations ----------------
+        new("CG0037", "layers split over two partial declarations",
+            """
+            [ConvNet(1, 8, 8)]
+            [Conv2D(1, 3, Name = "conv", Weights = W(9), Bias = W(1))]
+            public static partial class Split;
+
+            [[|Activation(Activation.ReLU)|]]
+            public static partial class Split;
+            """,
+            [Error("CG0037", "'Split' has layer attributes on 2 partial declarations (Nets.cs, Nets.cs); layers run in the order they are written, which across declarations would depend on how the files are ordered, so write every layer attribute on one declaration")],
+            """
+            [ConvNet(1, 8, 8)]
+            [Conv2D(1, 3, Name = "conv", Weights = W(9), Bias = W(1))]
+            [Activation(Activation.ReLU)]
+            public static partial class Split;
+            """),
 
         // ---------------- CG0101: Same padding is asymmetric here ----------------
         new("CG0101", "a strided 3x3 conv with Same padding on an even size",

@@ -109,13 +109,24 @@ public class RobustnessTests
         Gen.OneOf("", "", "", ", Layout = Layout.ChannelsLast", ", WeightLayout = WeightLayout.Keras", ", Layout = (Layout)7", ", MaxRamBytes = 64", ", MaxRamBytes = -1"),
         (shape, named) => shape.Length == 0 && named.Length > 0 ? $"[ConvNet({named.Substring(2)})]" : $"[ConvNet({shape}{named})]");
 
-    private static readonly Gen<string[][]> Declarations = Gen.Select(ConvNet, AnyLayer.Array[0, 5], (net, layers) => new[] { net }.Concat(layers).ToArray()).Array[24];
+    /// <summary>
+    /// The class, now and then named like a generated member or a keyword, or declaring a member of a generated
+    /// name (issue 17: such classes got generated code that did not compile): "#class name|member".
+    /// </summary>
+    private static readonly Gen<string> ClassLine = Gen.Select(
+        Gen.Frequency((6, Gen.Const("C")), (1, Gen.OneOf("Run", "Summary", "ConvGenKernels", "InputLength", "OutputShape", "@class", "@record"))),
+        Gen.Frequency((6, Gen.Const("")), (1, Gen.OneOf("public static int Summary => 1;", "public static void Run(System.ReadOnlySpan<float> a, System.Span<float> b) { }",
+            "public static void Run(float[] a) { }", "private const int ScratchLength = 3;", "public class ConvGenKernels { }"))),
+        (name, member) => $"#class {name}|{member}");
+
+    private static readonly Gen<string[][]> Declarations = Gen.Select(ConvNet, AnyLayer.Array[0, 5], ClassLine,
+        (net, layers, cls) => new[] { net }.Concat(layers).Append(cls).ToArray()).Array[24];
 
     [Fact]
     public void Random_declarations_never_crash_and_errors_match_what_is_generated()
     {
         Declarations.Sample(classes => Check(classes, "").GetAwaiter().GetResult(), iter: 20, threads: 1,
-            print: classes => string.Join("\n\n", classes.Select((c, i) => string.Join("\n", c) + $"\npublic static partial class C{i};")));
+            print: classes => string.Join("\n\n", classes.Select((c, i) => string.Join("\n", c))));
     }
 
     private static readonly Gen<string> WrongType = Gen.OneOf(
@@ -138,11 +149,15 @@ public class RobustnessTests
             print: classes => string.Join("\n\n", classes.Select(c => string.Join("\n", c))));
     }
 
+    /// <summary>Each class in a file and namespace of its own (<c>Fuzz{i}</c>), after its attributes; a last "#class name|member" line names it.</summary>
     private static async Task Check(string[][] classes, string extraMember)
     {
-        var trees = classes.Select((attributes, i) => CSharpSyntaxTree.ParseText(
-            "using ConvGen;\nnamespace Fuzz;\n" + Infrastructure.Declarations.Expand(string.Join("\n", attributes))
-            + $"\npublic static partial class C{i} {{ {extraMember} }}\n", GeneratorHarness.ParseOptions, path: $"C{i}.cs")).ToArray();
+        (string Name, string Member) Class(string[] lines) => lines[lines.Length - 1] is var last && last.StartsWith("#class ", StringComparison.Ordinal)
+            ? (last.Substring(7, last.IndexOf('|') - 7), last.Substring(last.IndexOf('|') + 1))
+            : ("C", "");
+        var trees = classes.Select((lines, i) => CSharpSyntaxTree.ParseText(
+            $"using ConvGen;\nnamespace Fuzz{i};\n" + Infrastructure.Declarations.Expand(string.Join("\n", lines.Where(l => !l.StartsWith("#class ", StringComparison.Ordinal))))
+            + $"\npublic static partial class {Class(lines).Name} {{ {extraMember} {Class(lines).Member} }}\n", GeneratorHarness.ParseOptions, path: $"C{i}.cs")).ToArray();
         var input = GeneratorHarness.CreateCompilation("").AddSyntaxTrees(trees);
         bool validCSharp = !input.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error);
 
@@ -160,7 +175,7 @@ public class RobustnessTests
         {
             var mine = diagnostics.Where(d => d.Location.SourceTree?.FilePath == $"C{i}.cs").ToList();
             Assert.All(diagnostics.Where(d => d.Location.SourceTree is null), d => Assert.Fail($"{d} has no location"));
-            bool generated = generatedFiles.Contains($"Fuzz.C{i}.g.cs");
+            bool generated = generatedFiles.Contains($"Fuzz{i}.{Class(classes[i]).Name.TrimStart('@')}.g.cs");
             if (!validCSharp)
                 continue; // the compiler has reported the broken C#; all that matters is that nothing crashed
             bool hasError = mine.Any(d => d.Severity == DiagnosticSeverity.Error);
@@ -168,7 +183,7 @@ public class RobustnessTests
                 $"C{i}: generated = {generated} but analyzer errors = [{string.Join("; ", mine)}]\n{string.Join("\n", classes[i])}");
         }
 
-        Assert.Null(output.GetTypeByMetadataName("Fuzz.Injected")); // a name never becomes code
+        Assert.False(output.ContainsSymbolsWithName("Injected")); // a name never becomes code
         if (validCSharp)
         {
             var broken = output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();

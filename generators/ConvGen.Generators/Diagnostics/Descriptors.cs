@@ -188,6 +188,11 @@ internal static class Descriptors
         "{0}: the variance holds a negative value ({1}) at index {2}, which has no square root",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor LayersOnSeveralDeclarations = Make("CG0037",
+        "Layers on several partial declarations",
+        "'{0}' has layer attributes on {1} partial declarations ({2}); layers run in the order they are written, which across declarations would depend on how the files are ordered, so write every layer attribute on one declaration",
+        DiagnosticSeverity.Error);
+
     public static readonly DiagnosticDescriptor SameAsymmetricPadding = Make("CG0101",
         "Same padding is asymmetric here",
         "{0}: Padding.Same pads {1} here, more at the end than at the start (as Keras and TensorFlow do, and PyTorch's padding='same' at stride 1); a model trained with symmetric padding (PyTorch padding={2}) differs, so use Pads to match the training code",

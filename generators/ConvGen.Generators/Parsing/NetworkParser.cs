@@ -39,6 +39,7 @@ internal static class NetworkParser
         var (shape, layout, weightLayout, weightsFile, maxRam) = ReadConvNet(convNet, problems);
 
         AttributeData[] attributes = LayerAttributes(type).ToArray();
+        CheckOneDeclaration(type, attributes, problems, cancellationToken);
         string[] names = LayerNames(attributes);
         var layers = new List<LayerSpec>();
         foreach (AttributeData attribute in attributes)
@@ -116,7 +117,57 @@ internal static class NetworkParser
             if (outer.IsGenericType)
                 Fail($"its containing type '{outer.Name}' must not be generic");
         }
+        CheckGeneratedMembersFit(type, Fail);
     }
+
+    /// <summary>
+    /// Layers run in the order they are written; across partial declarations that order would be the order of
+    /// files, which a rename changes (relu(conv(x)) becomes conv(relu(x))). So layers must share one declaration.
+    /// </summary>
+    private static void CheckOneDeclaration(INamedTypeSymbol type, AttributeData[] attributes, List<NetProblem> problems, CancellationToken cancellationToken)
+    {
+        var declarations = attributes
+            .Select((a, i) => (Index: i, Declaration: a.ApplicationSyntaxReference?.GetSyntax(cancellationToken).Parent?.Parent as TypeDeclarationSyntax))
+            .Where(x => x.Declaration is not null)
+            .GroupBy(x => x.Declaration)
+            .ToList();
+        if (declarations.Count < 2)
+            return;
+        string files = string.Join(", ", declarations.Select(d => System.IO.Path.GetFileName(d.Key!.SyntaxTree.FilePath)));
+        problems.Add(NetProblem.Create(Descriptors.LayersOnSeveralDeclarations, declarations[1].First().Index, null, type.Name, declarations.Count, files));
+    }
+
+    /// <summary>
+    /// The generated members must not clash with the class: a class named like one of them (CS0542), or a member of
+    /// the user's with one of their names (CS0102, CS0111), or one the generated member would hide (CS0108).
+    /// </summary>
+    private static void CheckGeneratedMembersFit(INamedTypeSymbol type, Action<string> fail)
+    {
+        if (Emit.NetworkEmitter.GeneratedMembers.Contains(type.Name))
+            fail($"it must not be named '{type.Name}', the name of a member ConvGen generates in it; rename the class");
+        foreach (ISymbol member in type.GetMembers().Where(m => !m.IsImplicitlyDeclared && Clashes(m) && !IsGenerated(m)))
+            fail($"its member '{member.Name}' has the name of a member ConvGen generates; rename it");
+        for (INamedTypeSymbol? ancestor = type.BaseType; ancestor is { SpecialType: not SpecialType.System_Object }; ancestor = ancestor.BaseType)
+            foreach (ISymbol member in ancestor.GetMembers().Where(m => m.DeclaredAccessibility != Accessibility.Private && !m.IsImplicitlyDeclared && Clashes(m)))
+                fail($"its base class '{ancestor.Name}' has a member '{member.Name}' that a generated member would hide; rename it");
+    }
+
+    /// <summary>A member of a generated name, but for Run overloads whose parameters differ from the generated ones.</summary>
+    private static bool Clashes(ISymbol member)
+    {
+        if (!Emit.NetworkEmitter.GeneratedMembers.Contains(member.Name))
+            return false;
+        if (member is not IMethodSymbol { Name: "Run" } run)
+            return true;
+        string[] parameters = run.Parameters.Select(p => p.Type.ToDisplayString()).ToArray();
+        return run.Arity == 0 && parameters.Length is 2 or 3
+            && parameters[0] == "System.ReadOnlySpan<float>" && parameters.Skip(1).All(p => p == "System.Span<float>");
+    }
+
+    /// <summary>Whether ConvGen wrote the member (the analyzer sees the generated code beside the user's).</summary>
+    private static bool IsGenerated(ISymbol member) => member.DeclaringSyntaxReferences.Length > 0
+        && member.DeclaringSyntaxReferences.All(r => r.SyntaxTree.GetText().Lines is { Count: > 1 } lines
+            && lines[1].ToString().StartsWith(Emit.NetworkEmitter.Header, StringComparison.Ordinal));
 
     private static bool IsPartial(INamedTypeSymbol type)
         => type.DeclaringSyntaxReferences.Length > 0
