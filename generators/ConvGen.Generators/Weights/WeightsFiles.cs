@@ -37,7 +37,8 @@ internal static class WeightsFiles
     public static bool IsWeightsFile(string path)
         => path.EndsWith(Extension, StringComparison.OrdinalIgnoreCase) || path.EndsWith(EncodedExtension, StringComparison.OrdinalIgnoreCase);
 
-    public static WeightsFile Read(AdditionalText file, CancellationToken cancellationToken)
+    /// <param name="cache">Where parsed headers are kept; <see cref="ParsedHeaders.Shared"/> unless a test asks otherwise.</param>
+    public static WeightsFile Read(AdditionalText file, CancellationToken cancellationToken, ParsedHeaders? cache = null)
     {
         string path = file.Path;
         if (!path.EndsWith(EncodedExtension, StringComparison.OrdinalIgnoreCase))
@@ -64,7 +65,7 @@ internal static class WeightsFiles
 
         // The path and a hash of the whole index: one pass over its characters, far cheaper than parsing the header.
         string key = path + "\n" + ContentHash(text).ToString("x16", CultureInfo.InvariantCulture);
-        return ParsedHeaders.GetOrAdd(key, () => Parse(name, source, second, text, lines));
+        return (cache ?? ParsedHeaders.Shared).GetOrAdd(key, () => Parse(name, source, second, text, lines));
     }
 
     /// <summary>FNV-1a over the text's characters.</summary>
@@ -201,45 +202,57 @@ internal static class WeightsFiles
     /// compilations (an IDE analyses after every edit), least recently used first out: at most
     /// <see cref="MaxEntries"/> files and about <see cref="MaxBytes"/> of memory (1 KiB a file, 256 bytes a tensor).
     /// </summary>
-    internal static class ParsedHeaders
+    internal sealed class ParsedHeaders
     {
         public const int MaxEntries = 32;
         public const long MaxBytes = 64L << 20;
 
-        private static readonly object s_lock = new();
-        private static readonly LinkedList<(string Key, WeightsFile File, long Weight)> s_order = new();
-        private static readonly Dictionary<string, LinkedListNode<(string Key, WeightsFile File, long Weight)>> s_byKey = new(StringComparer.Ordinal);
-        private static long s_weight;
+        public static readonly ParsedHeaders Shared = new();
 
-        /// <summary>How many headers were parsed (not found here), for tests.</summary>
-        public static int Misses;
+        private readonly object _lock = new();
+        private readonly LinkedList<(string Key, WeightsFile File, long Weight)> _order = new();
+        private readonly Dictionary<string, LinkedListNode<(string Key, WeightsFile File, long Weight)>> _byKey = new(StringComparer.Ordinal);
+        private long _weight;
+        private int _misses;
 
-        public static WeightsFile GetOrAdd(string key, Func<WeightsFile> parse)
+        /// <summary>How many headers were parsed because they were not here.</summary>
+        public int Misses => Volatile.Read(ref _misses);
+
+        public int Count
         {
-            lock (s_lock)
+            get
             {
-                if (s_byKey.TryGetValue(key, out var node))
+                lock (_lock)
+                    return _order.Count;
+            }
+        }
+
+        public WeightsFile GetOrAdd(string key, Func<WeightsFile> parse)
+        {
+            lock (_lock)
+            {
+                if (_byKey.TryGetValue(key, out var node))
                 {
-                    s_order.Remove(node);
-                    s_order.AddFirst(node);
+                    _order.Remove(node);
+                    _order.AddFirst(node);
                     return node.Value.File;
                 }
             }
-            Interlocked.Increment(ref Misses);
+            Interlocked.Increment(ref _misses);
             WeightsFile file = parse();
             long weight = 1024 + file.Tensors.Count * 256L;
-            lock (s_lock)
+            lock (_lock)
             {
-                if (s_byKey.TryGetValue(key, out var existing))
+                if (_byKey.TryGetValue(key, out var existing))
                     return existing.Value.File;
-                s_byKey[key] = s_order.AddFirst((key, file, weight));
-                s_weight += weight;
-                while (s_order.Count > MaxEntries || (s_weight > MaxBytes && s_order.Count > 1))
+                _byKey[key] = _order.AddFirst((key, file, weight));
+                _weight += weight;
+                while (_order.Count > MaxEntries || (_weight > MaxBytes && _order.Count > 1))
                 {
-                    var last = s_order.Last!;
-                    s_order.RemoveLast();
-                    s_byKey.Remove(last.Value.Key);
-                    s_weight -= last.Value.Weight;
+                    var last = _order.Last!;
+                    _order.RemoveLast();
+                    _byKey.Remove(last.Value.Key);
+                    _weight -= last.Value.Weight;
                 }
             }
             return file;
