@@ -17,7 +17,7 @@ namespace ConvGen.Generators.Weights;
 /// an index instead, <c>&lt;name&gt;.safetensors.b64</c>:
 /// <code>
 /// convgen-source: &lt;the original path&gt;
-/// convgen-safetensors: &lt;file length&gt; &lt;header length&gt; &lt;chunk size&gt; &lt;SHA-256 of the file&gt;
+/// convgen-safetensors: &lt;file length&gt; &lt;header length&gt; &lt;chunk size&gt;
 /// &lt;the first 8 + header length bytes, base64&gt;
 /// &lt;the name of each data part, in order, one per line&gt;
 /// </code>
@@ -87,7 +87,7 @@ internal static class WeightsFiles
     private static WeightsFile Parse(string name, string source, string second, SourceText text, TextLineCollection lines)
     {
         string[] fields = second.Substring(AcceptedPrefix.Length).Split(' ');
-        if (fields.Length != 4
+        if (fields.Length != 3
             || !long.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out long fileLength)
             || !long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out long headerLength)
             || !int.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out int chunkBytes)

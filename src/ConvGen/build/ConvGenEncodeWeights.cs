@@ -41,8 +41,8 @@ public sealed class ConvGenEncodeWeights : Microsoft.Build.Utilities.Task
 /// between 8 bytes and <see cref="MaxFileBytes"/>; pipes and devices report 0), then streams it. What
 /// it writes, into a folder of its own:
 /// <list type="bullet">
-/// <item><c>&lt;name&gt;.safetensors.b64</c>, the index: the source path, the file's length, header length,
-/// chunk size and SHA-256, the header as base64, then one line per chunk of the data naming its part;
+/// <item><c>&lt;name&gt;.safetensors.b64</c>, the index: the source path, the file's length, header length
+/// and chunk size, the header as base64, then one line per chunk of the data naming its part;
 /// or, for a file it refuses, the reason as a code and numbers (never the file's bytes).</item>
 /// <item><c>&lt;hash&gt;.safetensors-part.b64</c>, one per distinct chunk of <see cref="ChunkBytes"/> of the
 /// data section, as base64, named by the first 128 bits of its SHA-256: equal name, equal content.</item>
@@ -177,28 +177,25 @@ public static class ConvGenWeightsEncoder
             return Refusal(source, "changed");
         long dataLength = length - header.Length;
         var partLines = new StringBuilder();
-        using (SHA256 whole = SHA256.Create())
-        using (SHA256 chunkHash = SHA256.Create())
+        using (SHA256 sha256 = SHA256.Create())
         {
-            whole.TransformBlock(header, 0, header.Length, null, 0);
             var buffer = new byte[(int)Math.Min(ChunkBytes, Math.Max(dataLength, 1))];
             for (long done = 0; done < dataLength; )
             {
                 int count = (int)Math.Min(ChunkBytes, dataLength - done);
                 if (!reader.Read(buffer, count))
                     return Refusal(source, "changed");
-                whole.TransformBlock(buffer, 0, count, null, 0);
-                string hash = Hex(chunkHash.ComputeHash(buffer, 0, count), 16);
+                string hash = Hex(sha256.ComputeHash(buffer, 0, count), 16);
                 parts.Store(hash, buffer, count);
                 partLines.Append(hash).Append('\n');
                 done += count;
             }
-            whole.TransformFinalBlock(new byte[0], 0, 0);
-            return SourcePrefix + source + "\n"
-                + AcceptedPrefix + Invariant(length) + " " + Invariant((long)headerLength) + " " + Invariant(ChunkBytes) + " " + Hex(whole.Hash, 32) + "\n"
-                + Convert.ToBase64String(header) + "\n"
-                + partLines;
         }
+        // The header and the parts' hashes: the index changes whenever a byte of the file does.
+        return SourcePrefix + source + "\n"
+            + AcceptedPrefix + Invariant(length) + " " + Invariant((long)headerLength) + " " + Invariant(ChunkBytes) + "\n"
+            + Convert.ToBase64String(header) + "\n"
+            + partLines;
     }
 
     /// <summary>The index of a file that is refused: the reason as a code and numbers, none of its bytes.</summary>

@@ -315,7 +315,7 @@ public class HostileSafetensorsTests
         Assert.Equal(damaged, Index(good.Replace(lines[3], "", StringComparison.Ordinal)).Error);
         Assert.Equal(damaged, Index(good.Replace(lines[3], lines[3] + "\n" + lines[3], StringComparison.Ordinal)).Error);
         Assert.Equal(damaged, Index(good.Replace(lines[3], "not-a-hash", StringComparison.Ordinal)).Error);
-        Assert.Equal(damaged, Index(good.Replace(" 1048576 ", " 0 ", StringComparison.Ordinal)).Error);
+        Assert.Equal(damaged, Index(good.Replace(" 1048576\n", " 0\n", StringComparison.Ordinal)).Error);
         Assert.Equal(damaged, Index(lines[0] + "\nconvgen-refused: a-reason-from-another-version\n").Error);
         // The format before this one (the whole file as base64 after the first line) says to rebuild, too.
         Assert.Equal(damaged, Index("convgen-source: /p/x.safetensors\n" + Convert.ToBase64String(Fixtures.Weights("tiny.safetensors"))).Error);
