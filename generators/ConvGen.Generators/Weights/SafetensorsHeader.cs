@@ -63,8 +63,6 @@ internal static class SafetensorsHeader
         return tensors;
     }
 
-    public static bool TryElementSize(string dtype, out int size) => s_dtypeSizes.TryGetValue(dtype, out size);
-
     /// <summary>
     /// Text from a file, quoted for a message: control and invisible formatting characters escaped,
     /// at most <paramref name="max"/> characters (a hostile tensor name can be megabytes long).

@@ -1,7 +1,6 @@
 using System;
 using System.Threading;
 using ConvGen.Generators.Helpers;
-using Microsoft.CodeAnalysis.Text;
 
 namespace ConvGen.Generators.Weights;
 

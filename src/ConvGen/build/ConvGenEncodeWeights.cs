@@ -37,9 +37,9 @@ public sealed class ConvGenEncodeWeights : Microsoft.Build.Utilities.Task
 
 /// <summary>
 /// Hands a binary safetensors file to the compiler, which reads additional files only as text, without
-/// ever holding the whole file: it checks the file before opening it (exists, not a directory, a length
-/// between 8 bytes and <see cref="MaxFileBytes"/>; pipes and devices report 0), then streams it. What
-/// it writes, into a folder of its own:
+/// ever holding the whole file: it checks the file before opening it (it exists, is not a directory, and
+/// its length is from 1 byte to <see cref="MaxFileBytes"/>; pipes and devices report 0), then streams it.
+/// What it writes, into a folder of its own:
 /// <list type="bullet">
 /// <item><c>&lt;name&gt;.safetensors.b64</c>, the index: the source path, the file's length, header length
 /// and chunk size, the header as base64, then one line per chunk of the data naming its part;
