@@ -26,11 +26,21 @@ public sealed class ConvGenEncodeWeights : Microsoft.Build.Utilities.Task
         var encoded = new List<Microsoft.Build.Framework.ITaskItem>();
         foreach (Microsoft.Build.Framework.ITaskItem item in Weights)
         {
-            foreach (string file in ConvGenWeightsEncoder.EncodeFile(item.GetMetadata("FullPath"), item.GetMetadata("EncodedDirectory")))
-                encoded.Add(new Microsoft.Build.Utilities.TaskItem(file));
+            string source = item.GetMetadata("FullPath"), directory = item.GetMetadata("EncodedDirectory");
+            try
+            {
+                foreach (string file in ConvGenWeightsEncoder.EncodeFile(source, directory))
+                    encoded.Add(new Microsoft.Build.Utilities.TaskItem(file));
+            }
+            catch (Exception e)
+            {
+                // Only writing into obj/ can fail here (a full disk, a locked file): the weights file's own
+                // problems are refusals, reported by the generator. A message, not MSB4018's stack trace.
+                Log.LogError("ConvGen could not write the encoded copy of {0} into {1}: {2}", source, directory, e.Message);
+            }
         }
         Encoded = encoded.ToArray();
-        return true;
+        return !Log.HasLoggedErrors;
     }
 }
 #endif
@@ -48,8 +58,9 @@ public sealed class ConvGenEncodeWeights : Microsoft.Build.Utilities.Task
 /// data section, as base64, named by the first 128 bits of its SHA-256: equal name, equal content.</item>
 /// </list>
 /// A file is written only when its content changes, so an unchanged weights file leaves the compiler's
-/// inputs untouched, and a changed one changes them whatever its modification time. Nothing here throws:
-/// every failure becomes a refusal that the generator reports as CG0031.
+/// inputs untouched, and a changed one changes them whatever its modification time. No weights file makes
+/// this throw: whatever is wrong with one becomes a refusal that the generator reports as CG0031. Only
+/// failing to write into obj/ throws, and the task reports that as an MSBuild error.
 /// </summary>
 public static class ConvGenWeightsEncoder
 {
@@ -95,7 +106,7 @@ public static class ConvGenWeightsEncoder
         {
             text = EncodeChecked(source, parts);
         }
-        catch (Exception e)
+        catch (Exception e) when (!(e is WriteFailedException))
         {
             // Unreadable (permissions, a file locked or deleted while read, a link loop): say so, never fail the build step.
             text = Refusal(source, "unreadable", OneLine(e.Message));
@@ -312,6 +323,15 @@ public static class ConvGenWeightsEncoder
         }
     }
 
+    /// <summary>Writing into obj/ failed: a problem of the build, not of the weights file.</summary>
+    public sealed class WriteFailedException : Exception
+    {
+        public WriteFailedException(string message, Exception inner)
+            : base(message, inner)
+        {
+        }
+    }
+
     /// <summary>Parts as files beside the index; one already there with the right length is kept as it is.</summary>
     private sealed class FilePartStore : IPartStore
     {
@@ -338,10 +358,17 @@ public static class ConvGenWeightsEncoder
                 return;
             // Through a temporary file, so a build stopped halfway leaves no part of the right name and wrong content.
             string temporary = path + ".tmp";
-            File.WriteAllText(temporary, Convert.ToBase64String(buffer, 0, count), new UTF8Encoding(false));
-            if (File.Exists(path))
-                File.Delete(path);
-            File.Move(temporary, path);
+            try
+            {
+                File.WriteAllText(temporary, Convert.ToBase64String(buffer, 0, count), new UTF8Encoding(false));
+                if (File.Exists(path))
+                    File.Delete(path);
+                File.Move(temporary, path);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new WriteFailedException(e.Message, e);
+            }
         }
     }
 }

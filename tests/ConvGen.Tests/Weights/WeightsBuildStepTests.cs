@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using ConvGen.Generators.Weights;
+using ConvGen.Tests.Infrastructure;
 using Xunit;
 
 namespace ConvGen.Tests.Weights;
@@ -160,6 +161,18 @@ public class WeightsBuildStepTests
         File.WriteAllBytes(source, HostileSafetensorsTests.LfsPointer);
         Assert.Single(ConvGenWeightsEncoder.EncodeFile(source, output));
         Assert.Single(Directory.GetFiles(output));
+    }
+
+    [Fact]
+    public void Failing_to_write_into_obj_is_an_error_of_the_build_not_a_refusal_of_the_file()
+    {
+        using var temp = new TempDirectory();
+        File.WriteAllBytes(temp["model.safetensors"], Model(1));
+        // Where the part would go, a folder of the same name: the write fails as on a full or read-only disk.
+        string part = InMemoryAdditionalText.Weights(temp["model.safetensors"], Model(1)).Parts.Single().Path;
+        Directory.CreateDirectory(Path.Combine(temp["obj"], Path.GetFileName(part) + ".tmp"));
+
+        Assert.Throws<ConvGenWeightsEncoder.WriteFailedException>(() => ConvGenWeightsEncoder.EncodeFile(temp["model.safetensors"], temp["obj"]));
     }
 
     // ------------------------------------------------------------------ dotnet build
