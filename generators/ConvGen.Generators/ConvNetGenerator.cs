@@ -17,6 +17,7 @@ internal static class TrackingNames
 {
     public const string Parse = nameof(Parse);
     public const string Weights = nameof(Weights);
+    public const string WeightsParts = nameof(WeightsParts);
     public const string Build = nameof(Build);
 }
 
@@ -45,9 +46,18 @@ public sealed class ConvNetGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Weights)
             .Collect();
 
+        // The data parts, compared by name (a hash of their bytes): none is read here, only the parts of
+        // the tensors a network binds, when it is built.
+        var weightsParts = context.AdditionalTextsProvider
+            .Where(static file => WeightsParts.IsPart(file.Path))
+            .Select(static (file, _) => new DataPart(file))
+            .WithTrackingName(TrackingNames.WeightsParts)
+            .Collect();
+
         var sources = networks
             .Combine(weightsFiles)
-            .Select(static (pair, ct) => Build(pair.Left, pair.Right, ct))
+            .Combine(weightsParts)
+            .Select(static (pair, ct) => Build(pair.Left.Left, pair.Left.Right, new WeightsParts(pair.Right), ct))
             .WithTrackingName(TrackingNames.Build);
 
         context.RegisterSourceOutput(sources, static (spc, source) =>
@@ -77,7 +87,7 @@ public sealed class ConvNetGenerator : IIncrementalGenerator
         }
     }
 
-    internal static GeneratedSource? Build(ParseResult parsed, ImmutableArray<WeightsFile> files, CancellationToken cancellationToken)
+    internal static GeneratedSource? Build(ParseResult parsed, ImmutableArray<WeightsFile> files, WeightsParts parts, CancellationToken cancellationToken)
     {
         if (parsed.Problems.FirstOrDefault(p => p.Id == Diagnostics.Descriptors.InternalError.Id) is { } crash)
             return new GeneratedSource(crash.MessageArgs[0], null, crash.MessageArgs[1]);
@@ -85,7 +95,7 @@ public sealed class ConvNetGenerator : IIncrementalGenerator
             return null;
         try
         {
-            ExecutionPlan? plan = NetworkAnalysis.Analyze(parsed, WeightsFiles.Usable(files)).Plan;
+            ExecutionPlan? plan = NetworkAnalysis.Analyze(parsed, WeightsFiles.Usable(files), parts).Plan;
             cancellationToken.ThrowIfCancellationRequested();
             return plan is null ? null : new GeneratedSource(HintName(parsed.Spec), NetworkEmitter.Emit(plan), null);
         }

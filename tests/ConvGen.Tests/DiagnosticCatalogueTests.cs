@@ -1293,6 +1293,20 @@ public class DiagnosticCatalogueTests
             """,
             Files: [InMemoryAdditionalText.Weights("/proj/edges.safetensors", [1, 2, 3, 4])],
             NearMissFiles: [EdgesFile]),
+        new("CG0031", "a Git LFS pointer checked out instead of the file (near miss: the file)",
+            """
+            [ConvNet(1, 8, 8, [|WeightsFile = "edges.safetensors"|])]
+            [Conv2D(2, 3, Name = "conv1")]
+            public static partial class Edges;
+            """,
+            [Error("CG0031", "WeightsFile 'edges.safetensors' cannot be read: it is a Git LFS pointer, not the weights themselves; run `git lfs pull` to fetch them")],
+            """
+            [ConvNet(1, 8, 8, WeightsFile = "edges.safetensors")]
+            [Conv2D(2, 3, Name = "conv1")]
+            public static partial class Edges;
+            """,
+            Files: [InMemoryAdditionalText.Weights("/proj/edges.safetensors", ConvGen.Tests.Weights.HostileSafetensorsTests.LfsPointer)],
+            NearMissFiles: [EdgesFile]),
         new("CG0031", "a file listed without ConvGen's build step (near miss: through it)",
             """
             [ConvNet(1, 8, 8, [|WeightsFile = "edges.safetensors"|])]

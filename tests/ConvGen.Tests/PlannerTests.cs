@@ -45,7 +45,7 @@ public class PlannerTests
             .Concat(new[] { "DagResidualNet", "DagConcatShuffleNet", "DagForwardRefNet", "DagKerasTransposeNet", "Dag1DPaddingModeNet", "DagDenseConcatNet" }
                 .Select(name => ("using ConvGen;\n" + dag, "ConvGen.Tests.Reference.Dag." + name)));
         foreach (var (source, name) in sources)
-            Replay(PlanOf(source, name, Array.Empty<WeightsFile>()));
+            Replay(PlanOf(source, name, Array.Empty<EncodedWeights>()));
     }
 
     [Fact]
@@ -59,15 +59,16 @@ public class PlannerTests
         Assert.DoesNotContain(plan.Steps, s => s.Kind == StepKind.Activation);
     }
 
-    private static WeightsFile[] SampleWeights() => Directory.GetFiles(Path.Combine(Samples, "data"), "*.safetensors")
-        .Select(path => WeightsFiles.Read(InMemoryAdditionalText.Weights(path, File.ReadAllBytes(path)), default))
+    private static EncodedWeights[] SampleWeights() => Directory.GetFiles(Path.Combine(Samples, "data"), "*.safetensors")
+        .Select(path => InMemoryAdditionalText.Weights(path, File.ReadAllBytes(path)))
         .ToArray();
 
-    private static ExecutionPlan PlanOf(string source, string metadataName, IReadOnlyList<WeightsFile> files)
+    private static ExecutionPlan PlanOf(string source, string metadataName, IReadOnlyList<EncodedWeights> files)
     {
         var compilation = GeneratorHarness.CreateCompilation(Declarations.Expand(source));
         ParseResult parsed = NetworkParser.Parse(compilation.GetTypeByMetadataName(metadataName) ?? throw new ArgumentException(metadataName), default);
-        AnalysisResult analysis = NetworkAnalysis.Analyze(parsed, files);
+        AnalysisResult analysis = NetworkAnalysis.Analyze(parsed, files.Select(f => WeightsFiles.Read(f, default)).ToList(),
+            WeightsParts.From(files.SelectMany(f => f.Parts)));
         return analysis.Plan ?? throw new InvalidOperationException($"{metadataName}: {string.Join("; ", analysis.Problems)}");
     }
 

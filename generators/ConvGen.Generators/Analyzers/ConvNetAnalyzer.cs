@@ -32,7 +32,7 @@ public sealed class ConvNetAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context, Lazy<IReadOnlyList<WeightsFile>> files)
+    private static void AnalyzeType(SymbolAnalysisContext context, Lazy<(IReadOnlyList<WeightsFile> Files, WeightsParts Parts)> weights)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         EquatableArray<NetProblem> problems;
@@ -41,7 +41,9 @@ public sealed class ConvNetAnalyzer : DiagnosticAnalyzer
             ParseResult parsed = NetworkParser.Parse(type, context.CancellationToken);
             if (parsed.Spec is null)
                 return;
-            problems = NetworkAnalysis.Analyze(parsed, parsed.Spec.WeightsFile is null ? Array.Empty<WeightsFile>() : files.Value).Problems;
+            problems = parsed.Spec.WeightsFile is null
+                ? NetworkAnalysis.Analyze(parsed, Array.Empty<WeightsFile>(), WeightsParts.None).Problems
+                : NetworkAnalysis.Analyze(parsed, weights.Value.Files, weights.Value.Parts).Problems;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

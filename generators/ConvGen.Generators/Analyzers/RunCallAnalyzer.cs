@@ -41,7 +41,7 @@ public sealed class RunCallAnalyzer : DiagnosticAnalyzer
     }
 
     private static void AnalyzeCall(OperationAnalysisContext context, ConcurrentDictionary<INamedTypeSymbol, Lengths?> networks,
-        Lazy<IReadOnlyList<WeightsFile>> files)
+        Lazy<(IReadOnlyList<WeightsFile> Files, WeightsParts Parts)> files)
     {
         var call = (IInvocationOperation)context.Operation;
         IMethodSymbol method = call.TargetMethod;
@@ -50,7 +50,7 @@ public sealed class RunCallAnalyzer : DiagnosticAnalyzer
             return;
 
         Lengths? lengths = networks.GetOrAdd(type, t =>
-            NetworkAnalysis.Analyze(NetworkParser.Parse(t, context.CancellationToken), files.Value).Plan is { } plan
+            NetworkAnalysis.Analyze(NetworkParser.Parse(t, context.CancellationToken), files.Value.Files, files.Value.Parts).Plan is { } plan
                 ? new Lengths(plan.Network.Input.Size, plan.Network.Output.Size, plan.ScratchLength)
                 : null);
         if (lengths is null)

@@ -21,7 +21,8 @@ internal static class NetworkAnalysis
 {
     /// <param name="parsed">The parsed declaration.</param>
     /// <param name="files">Every weights file the project lists in AdditionalFiles.</param>
-    public static AnalysisResult Analyze(ParseResult parsed, IReadOnlyList<WeightsFile> files)
+    /// <param name="parts">The data parts those files' values are in; read only for the tensors the network binds.</param>
+    public static AnalysisResult Analyze(ParseResult parsed, IReadOnlyList<WeightsFile> files, WeightsParts parts)
     {
         var problems = parsed.Problems.ToList();
         if (parsed.Spec is null || problems.Any(p => p.IsError))
@@ -35,7 +36,7 @@ internal static class NetworkAnalysis
                 return Result(null, problems);
         }
 
-        InferenceResult inferred = ShapeInference.Infer(parsed.Spec, weights);
+        InferenceResult inferred = ShapeInference.Infer(parsed.Spec, weights, parts);
         problems.AddRange(inferred.Problems);
         if (inferred.Plan is null || problems.Any(p => p.IsError))
             return Result(null, problems);

@@ -28,10 +28,11 @@ internal static class ShapeInference
 
     /// <param name="spec">The declared network.</param>
     /// <param name="weights">The network's resolved WeightsFile, if it has one.</param>
-    public static InferenceResult Infer(NetworkSpec spec, WeightsFile? weights = null)
+    /// <param name="parts">The data parts the file's values are in.</param>
+    public static InferenceResult Infer(NetworkSpec spec, WeightsFile? weights = null, WeightsParts? parts = null)
     {
         var problems = new List<NetProblem>();
-        var parameters = new ParameterSource(weights, problems);
+        var parameters = new ParameterSource(spec.WeightsFile, weights, parts ?? WeightsParts.None, problems);
         if (spec.InputShape.Count is < 1 or > 3 || spec.InputShape.Any(d => d < 1))
             return new InferenceResult(null, problems.ToEquatableArray());
 

@@ -14,12 +14,20 @@ namespace ConvGen.Generators.Weights;
 /// </summary>
 internal sealed class ParameterSource
 {
+    private readonly string? _wanted;
     private readonly WeightsFile? _file;
+    private readonly WeightsParts _parts;
     private readonly List<NetProblem> _problems;
+    private bool _reportedDamage;
 
-    public ParameterSource(WeightsFile? file, List<NetProblem> problems)
+    /// <param name="wanted">The network's <c>WeightsFile</c> as written, for messages.</param>
+    /// <param name="file">The file it resolved to, or null if it has none.</param>
+    /// <param name="parts">Where the file's values are: only the parts of bound tensors are read.</param>
+    public ParameterSource(string? wanted, WeightsFile? file, WeightsParts parts, List<NetProblem> problems)
     {
+        _wanted = wanted;
         _file = file;
+        _parts = parts;
         _problems = problems;
     }
 
@@ -55,7 +63,15 @@ internal sealed class ParameterSource
                 tensor.ShapeText, Count(tensor.Shape), shapeText, Count(shape), meaning));
             return null;
         }
-        float[] values = tensor.Values.ToArray();
+        float[]? values = SafetensorsReader.Values(_file, tensor, _parts, default, out string? error);
+        if (values is null)
+        {
+            // A part missing or damaged in obj/: one error for the file, at WeightsFile.
+            if (!_reportedDamage)
+                _problems.Add(NetProblem.Create(Descriptors.WeightsFileUnreadable, NetProblem.Network, "WeightsFile", _wanted ?? _file.FileName, error ?? SafetensorsReader.Damaged));
+            _reportedDamage = true;
+            return null;
+        }
         int bad = Array.FindIndex(values, v => float.IsNaN(v) || float.IsInfinity(v));
         if (bad >= 0)
         {
@@ -73,10 +89,10 @@ internal sealed class ParameterSource
     {
         var near = _file!.Tensors
             .OrderBy(t => t.Shape.AsSpan().SequenceEqual(shape) ? 0 : 1)
-            .ThenBy(t => Distance(t.Name, wanted))
+            .ThenBy(t => Distance(t.Name.Length > 256 ? t.Name.Substring(0, 256) : t.Name, wanted))
             .ThenBy(t => t.Name, StringComparer.Ordinal)
             .Take(3)
-            .Select(t => $"'{t.Name}' {t.ShapeText}")
+            .Select(t => $"{SafetensorsHeader.Shown(t.Name)} {t.ShapeText}")
             .ToList();
         return near.Count == 0 ? " (the file has no tensors)" : "; closest: " + string.Join(", ", near);
     }

@@ -18,7 +18,7 @@ public static class AnalyzerHarness
     /// </summary>
     public static async Task<ImmutableArray<Diagnostic>> Diagnostics(string source, IEnumerable<AdditionalText>? additionalFiles = null)
     {
-        var files = (additionalFiles ?? Array.Empty<AdditionalText>()).ToImmutableArray();
+        var files = InMemoryAdditionalText.WithParts(additionalFiles ?? Array.Empty<AdditionalText>()).ToImmutableArray();
         var compilation = GeneratorHarness.Run(source, additionalFiles: files).Output;
         var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new ConvNetAnalyzer(), new RunCallAnalyzer());
         var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions(files), null,

@@ -62,7 +62,7 @@ public static class GeneratorHarness
 
     public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText>? additionalFiles = null, CSharpParseOptions? parseOptions = null) => CSharpGeneratorDriver.Create(
         new[] { new ConvNetGenerator().AsSourceGenerator() },
-        additionalTexts: additionalFiles,
+        additionalTexts: additionalFiles is null ? null : InMemoryAdditionalText.WithParts(additionalFiles),
         parseOptions: parseOptions ?? ParseOptions,
         driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 

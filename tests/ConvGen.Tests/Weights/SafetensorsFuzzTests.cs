@@ -16,9 +16,10 @@ using Xunit;
 namespace ConvGen.Tests.Weights;
 
 /// <summary>
-/// Mutated real files (tiny and the trained Digits weights): the reader never throws, never hangs, and
-/// gives either an error or tensors whose value counts match their shapes. The same mutants then go
-/// through binding, shape inference, planning and emission, which must not fail either.
+/// Mutated real files (tiny and the trained Digits weights), through the build step's encoder and the
+/// generator's reader as in a build: neither ever throws or hangs, and the result is either an error or
+/// tensors whose value counts match their shapes. The same mutants then go through binding, shape
+/// inference, planning and emission, which must not fail either; so do mutated index and data parts.
 /// </summary>
 public class SafetensorsFuzzTests
 {
@@ -106,7 +107,7 @@ public class SafetensorsFuzzTests
                     0 => m.Value,                                   // anything at all
                     1 => m.A % (uint)(length + 16),                 // around the file's size
                     2 => actual + (ulong)(m.A % 17) - 8,            // just off the true length
-                    _ => (ulong)SafetensorsReader.MaxHeaderBytes + (m.A % 3) - 1, // at the format's limit
+                    _ => (ulong)SafetensorsReader.MaxHeaderBytes + (m.A % 3) - 1, // at ConvGen's limit
                 };
                 return WithHeaderLength(bytes, value);
             }
@@ -158,14 +159,16 @@ public class SafetensorsFuzzTests
         }
     }
 
-    /// <summary>Reads, and checks everything a caller relies on; returns the file for further checks.</summary>
-    private static WeightsFile ReadChecked(byte[] bytes)
+    /// <summary>Encodes and reads, and checks everything a caller relies on; returns the file for further checks.</summary>
+    private static Encoded ReadChecked(byte[] bytes)
     {
         var watch = Stopwatch.StartNew();
-        WeightsFile file;
+        Encoded file;
+        float[][] values;
         try
         {
-            file = SafetensorsReader.Read("m.safetensors", "/p/m.safetensors", bytes);
+            file = Encoded.Read(bytes, "m.safetensors", "/p");
+            values = file.Error is null ? file.AllValues() : Array.Empty<float[]>();
         }
         catch (Exception e)
         {
@@ -179,11 +182,12 @@ public class SafetensorsFuzzTests
             Assert.Empty(file.Tensors);
             return file;
         }
-        foreach (Tensor tensor in file.Tensors)
+        for (int i = 0; i < file.Tensors.Count; i++)
         {
+            Tensor tensor = file.Tensors[i];
             long count = tensor.Shape.Aggregate(1L, (p, d) => p * d);
             Assert.True(tensor.Shape.All(d => d >= 0), $"{tensor.Name}: negative dimension");
-            Assert.Equal(tensor.IsFloat ? count : 0, tensor.Values.Count);
+            Assert.Equal(tensor.IsFloat ? count : 0, values[i].Length);
         }
         Assert.Equal(file.Tensors.Count, file.Tensors.Select(t => t.Name).Distinct(StringComparer.Ordinal).Count());
         return file;
@@ -209,7 +213,7 @@ public class SafetensorsFuzzTests
         int valid = 0, late = 0, total = 0;
         Mutations.Sample(m =>
         {
-            WeightsFile file = ReadChecked(Apply(Digits, m));
+            Encoded file = ReadChecked(Apply(Digits, m));
             lock (Tiny)
             {
                 total++;
@@ -233,16 +237,28 @@ public class SafetensorsFuzzTests
         }, iter: 2000);
     }
 
-    [Fact]
-    public void Mutated_encoded_copies_never_throw()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Mutated_index_and_data_parts_never_throw(bool mutatePart)
     {
-        // The text the generator is handed: base64 with a first line naming the source.
-        string encoded = InMemoryAdditionalText.Weights("/p/tiny.safetensors", Tiny).GetText()!.ToString();
-        Gen.Select(Gen.Int[0, encoded.Length - 1], Gen.Char, Gen.Int[0, encoded.Length]).Sample((at, c, cut) =>
+        // The texts the generator is handed: the index (a header line naming the source, numbers, the header
+        // as base64, the part names) and the data parts (base64); one of them changed, or cut short.
+        EncodedWeights encoded = InMemoryAdditionalText.Weights("/p/digits.safetensors", Digits);
+        string index = encoded.GetText().ToString();
+        AdditionalText[] parts = encoded.Parts.ToArray();
+        string part = parts[0].GetText()!.ToString();
+        string target = mutatePart ? part : index;
+        Gen.Select(Gen.Int[0, target.Length - 1], Gen.Char, Gen.Int[0, target.Length]).Sample((at, c, cut) =>
         {
-            string text = (encoded[..at] + c + encoded[(at + 1)..])[..Math.Min(cut, encoded.Length)];
-            WeightsFile file = WeightsFiles.Read(new InMemoryAdditionalText("obj/tiny.safetensors.b64", text), default);
-            Assert.True(file.Error is not null || file.Tensors.All(t => t.Values.Count == t.Shape.Aggregate(1L, (p, d) => p * d)));
+            string text = (target[..at] + c + target[(at + 1)..])[..Math.Min(cut, target.Length)];
+            WeightsFile file = WeightsFiles.Read(new InMemoryAdditionalText("/obj/digits.safetensors.b64", mutatePart ? index : text), default);
+            var read = new WeightsParts(new[] { new DataPart(new InMemoryAdditionalText(parts[0].Path, mutatePart ? text : part)) });
+            foreach (Tensor tensor in file.Tensors)
+            {
+                float[]? values = SafetensorsReader.Values(file, tensor, read, default, out string? error);
+                Assert.True(values is null ? error == SafetensorsReader.Damaged : values.Length == (tensor.IsFloat ? tensor.Shape.Aggregate(1L, (p, d) => p * d) : 0));
+            }
         }, iter: 1000);
     }
 
@@ -259,14 +275,14 @@ public class SafetensorsFuzzTests
 
         Gen.OneOf(Mutations, DataFlips, DataFlips).Sample(m =>
         {
-            WeightsFile file = ReadChecked(Apply(Digits, m));
-            AnalysisResult analysis = NetworkAnalysis.Analyze(parsed, new[] { file with { FileName = "digits.safetensors" } });
+            Encoded file = ReadChecked(Apply(Digits, m));
+            AnalysisResult analysis = NetworkAnalysis.Analyze(parsed, new[] { file.File with { FileName = "digits.safetensors" } }, file.Parts);
             Assert.DoesNotContain(analysis.Problems, p => p.Id == Descriptors.InternalError.Id);
             // Code exactly when there is no error; an error is always one of the weights diagnostics.
             Assert.Equal(analysis.Plan is null, analysis.Problems.Any(p => p.IsError));
             Assert.All(analysis.Problems.Where(p => p.IsError), p => Assert.Contains(p.Id,
                 new[] { "CG0016", "CG0031", "CG0032", "CG0033", "CG0034", "CG0036" }));
-            GeneratedSource? source = ConvNetGenerator.Build(parsed, ImmutableArray.Create(file with { FileName = "digits.safetensors" }), default);
+            GeneratedSource? source = ConvNetGenerator.Build(parsed, ImmutableArray.Create(file.File with { FileName = "digits.safetensors" }), file.Parts, default);
             Assert.True(source is null || source.InternalError is null, source?.InternalError);
             lock (Digits)
             {

@@ -8,14 +8,14 @@ using Xunit;
 namespace ConvGen.Tests.Weights;
 
 /// <summary>
-/// <see cref="SafetensorsReader"/> on well-formed files: the committed fixtures (made by PyTorch/NumPy,
-/// see make_fixtures.py), the trained Digits file, and files written by <see cref="SafetensorsWriter"/>.
-/// Expected values come from the fixtures' JSON or from System.Text.Json and BitConverter, never from
-/// the reader itself.
+/// The reader on well-formed files, through the build step's encoder as in a build: the committed fixtures
+/// (made by PyTorch/NumPy, see make_fixtures.py), the trained Digits file, and files written by
+/// <see cref="SafetensorsWriter"/>. Expected values come from the fixtures' JSON or from System.Text.Json
+/// and BitConverter, never from the reader itself.
 /// </summary>
 public class SafetensorsReaderTests
 {
-    private static WeightsFile Read(byte[] bytes, string name = "test.safetensors") => SafetensorsReader.Read(name, "/models/" + name, bytes);
+    private static Encoded Read(byte[] bytes, string name = "test.safetensors") => Encoded.Read(bytes, name);
 
     private static uint Bits(float value) => BitConverter.SingleToUInt32Bits(value);
 
@@ -29,7 +29,7 @@ public class SafetensorsReaderTests
         JsonElement entry = expected.RootElement.GetProperty(tensor);
         uint[] bits = entry.GetProperty("bits").EnumerateArray().Select(b => b.GetUInt32()).ToArray();
 
-        WeightsFile file = Read(Fixtures.Weights("dtypes.safetensors"), "dtypes.safetensors");
+        Encoded file = Read(Fixtures.Weights("dtypes.safetensors"), "dtypes.safetensors");
 
         Assert.Null(file.Error);
         Tensor read = Assert.Single(file.Tensors, t => t.Name == tensor);
@@ -38,20 +38,21 @@ public class SafetensorsReaderTests
         Assert.True(read.IsFloat);
         // Bit for bit, so -0, subnormals and max are checked exactly, not within a tolerance.
         string[] probes = expected.RootElement.GetProperty("probes").EnumerateArray().Select(p => p.GetString()!).ToArray();
+        float[] values = file.Values(tensor);
         for (int i = 0; i < bits.Length; i++)
-            Assert.True(bits[i] == Bits(read.Values[i]), $"{tensor} probe '{probes[i]}': expected 0x{bits[i]:X8}, read 0x{Bits(read.Values[i]):X8} ({read.Values[i]})");
+            Assert.True(bits[i] == Bits(values[i]), $"{tensor} probe '{probes[i]}': expected 0x{bits[i]:X8}, read 0x{Bits(values[i]):X8} ({values[i]})");
     }
 
     [Fact]
     public void The_dtype_fixture_lists_its_tensors_and_skips_the_metadata()
     {
-        WeightsFile file = Read(Fixtures.Weights("dtypes.safetensors"), "dtypes.safetensors");
+        Encoded file = Read(Fixtures.Weights("dtypes.safetensors"), "dtypes.safetensors");
 
         Assert.Null(file.Error);
         Assert.Equal(new[] { "bf16", "f16", "f32" }, file.Tensors.Select(t => t.Name).Order(StringComparer.Ordinal));
-        Assert.Equal("dtypes.safetensors", file.FileName);
-        Assert.Equal("/models/dtypes.safetensors", file.Path);
-        Assert.False(file.Raw);
+        Assert.Equal("dtypes.safetensors", file.File.FileName);
+        Assert.Equal("/models/dtypes.safetensors", file.File.Path);
+        Assert.False(file.File.Raw);
     }
 
     [Fact]
@@ -72,7 +73,7 @@ public class SafetensorsReaderTests
     [Fact]
     public void Tiny_reads_as_written()
     {
-        WeightsFile file = Read(Fixtures.Weights("tiny.safetensors"), "tiny.safetensors");
+        Encoded file = Read(Fixtures.Weights("tiny.safetensors"), "tiny.safetensors");
 
         Assert.Null(file.Error);
         Assert.Equal(2, file.Tensors.Count);
@@ -80,9 +81,9 @@ public class SafetensorsReaderTests
         Assert.Equal("F32", w.DType);
         Assert.Equal(new long[] { 2, 3 }, w.Shape.ToArray());
         Assert.Equal("[2, 3]", w.ShapeText);
-        Assert.Equal(new float[] { 0, 1, 2, 3, 4, 5 }, w.Values.ToArray());
+        Assert.Equal(new float[] { 0, 1, 2, 3, 4, 5 }, file.Values("w"));
         Assert.Equal(new long[] { 2 }, b.Shape.ToArray());
-        Assert.Equal(new[] { 0.5f, -0.5f }, b.Values.ToArray());
+        Assert.Equal(new[] { 0.5f, -0.5f }, file.Values("b"));
         Assert.Null(file.Find("c"));
     }
 
@@ -90,14 +91,14 @@ public class SafetensorsReaderTests
     public void Nonfinite_values_are_read_as_they_are()
     {
         // Rejecting them is the binder's job (CG0016), and only for tensors a network uses.
-        WeightsFile file = Read(Fixtures.Weights("nonfinite.safetensors"), "nonfinite.safetensors");
+        Encoded file = Read(Fixtures.Weights("nonfinite.safetensors"), "nonfinite.safetensors");
 
         Assert.Null(file.Error);
-        float[] bad = file.Find("bad")!.Values.ToArray();
+        float[] bad = file.Values("bad");
         Assert.Equal(1f, bad[0]);
         Assert.True(float.IsNaN(bad[1]));
         Assert.Equal(3f, bad[2]);
-        Assert.Equal(new[] { float.PositiveInfinity }, file.Find("inf16")!.Values.ToArray());
+        Assert.Equal(new[] { float.PositiveInfinity }, file.Values("inf16"));
         Assert.Equal("F16", file.Find("inf16")!.DType);
     }
 
@@ -105,7 +106,7 @@ public class SafetensorsReaderTests
     public void The_digits_file_reads_every_tensor_as_an_independent_parse_of_it_says()
     {
         byte[] bytes = Fixtures.Digits();
-        WeightsFile file = Read(bytes, "digits.safetensors");
+        Encoded file = Read(bytes, "digits.safetensors");
         Assert.Null(file.Error);
 
         // Independent oracle: System.Text.Json for the header, BitConverter for the data.
@@ -126,9 +127,10 @@ public class SafetensorsReaderTests
             if (dtype != "F32")
                 continue;
             long count = shape.Aggregate(1L, (p, d) => p * d);
-            Assert.Equal(count, tensor.Values.Count);
+            float[] values = file.Values(entry.Name);
+            Assert.Equal(count, values.Length);
             for (int i = 0; i < count; i++)
-                Assert.Equal(Bits(BitConverter.ToSingle(bytes, (int)(8 + headerLength + begin + 4 * i))), Bits(tensor.Values[i]));
+                Assert.Equal(Bits(BitConverter.ToSingle(bytes, (int)(8 + headerLength + begin + 4 * i))), Bits(values[i]));
         }
         Assert.Equal("[16, 1, 3, 3]", file.Find("conv1.weight")!.ShapeText);
         Assert.Equal("[]", file.Find("bn1.num_batches_tracked")!.ShapeText);
@@ -138,11 +140,12 @@ public class SafetensorsReaderTests
     public void Tensors_of_other_dtypes_are_listed_without_values()
     {
         // The Digits file's own I64 scalar, bn1.num_batches_tracked (= 1380).
-        Tensor tracked = Read(Fixtures.Digits()).Find("bn1.num_batches_tracked")!;
+        Encoded digits = Read(Fixtures.Digits());
+        Tensor tracked = digits.Find("bn1.num_batches_tracked")!;
         Assert.Equal("I64", tracked.DType);
         Assert.Empty(tracked.Shape);
         Assert.False(tracked.IsFloat);
-        Assert.Empty(tracked.Values);
+        Assert.Empty(digits.Values("bn1.num_batches_tracked"));
 
         string[] dtypes = { "I64", "I32", "I16", "I8", "U64", "U32", "U16", "U8", "BOOL", "F8_E4M3", "F8_E5M2" };
         int[] sizes = { 8, 4, 2, 1, 8, 4, 2, 1, 1, 1, 1 };
@@ -150,7 +153,7 @@ public class SafetensorsReaderTests
         for (int i = 0; i < dtypes.Length; i++)
             writer.AddRaw("t" + i, dtypes[i], new long[] { 3 }, Enumerable.Repeat((byte)0x7F, 3 * sizes[i]).ToArray());
 
-        WeightsFile file = Read(writer.ToBytes());
+        Encoded file = Read(writer.ToBytes());
 
         Assert.Null(file.Error);
         Assert.Equal(dtypes.Length + 1, file.Tensors.Count);
@@ -160,9 +163,9 @@ public class SafetensorsReaderTests
             Assert.Equal(dtypes[i], tensor.DType);
             Assert.Equal(new long[] { 3 }, tensor.Shape.ToArray());
             Assert.False(tensor.IsFloat);
-            Assert.Empty(tensor.Values);
+            Assert.Empty(file.Values("t" + i));
         }
-        Assert.Equal(new[] { 1f, 2f }, file.Find("f")!.Values.ToArray());
+        Assert.Equal(new[] { 1f, 2f }, file.Values("f"));
     }
 
     [Theory]
@@ -180,11 +183,11 @@ public class SafetensorsReaderTests
             .Metadata("format", "pt")
             .ToBytes();
 
-        WeightsFile file = Read(bytes);
+        Encoded file = Read(bytes);
 
         Assert.Null(file.Error);
-        Assert.Equal(values.Take(8).Select(v => Bits(SafetensorsWriter.Widen(dtype, v))), file.Find("a.weight")!.Values.ToArray().Select(Bits));
-        Assert.Equal(values.Skip(8).Select(v => Bits(SafetensorsWriter.Widen(dtype, v))), file.Find("a.bias")!.Values.ToArray().Select(Bits));
+        Assert.Equal(values.Take(8).Select(v => Bits(SafetensorsWriter.Widen(dtype, v))), file.Values("a.weight").Select(Bits));
+        Assert.Equal(values.Skip(8).Select(v => Bits(SafetensorsWriter.Widen(dtype, v))), file.Values("a.bias").Select(Bits));
     }
 
     [Fact]
@@ -192,7 +195,7 @@ public class SafetensorsReaderTests
     {
         byte[] bytes = new SafetensorsWriter().AddDoubles("d", new long[] { 4 }, 0.1, 1.0 / 3, -1e-300, 1e300).ToBytes();
 
-        float[] values = Read(bytes).Find("d")!.Values.ToArray();
+        float[] values = Read(bytes).Values("d");
 
         Assert.Equal(new[] { 0.1f, 1f / 3, -0f, float.PositiveInfinity }.Select(Bits), values.Select(Bits));
     }
@@ -209,15 +212,15 @@ public class SafetensorsReaderTests
             """;
         byte[] data = BitConverter.GetBytes(2.5f).Concat(new byte[4]).Concat(new byte[] { 0x80, 0x3F }).ToArray();
 
-        WeightsFile file = Read(SafetensorsWriter.Raw(header, data));
+        Encoded file = Read(SafetensorsWriter.Raw(header, data));
 
         Assert.Null(file.Error);
-        Assert.Equal(new[] { 2.5f }, file.Find("s")!.Values.ToArray());
+        Assert.Equal(new[] { 2.5f }, file.Values("s"));
         Assert.Empty(file.Find("s")!.Shape);
-        Assert.Empty(file.Find("z")!.Values);
-        Assert.Equal(new[] { 1f }, file.Find("gap.after")!.Values.ToArray());
+        Assert.Empty(file.Values("z"));
+        Assert.Equal(new[] { 1f }, file.Values("gap.after"));
 
-        WeightsFile empty = Read(SafetensorsWriter.Raw("{}"));
+        Encoded empty = Read(SafetensorsWriter.Raw("{}"));
         Assert.Null(empty.Error);
         Assert.Empty(empty.Tensors);
     }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using ConvGen.Generators;
 using ConvGen.Tests.Infrastructure;
@@ -34,6 +35,23 @@ public class WeightsFileIncrementalTests
 
     private static string Generated(GeneratorRunResult run, string hintName) => run.GeneratedSources.Single(s => s.HintName == hintName).SourceText.ToString();
 
+    /// <summary>
+    /// What the compiler sees after the build step re-encoded a file: a new index text at the same path,
+    /// new texts for parts of the same name, parts of new names in place of the old ones.
+    /// </summary>
+    private static GeneratorDriver Replace(GeneratorDriver driver, EncodedWeights before, EncodedWeights after)
+    {
+        driver = driver.ReplaceAdditionalText(before, after);
+        foreach (AdditionalText part in after.Parts)
+        {
+            if (before.Parts.FirstOrDefault(p => p.Path == part.Path) is { } old)
+                driver = driver.ReplaceAdditionalText(old, part);
+        }
+        return driver
+            .RemoveAdditionalTexts(before.Parts.Where(p => after.Parts.All(q => q.Path != p.Path)).ToImmutableArray())
+            .AddAdditionalTexts(after.Parts.Where(p => before.Parts.All(q => q.Path != p.Path)).ToImmutableArray());
+    }
+
     [Fact]
     public void An_unrelated_edit_leaves_the_weights_and_build_steps_cached()
     {
@@ -48,8 +66,9 @@ public class WeightsFileIncrementalTests
         GeneratorRunResult rerun = driver.RunGenerators(second).GetRunResult().Results.Single();
 
         Assert.Equal(2, Reasons(rerun, TrackingNames.Weights).Count);
+        Assert.Equal(2, Reasons(rerun, TrackingNames.WeightsParts).Count);
         Assert.Equal(2, Reasons(rerun, TrackingNames.Build).Count);
-        foreach (string step in new[] { TrackingNames.Weights, TrackingNames.Build })
+        foreach (string step in new[] { TrackingNames.Weights, TrackingNames.WeightsParts, TrackingNames.Build })
             Assert.All(Reasons(rerun, step), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged,
                 $"step {step} re-ran ({r}) after an unrelated edit"));
         Assert.All(rerun.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
@@ -59,14 +78,14 @@ public class WeightsFileIncrementalTests
     [Fact]
     public void Replacing_the_weights_file_rebuilds_the_network_with_the_new_weights()
     {
-        AdditionalText before = InMemoryAdditionalText.Weights("/p/model.safetensors", Model(1));
+        EncodedWeights before = InMemoryAdditionalText.Weights("/p/model.safetensors", Model(1));
         CSharpCompilation compilation = GeneratorHarness.CreateCompilation(Source);
         GeneratorDriver driver = GeneratorHarness.CreateDriver(new[] { before }).RunGenerators(compilation);
         string oldCode = Generated(driver.GetRunResult().Results.Single(), "FromFile.g.cs");
         string inlineCode = Generated(driver.GetRunResult().Results.Single(), "Inline.g.cs");
 
-        AdditionalText after = InMemoryAdditionalText.Weights("/p/model.safetensors", Model(-3));
-        driver = driver.ReplaceAdditionalText(before, after).RunGenerators(compilation);
+        EncodedWeights after = InMemoryAdditionalText.Weights("/p/model.safetensors", Model(-3));
+        driver = Replace(driver, before, after).RunGenerators(compilation);
         GeneratorRunResult rerun = driver.GetRunResult().Results.Single();
 
         Assert.Contains(IncrementalStepRunReason.Modified, Reasons(rerun, TrackingNames.Weights));
@@ -86,16 +105,16 @@ public class WeightsFileIncrementalTests
     [Fact]
     public void The_same_weights_in_a_new_file_text_rebuild_nothing()
     {
-        // The build step rewrites the .b64 when the .safetensors is touched; equal contents must not re-emit.
-        AdditionalText before = InMemoryAdditionalText.Weights("/p/model.safetensors", Model(1));
+        // A new compiler process, or an IDE reloading the files, hands new texts of the same content: nothing re-emits.
+        EncodedWeights before = InMemoryAdditionalText.Weights("/p/model.safetensors", Model(1));
         CSharpCompilation compilation = GeneratorHarness.CreateCompilation(Source);
         GeneratorDriver driver = GeneratorHarness.CreateDriver(new[] { before }).RunGenerators(compilation);
 
-        AdditionalText same = InMemoryAdditionalText.Weights("/p/model.safetensors", Model(1));
-        GeneratorRunResult rerun = driver.ReplaceAdditionalText(before, same).RunGenerators(compilation).GetRunResult().Results.Single();
+        EncodedWeights same = InMemoryAdditionalText.Weights("/p/model.safetensors", Model(1));
+        GeneratorRunResult rerun = Replace(driver, before, same).RunGenerators(compilation).GetRunResult().Results.Single();
 
-        Assert.All(Reasons(rerun, TrackingNames.Weights), r => Assert.True(r is IncrementalStepRunReason.Unchanged or IncrementalStepRunReason.Cached, $"Weights: {r}"));
-        Assert.All(Reasons(rerun, TrackingNames.Build), r => Assert.True(r is IncrementalStepRunReason.Unchanged or IncrementalStepRunReason.Cached, $"Build: {r}"));
+        foreach (string step in new[] { TrackingNames.Weights, TrackingNames.WeightsParts, TrackingNames.Build })
+            Assert.All(Reasons(rerun, step), r => Assert.True(r is IncrementalStepRunReason.Unchanged or IncrementalStepRunReason.Cached, $"{step}: {r}"));
     }
 
     [Fact]
@@ -105,8 +124,8 @@ public class WeightsFileIncrementalTests
         GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
         Assert.Equal(new[] { "Inline.g.cs" }, driver.GetRunResult().Results.Single().GeneratedSources.Select(s => s.HintName));
 
-        driver = driver.AddAdditionalTexts(System.Collections.Immutable.ImmutableArray.Create<AdditionalText>(
-            InMemoryAdditionalText.Weights("/p/model.safetensors", Model(1)))).RunGenerators(compilation);
+        driver = driver.AddAdditionalTexts(InMemoryAdditionalText.WithParts(new[] { InMemoryAdditionalText.Weights("/p/model.safetensors", Model(1)) })
+            .ToImmutableArray()).RunGenerators(compilation);
 
         Assert.Equal(new[] { "FromFile.g.cs", "Inline.g.cs" }, driver.GetRunResult().Results.Single().GeneratedSources.Select(s => s.HintName).Order(StringComparer.Ordinal));
     }
