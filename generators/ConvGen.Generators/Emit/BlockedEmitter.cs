@@ -125,7 +125,7 @@ internal static class BlockedEmitter
             WinogradLayout(step, out int gathered, out int transformed, out int products);
             return gathered + transformed + products;
         }
-        return step.Layer!.Spec.Groups > 1 && !step.Layer.Window!.AllInterior ? StagedFloats(step) : 0;
+        return StagedFloats(step);
     }
 
     /// <summary>Writes the step's method: a blocked conv, bordered copy or global average pool.</summary>
@@ -488,11 +488,11 @@ internal static class BlockedEmitter
     private static int DepthwiseBlocks(Step step)
         => DepthwiseRun(step.Layer!.Window!.Bordered()) <= 4 && step.Out.C / Lanes % 2 == 0 ? 2 : 1;
 
-    /// <summary>Floats of a pass's zero-bordered blocks of planes, staged by a depthwise conv without a bordered copy.</summary>
+    /// <summary>Floats of a pass's zero-bordered blocks of planes, which a depthwise conv without a bordered copy stages (else none).</summary>
     private static int StagedFloats(Step step)
     {
-        Window g = step.Layer!.Window!.Bordered();
-        return CodeText.WholeLines(DepthwiseBlocks(step) * g.InH * g.InW * Lanes);
+        Window given = step.Layer!.Window!, g = given.Bordered();
+        return step.Layer.Spec.Groups == 1 || given.AllInterior ? 0 : CodeText.WholeLines(DepthwiseBlocks(step) * g.InH * g.InW * Lanes);
     }
 
     /// <summary>
@@ -509,7 +509,7 @@ internal static class BlockedEmitter
         int run = DepthwiseRun(g), channelBlocks = DepthwiseBlocks(step);
         // Without a bordered copy (the plan kept memory low), the pass's blocks of planes are staged, bordered, in the
         // work span: cleared on every call (the border must be zero whatever scratch held), then only interiors written.
-        bool staged = !given.AllInterior;
+        bool staged = StagedFloats(step) > 0;
         string source = staged ? "pr" : "xr";
         string V = width.Vector;
         if (staged)

@@ -102,7 +102,7 @@ internal static class WinogradEmitter
         {
             using (w.Open("if (!global::System.Runtime.Intrinsics.X86.Avx2.IsSupported || !global::System.Runtime.Intrinsics.X86.Fma.IsSupported)"))
             {
-                w.Line($"{direct}(x, y{(step.Work is null ? "" : ", work")});");
+                w.Line($"{direct}(x, y, work);");
                 w.Line("return;");
             }
             w.Line($"global::System.ReadOnlySpan<float> u = {CodeText.Floats(transformed)};");

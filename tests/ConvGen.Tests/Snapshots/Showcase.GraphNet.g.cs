@@ -47,7 +47,7 @@ namespace Showcase
         /// <summary>
         /// Runs the network on <paramref name="input"/> and writes the result to <paramref name="output"/>, using the first
         /// <see cref="ScratchLength"/> floats of <paramref name="scratch"/> as working memory (what they hold before does not matter).
-        /// Allocates nothing and uses no stack beyond its own frames.
+        /// Allocates nothing, and keeps its kernels' buffers in scratch rather than on the stack.
         /// </summary>
         /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs, or two of them overlap (input, output and the scratch Run uses must be apart).</exception>
         public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> scratch)
