@@ -76,6 +76,7 @@ public static class GeneratorHarness
         IEnumerable<AdditionalText>? additionalFiles = null, bool allowUnsafe = false)
         => Run(CreateCompilation(source, references, optimization, allowUnsafe), references, additionalFiles);
 
+    /// <summary>The generator over a compilation made here; <paramref name="references"/>, the ones it was made with, choose the parse options.</summary>
     public static GeneratorRun Run(CSharpCompilation input, ImmutableArray<MetadataReference>? references = null, IEnumerable<AdditionalText>? additionalFiles = null)
     {
         GeneratorDriver driver = CreateDriver(additionalFiles, ParseOptionsFor(references)).RunGeneratorsAndUpdateCompilation(input, out Compilation output, out var diagnostics);
