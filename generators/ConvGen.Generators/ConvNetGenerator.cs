@@ -8,6 +8,7 @@ using ConvGen.Generators.Parsing;
 using ConvGen.Generators.Planning;
 using ConvGen.Generators.Weights;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace ConvGen.Generators;
@@ -19,6 +20,7 @@ internal static class TrackingNames
     public const string Weights = nameof(Weights);
     public const string WeightsParts = nameof(WeightsParts);
     public const string Build = nameof(Build);
+    public const string AllowsUnsafe = nameof(AllowsUnsafe);
 }
 
 /// <summary>One generated file, or the reason it could not be made (then <paramref name="HintName"/> is the class's name).</summary>
@@ -54,10 +56,16 @@ public sealed class ConvNetGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.WeightsParts)
             .Collect();
 
+        // Whether the project allows unsafe code, which [SkipLocalsInit] needs: a bool, so that other edits leave Build cached.
+        var allowsUnsafe = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.Options is CSharpCompilationOptions { AllowUnsafe: true })
+            .WithTrackingName(TrackingNames.AllowsUnsafe);
+
         var sources = networks
             .Combine(weightsFiles)
             .Combine(weightsParts)
-            .Select(static (pair, ct) => Build(pair.Left.Left, pair.Left.Right, new WeightsParts(pair.Right), ct))
+            .Combine(allowsUnsafe)
+            .Select(static (pair, ct) => Build(pair.Left.Left.Left, pair.Left.Left.Right, new WeightsParts(pair.Left.Right), pair.Right, ct))
             .WithTrackingName(TrackingNames.Build);
 
         context.RegisterSourceOutput(sources, static (spc, source) =>
@@ -87,7 +95,7 @@ public sealed class ConvNetGenerator : IIncrementalGenerator
         }
     }
 
-    internal static GeneratedSource? Build(ParseResult parsed, ImmutableArray<WeightsFile> files, WeightsParts parts, CancellationToken cancellationToken)
+    internal static GeneratedSource? Build(ParseResult parsed, ImmutableArray<WeightsFile> files, WeightsParts parts, bool allowsUnsafe, CancellationToken cancellationToken)
     {
         if (parsed.Problems.FirstOrDefault(p => p.Id == Diagnostics.Descriptors.InternalError.Id) is { } crash)
             return new GeneratedSource(crash.MessageArgs[0], null, crash.MessageArgs[1]);
@@ -97,7 +105,7 @@ public sealed class ConvNetGenerator : IIncrementalGenerator
         {
             ExecutionPlan? plan = NetworkAnalysis.Analyze(parsed, WeightsFiles.Usable(files), parts).Plan;
             cancellationToken.ThrowIfCancellationRequested();
-            return plan is null ? null : new GeneratedSource(HintName(parsed.Spec), NetworkEmitter.Emit(plan), null);
+            return plan is null ? null : new GeneratedSource(HintName(parsed.Spec), NetworkEmitter.Emit(plan, allowsUnsafe), null);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

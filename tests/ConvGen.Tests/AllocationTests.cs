@@ -1,4 +1,6 @@
 using System;
+using System.Reflection;
+using System.Runtime.CompilerServices;
 using ConvGen.Tests.Reference;
 using Xunit;
 
@@ -65,6 +67,35 @@ public class AllocationTests
 
         Assert.Equal(0, bytes);
     }
+
+    [Fact]
+    public void ReleaseScratch_drops_this_threads_array_and_the_next_call_makes_it_once()
+    {
+        var input = Random(LargeScratchNet.InputLength);
+        var expected = new float[LargeScratchNet.OutputLength];
+        var output = new float[LargeScratchNet.OutputLength];
+        LargeScratchNet.Run(input, expected);
+        FieldInfo perThread = typeof(LargeScratchNet).GetNestedType("ConvGenKernels", BindingFlags.NonPublic)!.GetField("Scratch")!;
+        WeakReference held = Track(perThread);
+
+        LargeScratchNet.ReleaseScratch();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.Null(perThread.GetValue(null));
+        Assert.False(held.IsAlive, "the released array is still reachable");
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        LargeScratchNet.Run(input, output);
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, LargeScratchNet.ScratchLength * sizeof(float), LargeScratchNet.ScratchLength * sizeof(float) + 1024);
+        Assert.Equal(0, AllocatedBytes(() => LargeScratchNet.Run(input, output)));
+        Assert.Equal(expected, output);
+        SmallStackNet.ReleaseScratch(); // nothing to drop: its scratch is on the stack
+    }
+
+    /// <summary>A weak reference to this thread's array, made where no local of the test keeps it alive.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference Track(FieldInfo perThread) => new(perThread.GetValue(null) ?? throw new InvalidOperationException("no per-thread scratch"));
 
     [Fact]
     public void Shapes_and_summary_allocate_nothing_even_in_a_debug_build()

@@ -4,6 +4,7 @@ using System.Linq;
 using ConvGen.Tests.Infrastructure;
 using ConvGen.Tests.Reference;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Xunit;
 
 namespace ConvGen.Tests;
@@ -58,6 +59,49 @@ public class GeneratedSourceTests
 
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompilationDiagnostics());
+    }
+
+    [Fact]
+    public void Kernels_stackalloc_one_vector_at_most_and_Run_only_its_scratch_up_to_16_KiB()
+    {
+        // Kernel buffers live in scratch (Step.Work): on the stack they overflowed 64 KiB threads (issue 17).
+        var (sources, weights) = RunnableNetwork.Declarations();
+        GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(sources.Append(ShowcaseNetworks.Source)), additionalFiles: weights);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Equal(sources.Length + ShowcaseNetworks.All.Count, run.Sources.Length);
+        foreach (GeneratedSourceResult source in run.Sources)
+        {
+            SyntaxNode root = source.SyntaxTree.GetRoot();
+            int scratchLength = int.Parse(root.DescendantNodes().OfType<VariableDeclaratorSyntax>()
+                .Single(v => v.Identifier.Text == "ScratchLength").Initializer!.Value.ToString(), System.Globalization.CultureInfo.InvariantCulture);
+            foreach (SyntaxNode allocation in root.DescendantNodes().Where(n => n is StackAllocArrayCreationExpressionSyntax or ImplicitStackAllocArrayCreationExpressionSyntax))
+            {
+                MethodDeclarationSyntax method = allocation.Ancestors().OfType<MethodDeclarationSyntax>().First();
+                bool oneVector = allocation.ToString() == "stackalloc float[global::System.Numerics.Vector<float>.Count]";
+                bool runScratch = allocation.ToString() == "stackalloc float[ScratchLength]" && method.Identifier.Text == "Run"
+                    && method.ParameterList.Parameters.Count == 2 && scratchLength * sizeof(float) <= 16 * 1024;
+                Assert.True(oneVector || runScratch, $"{source.HintName}: {method.Identifier.Text} has {allocation}");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Stack_scratch_skips_zeroing_where_the_project_allows_unsafe_code(bool allowUnsafe)
+    {
+        // [SkipLocalsInit] without AllowUnsafeBlocks is CS0227: the generator asks the compilation.
+        GeneratorRun run = GeneratorHarness.Run(ShowcaseNetworks.Source, allowUnsafe: allowUnsafe);
+
+        Assert.Empty(run.CompilationDiagnostics());
+        var runs = run.Sources.SelectMany(s => s.SyntaxTree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>())
+            .Where(m => m.Identifier.Text == "Run" && m.ParameterList.Parameters.Count == 2).ToList();
+        Assert.Equal(ShowcaseNetworks.All.Count, runs.Count);
+        Assert.Contains(runs, m => m.Body!.ToString().Contains("stackalloc", StringComparison.Ordinal));
+        foreach (MethodDeclarationSyntax method in runs)
+            Assert.Equal(allowUnsafe && method.Body!.ToString().Contains("stackalloc", StringComparison.Ordinal),
+                method.AttributeLists.ToString().Contains("SkipLocalsInit", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -35,6 +35,20 @@ public class GeneratorBehaviourTests
     }
 
     [Fact]
+    public void Allowing_unsafe_code_reruns_emission_for_SkipLocalsInit()
+    {
+        CSharpCompilation first = GeneratorHarness.CreateCompilation(ShowcaseNetworks.Source);
+        GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(first);
+
+        GeneratorRunResult rerun = driver.RunGenerators(first.WithOptions(first.Options.WithAllowUnsafe(true))).GetRunResult().Results.Single();
+
+        Assert.All(rerun.TrackedSteps[TrackingNames.Parse].SelectMany(s => s.Outputs),
+            o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"Parse re-ran ({o.Reason})"));
+        Assert.Contains(rerun.TrackedSteps[TrackingNames.Build].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains(rerun.GeneratedSources, s => s.SourceText.ToString().Contains("SkipLocalsInit", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Editing_a_network_reruns_its_emission_only()
     {
         CSharpCompilation first = GeneratorHarness.CreateCompilation(ShowcaseNetworks.Source);

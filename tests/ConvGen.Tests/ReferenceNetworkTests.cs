@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 using System.Runtime.InteropServices;
-using ReferenceNetworks;
+using ConvGen.Tests.Infrastructure;
 using Xunit;
 
 namespace ConvGen.Tests;
@@ -15,16 +15,13 @@ public class ReferenceNetworkTests
 {
     private static readonly string Data = Path.Combine(AppContext.BaseDirectory, "ReferenceNetworks");
 
-    public static TheoryData<string> Networks => new()
-    {
-        "dscnn", "mobilenet_v1_025", "resnet8", "fire", "aspp", "inverted_residual", "shufflenet_unit",
-    };
+    public static TheoryData<string> Networks => RunnableNetwork.References;
 
     [Theory]
     [MemberData(nameof(Networks))]
     public void Outputs_equal_PyTorch_on_the_stored_inputs(string name)
     {
-        Network network = Get(name);
+        RunnableNetwork network = Get(name);
         float[] inputs = ReadFloats(name + ".input.f32");
         float[] expected = ReadFloats(name + ".torch_output.f32");
         int count = inputs.Length / network.InputLength;
@@ -48,7 +45,7 @@ public class ReferenceNetworkTests
     [MemberData(nameof(Networks))]
     public void Run_allocates_nothing(string name)
     {
-        Network network = Get(name);
+        RunnableNetwork network = Get(name);
         float[] input = ReadFloats(name + ".input.f32").AsSpan(0, network.InputLength).ToArray();
         var output = new float[network.OutputLength];
 
@@ -81,21 +78,7 @@ public class ReferenceNetworkTests
         Assert.Contains($"Total params: {parameters} (", Get(name).Summary);
     }
 
-    private delegate void RunNetwork(ReadOnlySpan<float> input, Span<float> output);
-
-    private sealed record Network(int InputLength, int OutputLength, string Summary, RunNetwork Run);
-
-    private static Network Get(string name) => name switch
-    {
-        "dscnn" => new(DsCnn.InputLength, DsCnn.OutputLength, DsCnn.Summary, DsCnn.Run),
-        "mobilenet_v1_025" => new(MobileNetV1.InputLength, MobileNetV1.OutputLength, MobileNetV1.Summary, MobileNetV1.Run),
-        "resnet8" => new(ResNet8.InputLength, ResNet8.OutputLength, ResNet8.Summary, ResNet8.Run),
-        "fire" => new(FireModule.InputLength, FireModule.OutputLength, FireModule.Summary, FireModule.Run),
-        "aspp" => new(Aspp.InputLength, Aspp.OutputLength, Aspp.Summary, Aspp.Run),
-        "inverted_residual" => new(InvertedResidual.InputLength, InvertedResidual.OutputLength, InvertedResidual.Summary, InvertedResidual.Run),
-        "shufflenet_unit" => new(ShuffleNetUnit.InputLength, ShuffleNetUnit.OutputLength, ShuffleNetUnit.Summary, ShuffleNetUnit.Run),
-        _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
-    };
+    private static RunnableNetwork Get(string name) => RunnableNetwork.Get(name);
 
     private static float[] ReadFloats(string file) => MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Combine(Data, file))).ToArray();
 }

@@ -115,22 +115,23 @@ internal static class BlockedEmitter
     private static int InBlocks(Step step) => Gathers(step) ? 1 : step.In.C / Lanes;
 
     /// <summary>
-    /// Floats of scratch the step's kernel works in (<see cref="Step.Work"/>): a Winograd conv's gathered input,
-    /// transformed input and a register block's products.
+    /// Floats of scratch the conv's kernel works in (<see cref="Step.Work"/>): a Winograd conv's gathered input,
+    /// transformed input and a register block's products, or the planes a depthwise conv stages.
     /// </summary>
     public static int WorkFloats(Step step)
     {
-        if (!IsWinograd(step))
-            return 0;
-        WinogradLayout(step, out int gathered, out int transformed, out int products);
-        return gathered + transformed + products;
+        if (IsWinograd(step))
+        {
+            WinogradLayout(step, out int gathered, out int transformed, out int products);
+            return gathered + transformed + products;
+        }
+        return StagedFloats(step);
     }
 
     /// <summary>Writes the step's method: a blocked conv, bordered copy or global average pool.</summary>
     public static void Emit(SourceWriter w, Step step, string? weights, string? bias)
     {
-        string work = step.Work is null ? "" : ", global::System.Span<float> work";
-        using (w.Open($"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y{work})"))
+        using (w.Open(CodeText.Signature(step)))
         {
             if (step.Kind == StepKind.Pad)
             {
@@ -480,6 +481,20 @@ internal static class BlockedEmitter
         }
     }
 
+    /// <summary>Positions per pass of the depthwise kernel: 8 along a row, or a shorter row's.</summary>
+    private static int DepthwiseRun(Window bordered) => Math.Min(bordered.OutW, Lanes);
+
+    /// <summary>Channel blocks per pass of the depthwise kernel: 2 for rows of up to 4 positions (6 to 8 sums in flight), else 1.</summary>
+    private static int DepthwiseBlocks(Step step)
+        => DepthwiseRun(step.Layer!.Window!.Bordered()) <= 4 && step.Out.C / Lanes % 2 == 0 ? 2 : 1;
+
+    /// <summary>Floats of a pass's zero-bordered blocks of planes, which a depthwise conv without a bordered copy stages (else none).</summary>
+    private static int StagedFloats(Step step)
+    {
+        Window given = step.Layer!.Window!, g = given.Bordered();
+        return step.Layer.Spec.Groups == 1 || given.AllInterior ? 0 : CodeText.WholeLines(DepthwiseBlocks(step) * g.InH * g.InW * Lanes);
+    }
+
     /// <summary>
     /// y[c, oy, ox] = b[c] + sum over taps of w[tap, c] x[c, oy * sy + ky * dy, ox * sx + kx * dx], vectorized over
     /// a block's 8 channels: 8 positions along a row per pass (the last pass overlapping outputs already
@@ -491,15 +506,15 @@ internal static class BlockedEmitter
         string I(int v) => Literal.Int(v);
         Window given = step.Layer!.Window!, g = given.Bordered();
         int channels = step.Out.C, blocks = channels / Lanes;
-        int run = Math.Min(g.OutW, Lanes); // positions per pass
-        int channelBlocks = run <= 4 && blocks % 2 == 0 ? 2 : 1;
-        // Without a bordered copy (the plan kept memory low), the pass's blocks of planes are staged, bordered, on the stack.
-        bool staged = !given.AllInterior;
+        int run = DepthwiseRun(g), channelBlocks = DepthwiseBlocks(step);
+        // Without a bordered copy (the plan kept memory low), the pass's blocks of planes are staged, bordered, in the
+        // work span: cleared on every call (the border must be zero whatever scratch held), then only interiors written.
+        bool staged = StagedFloats(step) > 0;
         string source = staged ? "pr" : "xr";
         string V = width.Vector;
         if (staged)
         {
-            w.Line($"global::System.Span<float> p = stackalloc float[{I(channelBlocks * g.InH * g.InW * Lanes)}];");
+            w.Line($"global::System.Span<float> p = work.Slice(0, {I(StagedFloats(step))});");
             w.Line("p.Clear();");
             w.Line($"ref float pr = ref {CodeText.Ref("p")};");
         }

@@ -1,5 +1,6 @@
 using System;
 using ConvGen.Generators.Helpers;
+using ConvGen.Generators.Planning;
 
 namespace ConvGen.Generators.Emit;
 
@@ -16,6 +17,16 @@ internal static class CodeText
 
     /// <summary>An unchecked element read.</summary>
     public static string At(string reference, string index) => $"global::System.Runtime.CompilerServices.Unsafe.Add(ref {reference}, {index})";
+
+    /// <summary>
+    /// A one-input step's method: input <c>x</c>, output <c>y</c>, and <c>work</c>, the scratch its kernel works in,
+    /// when it has some (<see cref="Step.Work"/>).
+    /// </summary>
+    public static string Signature(Step step)
+        => $"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y{(step.Work is null ? "" : ", global::System.Span<float> work")})";
+
+    /// <summary>Floats rounded up to whole 64-byte cache lines: parts of a work span then start where vectors load fastest.</summary>
+    public static int WholeLines(int floats) => (floats + 15) / 16 * 16;
 
     /// <summary>
     /// A kernel's unchecked access to its input <c>x</c> and output <c>y</c>: one length check per span (every

@@ -13,7 +13,7 @@ namespace ConvGen.Generators.Emit;
 /// <list type="bullet">
 /// <item>the <b>row kernel</b>, vectorized along output rows (stride 1 across, a copy split by column phase
 /// for convs strided across, or strided depthwise by computing every column), for convs whose windows all
-/// lie inside the input (a bordered copy or stack planes);</item>
+/// lie inside the input (a bordered copy or planes staged in its work span);</item>
 /// <item>the <b>blocked channel kernel</b>, vectorized over output channels with weights repacked to
 /// <c>[groups, in, kh, kw, out]</c>, for strided convs and small planes;</item>
 /// <item>the <b>border kernel</b>, vector per position where it can and scalar otherwise, checking bounds
@@ -54,8 +54,14 @@ internal static class ConvEmitter
         return packed;
     }
 
-    /// <summary>Whether the step's kernel calls the generated MulAdd helper.</summary>
+    /// <summary>Whether the step's kernel calls the generated MulAdd helper: the row and the blocked channel kernels do.</summary>
     public static bool UsesMulAdd(Step step) => UsesRowKernel(step) || UsesBlockedChannelKernel(step);
+
+    /// <summary>
+    /// Floats of scratch the conv's kernel works in (<see cref="Step.Work"/>): the planes it stages, then the row
+    /// kernel's block of rows, each from a cache line.
+    /// </summary>
+    public static int WorkFloats(Step step) => StagedFloats(step) + (UsesRowKernel(step) ? CodeText.WholeLines(RowLayoutOf(step).BufferFloats) : 0);
 
     private static bool UsesBlockedChannelKernel(Step step)
         => KernelWindow(step).AllInterior && (step.Layer!.Spec.Groups == 1 || !StagesPlanes(step)) && VectorizesOverChannels(step);
@@ -102,7 +108,7 @@ internal static class ConvEmitter
         && WideSpan(g) >= MinRowWidth
         && (g.OutW < MinRowWidth || outPerGroup == 1 && g.OutW < 4 * MinRowWidth && WideSpan(g) <= MaxWideSpan);
 
-    /// <summary>The most floats of stack a depthwise conv's wide grid takes when its rows could fill vectors anyway.</summary>
+    /// <summary>The most floats of work span a depthwise conv's wide grid takes when its rows could fill vectors anyway.</summary>
     private const int MaxWideSpan = 4096;
 
     /// <summary>The outputs a wide-grid conv computes per channel: every row at the input's width, the last one only to OutW.</summary>
@@ -137,12 +143,12 @@ internal static class ConvEmitter
     /// <summary>Lanes computed per useful one when n outputs are covered by AVX2 vectors, the last one overlapping.</summary>
     private static double LanesPerOutput(int n) => n >= MinRowWidth ? Math.Ceiling(n / (double)MinRowWidth) * MinRowWidth / n : (double)MinRowWidth / n;
 
-    /// <summary>Above this many floats a group's zero-bordered plane is not staged on the stack.</summary>
+    /// <summary>Above this many floats a group's zero-bordered planes are not staged (the work span stays small).</summary>
     private const int MaxStagedPlane = 16 * 1024;
 
     /// <summary>
     /// A padded conv without a bordered copy (the plan kept memory low) that is depthwise, or has one group,
-    /// stages its input planes, zero-bordered, on the stack — per group, so a depthwise conv needs one plane
+    /// stages its input planes, zero-bordered, in its work span — per group, so a depthwise conv needs one plane
     /// rather than a copy of the whole input — and then runs with every window inside.
     /// </summary>
     private static bool StagesPlanes(Step step)
@@ -162,12 +168,22 @@ internal static class ConvEmitter
             : g;
     }
 
-    /// <summary>Declares the stack planes and a ref to them (their border stays zero).</summary>
+    /// <summary>Floats of the planes a fast kernel stages (none when it reads its input as it is).</summary>
+    private static int StagedFloats(Step step)
+    {
+        if (!StagesPlanes(step) || !UsesMulAdd(step))
+            return 0;
+        Window g = KernelWindow(step);
+        return CodeText.WholeLines(step.In.C / step.Layer!.Spec.Groups * g.InH * g.InW);
+    }
+
+    /// <summary>
+    /// The staged planes at the start of the work span, cleared on every call (whatever the caller's scratch held,
+    /// their border must be zero; groups then overwrite only the interior), and a ref to them.
+    /// </summary>
     private static void DeclareStage(SourceWriter w, Step step)
     {
-        Window g = KernelWindow(step);
-        int planes = step.In.C / step.Layer!.Spec.Groups;
-        w.Line($"global::System.Span<float> p = stackalloc float[{Literal.Int(planes * g.InH * g.InW)}];");
+        w.Line($"global::System.Span<float> p = work.Slice(0, {Literal.Int(StagedFloats(step))});");
         w.Line("p.Clear();");
         w.Line($"ref float pr = ref {CodeText.Ref("p")};");
     }
@@ -175,7 +191,7 @@ internal static class ConvEmitter
     /// <summary>
     /// The fast kernels' first lines: weights and bias as spans, one length check per span (every access
     /// after it stays inside by construction, so unchecked access stays memory safe), refs for that access,
-    /// and the stack planes when the kernel stages its input.
+    /// and the staged planes when the kernel stages its input.
     /// </summary>
     private static void KernelStart(SourceWriter w, Step step, string weights, string? bias)
     {
@@ -191,7 +207,7 @@ internal static class ConvEmitter
             DeclareStage(w, step);
     }
 
-    /// <summary>Copies group g's input planes into the stack planes' interiors.</summary>
+    /// <summary>Copies group g's input planes into the staged planes' interiors.</summary>
     private static void Stage(SourceWriter w, Step step)
     {
         string I(int v) => Literal.Int(v);
@@ -209,22 +225,23 @@ internal static class ConvEmitter
     private const int MaxRowBlockChannels = 6;
 
     /// <summary>
-    /// Vectorized along the output row: a register block of 4 output channels (up to 6 where 4 does not divide
-    /// them) x 2 vectors of adjacent positions per pass, so each input vector loaded feeds 4 to 6 fused
-    /// multiply-adds and each broadcast weight 2; depthwise convs (1 output channel per group) take 4 vectors instead. Weights stay
-    /// in PyTorch's <c>[out, in/groups, kh, kw]</c> order (each is broadcast). Stores are whole vectors into the
-    /// channels-first output; positions left over at a row's end take a scalar loop.
+    /// The row kernel's shape for a step, in one place so that its code and its work span agree: the window it
+    /// runs (<paramref name="G"/>: stride 1 across, every column when <paramref name="Subsample"/> &gt; 1 keeps each
+    /// Subsample-th), the whole plane as one row (<paramref name="Contiguous"/>) or the input's wider grid
+    /// (<paramref name="Wide"/>), <paramref name="Span"/> outputs per row computed, and the output channels per pass.
     /// </summary>
-    private static void EmitRowKernel(SourceWriter w, Step step, string weights, string? bias)
+    private sealed record RowLayout(Window Kernel, Window G, int Subsample, bool Contiguous, bool Wide, int Span, bool Narrow, int ChannelBlock)
     {
-        LayerPlan layer = step.Layer!;
-        Window kernel = KernelWindow(step), given = layer.Window!;
+        /// <summary>Floats of the block of rows a wide grid or a subsampled row is computed into before it is copied out.</summary>
+        public int BufferFloats => Wide || Subsample > 1 ? ChannelBlock * Span : 0;
+    }
+
+    private static RowLayout RowLayoutOf(Step step)
+    {
+        Window kernel = KernelWindow(step);
         int subsample = kernel.StrideW; // > 1: every column computed, each subsample-th kept
         Window g = subsample > 1 ? kernel with { StrideW = 1, OutW = (kernel.OutW - 1) * subsample + 1 } : kernel;
-        bool staged = StagesPlanes(step);
-        string xRef = staged ? "pr" : "xr";
-        int groups = layer.Spec.Groups, inPerGroup = step.In.C / groups, outPerGroup = step.Out.C / groups;
-        int inPlane = g.InH * g.InW, outPlane = kernel.OutH * kernel.OutW, taps = g.Taps;
+        int outPerGroup = step.Out.C / step.Layer!.Spec.Groups, outPlane = kernel.OutH * kernel.OutW;
         // (A subsampled conv computes rows at stride 1 only to drop columns: never the whole-plane modes.)
         bool contiguous = subsample == 1 && IsPlaneContiguous(g), wide = subsample == 1 && IsWide(g, outPerGroup);
         int span = wide ? WideSpan(g) : g.OutW;
@@ -237,7 +254,25 @@ internal static class ConvEmitter
         // filters ran ResNet-8's unrolled 3x3 conv1 4.8x slower: 4 where 4 divides.)
         int passes = (outPerGroup + MaxRowBlockChannels - 1) / MaxRowBlockChannels;
         int channelBlock = outPerGroup == 1 ? 1 : narrow ? Math.Min(8, outPerGroup) : outPerGroup % 4 == 0 ? 4 : (outPerGroup + passes - 1) / passes;
-        // Where results go: the output, or a block of stack rows copied out per channel block (wide grid, subsampled row).
+        return new RowLayout(kernel, g, subsample, contiguous, wide, span, narrow, channelBlock);
+    }
+
+    /// <summary>
+    /// Vectorized along the output row: a register block of 4 output channels (up to 6 where 4 does not divide
+    /// them) x 2 vectors of adjacent positions per pass, so each input vector loaded feeds 4 to 6 fused
+    /// multiply-adds and each broadcast weight 2; depthwise convs (1 output channel per group) take 4 vectors instead. Weights stay
+    /// in PyTorch's <c>[out, in/groups, kh, kw]</c> order (each is broadcast). Stores are whole vectors into the
+    /// channels-first output; positions left over at a row's end take a scalar loop.
+    /// </summary>
+    private static void EmitRowKernel(SourceWriter w, Step step, string weights, string? bias)
+    {
+        LayerPlan layer = step.Layer!;
+        var (kernel, g, subsample, contiguous, wide, span, narrow, channelBlock) = RowLayoutOf(step);
+        bool staged = StagesPlanes(step);
+        string xRef = staged ? "pr" : "xr";
+        int groups = layer.Spec.Groups, inPerGroup = step.In.C / groups, outPerGroup = step.Out.C / groups;
+        int inPlane = g.InH * g.InW, outPlane = kernel.OutH * kernel.OutW, taps = g.Taps;
+        // Where results go: the output, or a block of rows in the work span copied out per channel block (wide grid, subsampled row).
         bool buffered = wide || subsample > 1;
         string target = buffered ? "t" : "y", targetRef = buffered ? "tr" : "yr";
         string TargetIndex(string m, string rest) => buffered ? $"{m} * {I(span)} + {rest}" : $"yo + {m} * {I(outPlane)} + rowY + {rest}";
@@ -245,12 +280,12 @@ internal static class ConvEmitter
         string V = CodeText.FloatVector;
         string I(int v) => Literal.Int(v);
 
-        using (w.Open($"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)"))
+        using (w.Open(CodeText.Signature(step)))
         {
             KernelStart(w, step, weights, bias);
             if (buffered)
             {
-                w.Line($"global::System.Span<float> t = stackalloc float[{I(channelBlock * span)}];");
+                w.Line($"global::System.Span<float> t = work.Slice({I(StagedFloats(step))}, {I(channelBlock * span)});");
                 w.Line($"ref float tr = ref {CodeText.Ref("t")};");
             }
             using (w.Open($"for (int g = 0; g < {I(groups)}; g++)"))
@@ -426,7 +461,7 @@ internal static class ConvEmitter
         string I(int v) => Literal.Int(v);
         string Act(string v) => ActivationCode.Apply(step.Activation, step.Alpha, v);
 
-        using (w.Open($"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)"))
+        using (w.Open(CodeText.Signature(step)))
         {
             w.Line($"global::System.ReadOnlySpan<float> w = {CodeText.Floats(packedWeights)};");
             if (bias is not null)
@@ -523,7 +558,7 @@ internal static class ConvEmitter
             ? $"(({c}) >> 3) * {I(outPlane * ChannelBlocks.Lanes)} + ({p}) * {I(ChannelBlocks.Lanes)} + (({c}) & {I(ChannelBlocks.Lanes - 1)})"
             : $"({c}) * {I(outPlane)} + {p}";
 
-        using (w.Open($"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)"))
+        using (w.Open(CodeText.Signature(step)))
         {
             KernelStart(w, step, packedWeights, bias);
             if (staged)

@@ -79,7 +79,7 @@ internal static class DenseEmitter
         int inputs = step.In.Size, units = step.Out.Size;
         string V = CodeText.FloatVector;
         string I(int v) => Literal.Int(v);
-        using (w.Open($"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)"))
+        using (w.Open(CodeText.Signature(step)))
         {
             w.Line($"global::System.ReadOnlySpan<float> w = {CodeText.Floats(weights)};");
             if (bias is not null)
@@ -134,7 +134,7 @@ internal static class DenseEmitter
     {
         int inputs = step.In.Size, units = step.Out.Size, vectors = (units + Lanes - 1) / Lanes;
         string I(int v) => Literal.Int(v);
-        using (w.Open($"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)"))
+        using (w.Open(CodeText.Signature(step)))
         {
             CodeText.DataSpan(w, "w", weights, vectors * Lanes * inputs);
             if (bias is not null)

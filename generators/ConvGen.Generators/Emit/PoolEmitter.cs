@@ -19,7 +19,7 @@ internal static class PoolEmitter
     {
         Window g = step.Layer!.Window!;
         bool max = step.Kind == StepKind.MaxPool;
-        using (w.Open($"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)"))
+        using (w.Open(CodeText.Signature(step)))
         {
             if (IsPairwise(g))
                 Pairwise(w, step, max);
@@ -195,7 +195,7 @@ internal static class PoolEmitter
         int plane = step.In.Spatial;
         string V = CodeText.FloatVector;
         string I(int v) => Literal.Int(v);
-        using (w.Open($"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)"))
+        using (w.Open(CodeText.Signature(step)))
         using (w.Open($"for (int c = 0; c < {I(step.In.C)}; c++)"))
         {
             w.Line($"global::System.ReadOnlySpan<float> plane = x.Slice(c * {I(plane)}, {I(plane)});");

@@ -28,7 +28,7 @@ internal static class WinogradEmitter
     /// <summary>Tiles per block: two vectors of 8, each vector a whole number of tile rows or within one.</summary>
     private const int BlockTiles = 16;
 
-    /// <summary>The transformed input of a block (16 x in channels x 16 tiles) stays on the stack under this many floats.</summary>
+    /// <summary>Above this many floats of a block's transformed input (16 x in channels x 16 tiles) the direct kernel runs.</summary>
     private const int MaxBlockFloats = 16 * 1024;
 
     /// <summary>
@@ -63,6 +63,12 @@ internal static class WinogradEmitter
         return tilesW is 4 or 8 || tilesW % BlockTiles == 0;
     }
 
+    /// <summary>Floats of a block's transformed input, V [ξ, in, tile], then one channel block's products, M [ξ, 4, tile].</summary>
+    private static (int V, int M) BlockFloats(Step step) => (16 * step.In.C * BlockTiles, 16 * ChannelBlock * BlockTiles);
+
+    /// <summary>Floats of scratch the kernel works in (<see cref="Step.Work"/>): V, then M.</summary>
+    public static int WorkFloats(Step step) => BlockFloats(step).V + BlockFloats(step).M;
+
     /// <summary>The property holding the step's transformed weights.</summary>
     public static string WeightsName(Step step) => "Transformed_" + step.MethodName;
 
@@ -92,11 +98,11 @@ internal static class WinogradEmitter
         string Store(string value, string reference, string at) => $"{V}.StoreUnsafe({value}, ref {reference}, (nuint)({at}));";
         string Fma(string a, string b, string c) => $"global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd({a}, {b}, {c})";
 
-        using (w.Open($"public static void {step.MethodName}(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)"))
+        using (w.Open(CodeText.Signature(step)))
         {
             using (w.Open("if (!global::System.Runtime.Intrinsics.X86.Avx2.IsSupported || !global::System.Runtime.Intrinsics.X86.Fma.IsSupported)"))
             {
-                w.Line($"{direct}(x, y);");
+                w.Line($"{direct}(x, y, work);");
                 w.Line("return;");
             }
             w.Line($"global::System.ReadOnlySpan<float> u = {CodeText.Floats(transformed)};");
@@ -105,9 +111,10 @@ internal static class WinogradEmitter
             CodeText.UncheckedSpans(w, inC * g.InH * g.InW, step.Out.Size);
             w.Line($"_ = u[{I(outC * inC * 16 - 1)}];");
             w.Line($"ref float ur = ref {CodeText.Ref("u")};");
-            // v: the block's transformed input [ξ, in, tile]; m: one channel block's products [ξ, 4, tile].
-            Scratch("v", 16 * inC * BlockTiles);
-            Scratch("m", 16 * ChannelBlock * BlockTiles);
+            // In the work span, each written before it is read: v, the block's transformed input; m, a channel block's products.
+            w.Line($"_ = work[{I(WorkFloats(step) - 1)}];");
+            w.Line($"ref float vr = ref {CodeText.Ref("work")};");
+            w.Line($"ref float mr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref vr, {I(BlockFloats(step).V)});");
             using (w.Open($"for (int block = 0; block < {I(blocks)}; block++)"))
             {
                 // The block's first tile row and column.
@@ -121,12 +128,6 @@ internal static class WinogradEmitter
                     OutputTransform();
                 }
             }
-        }
-
-        void Scratch(string name, int floats)
-        {
-            w.Line($"global::System.Span<float> {name} = stackalloc float[{I(floats)}];");
-            w.Line($"ref float {name}r = ref {CodeText.Ref(name)};");
         }
 
         // V = Bᵀ d B per tile: rows combined (d0 - d2, d1 + d2, d2 - d1, d1 - d3), then the same on columns. A

@@ -13,14 +13,14 @@ internal static class ChannelBlocks
 {
     public const int Lanes = 8;
 
-    /// <summary>Above this many floats a depthwise conv's zero-bordered block of planes is not staged on the stack.</summary>
+    /// <summary>Above this many floats a depthwise conv's zero-bordered blocks of planes are not staged (its work span stays small).</summary>
     public const int MaxStagedFloats = 16 * 1024;
 
     /// <summary>
     /// A pointwise conv (1x1, stride 1, one group, no padding), a one-group conv on rows too short for vectors
     /// along them (the digits net's 4x4 maps: vectors over channels then, whose stores are whole vectors only
     /// in blocks), or a depthwise one (a group per channel) whose windows all lie inside its input, or whose
-    /// zero border fits a stack copy of two blocks of planes. (Rows under 8 outputs hold under 4 Winograd
+    /// zero border fits a staged copy of two blocks of planes. (Rows under 8 outputs hold under 4 Winograd
     /// tiles: no one-group conv taken here is one the Winograd kernel takes.)
     /// </summary>
     public static bool Suits(LayerPlan conv)

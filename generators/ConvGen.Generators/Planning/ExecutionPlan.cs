@@ -87,8 +87,8 @@ internal sealed record Step(StepKind Kind, LayerPlan? Layer, Shape In, Shape Out
     public PadGeometry? Border { get; init; }
 
     /// <summary>
-    /// Scratch the step's kernel works in, alive only during the step (<see cref="Emit.BlockedEmitter.WorkFloats"/>):
-    /// a stack buffer would be zeroed on every call.
+    /// Scratch the step's kernel works in, alive only during the step (<see cref="Emit.NetworkEmitter.WorkFloats"/>):
+    /// on the stack it would be zeroed on every call and could overflow a small thread's stack.
     /// </summary>
     public Buffer? Work { get; init; }
 
@@ -106,16 +106,17 @@ internal sealed record ExecutionPlan(NetworkPlan Network, EquatableArray<Step> S
     /// Plans with zero-bordered input copies for padded convs (faster: the conv then runs the vectorized
     /// row kernel with no bounds checks) unless they cost more than half as much scratch again (and over
     /// 16 KiB more), or push a network with a <c>MaxRamBytes</c> budget over it: memory is what small devices
-    /// run out of first.
+    /// run out of first. (Without copies a fast kernel stages its planes in its work span: often as much.)
     /// </summary>
     public static ExecutionPlan Create(NetworkPlan network)
     {
         ExecutionPlan padded = Planner.Plan(network, padConvInputs: true);
         ExecutionPlan plain = Planner.Plan(network, padConvInputs: false);
         long budget = network.Spec.MaxRamBytes, fixedBytes = 4L * (network.Input.Size + network.Output.Size);
-        bool overBudget = budget > 0 && fixedBytes + 4L * padded.ScratchLength > budget; // then the smaller plan, in or out of budget
+        if (budget > 0 && fixedBytes + 4L * padded.ScratchLength > budget)
+            return plain.ScratchLength < padded.ScratchLength ? plain : padded; // the smaller plan, in or out of budget
         bool affordable = padded.ScratchLength <= Math.Max(plain.ScratchLength * 3L / 2, plain.ScratchLength + 4096L);
-        return affordable && !overBudget ? padded : plain;
+        return affordable ? padded : plain;
     }
 
     /// <summary>The sum of every activation the network computes (what a planner without reuse would need).</summary>
@@ -264,7 +265,7 @@ internal static class Planner
         BlockChannels(steps);
         RunInPlace(steps);
         foreach (PendingStep step in steps)
-            if (ConvGen.Generators.Emit.BlockedEmitter.WorkFloats(Draft(step)) is > 0 and var work)
+            if (ConvGen.Generators.Emit.NetworkEmitter.WorkFloats(Draft(step)) is > 0 and var work)
                 step.Work = new Value { Size = work };
         // The last value is the caller's output span; everything else lives in scratch.
         steps[steps.Count - 1].Target.Kind = BufferKind.Output;

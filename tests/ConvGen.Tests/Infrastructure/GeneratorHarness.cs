@@ -53,12 +53,18 @@ public static class GeneratorHarness
     public static ImmutableArray<MetadataReference> Net80 { get; } =
         Basic.Reference.Assemblies.Net80.References.All.Cast<MetadataReference>().Append(ConvGenReference).ToImmutableArray();
 
-    public static CSharpCompilation CreateCompilation(string source, ImmutableArray<MetadataReference>? references = null, OptimizationLevel optimization = OptimizationLevel.Release)
+    public static CSharpCompilation CreateCompilation(string source, ImmutableArray<MetadataReference>? references = null, OptimizationLevel optimization = OptimizationLevel.Release,
+        bool allowUnsafe = false)
+        => CreateCompilation(new[] { source }, references, optimization, allowUnsafe);
+
+    /// <summary>A compilation of several files (Nets.cs, Nets1.cs, …), as a project with file-scoped namespaces has.</summary>
+    public static CSharpCompilation CreateCompilation(IEnumerable<string> sources, ImmutableArray<MetadataReference>? references = null, OptimizationLevel optimization = OptimizationLevel.Release,
+        bool allowUnsafe = false)
         => CSharpCompilation.Create(
             "Generated_" + Guid.NewGuid().ToString("N"),
-            new[] { CSharpSyntaxTree.ParseText(source, ParseOptionsFor(references), path: "Nets.cs") },
+            sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, ParseOptionsFor(references), path: i == 0 ? "Nets.cs" : $"Nets{i}.cs")),
             references ?? Net100,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: optimization, nullableContextOptions: NullableContextOptions.Enable));
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: optimization, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: allowUnsafe));
 
     public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText>? additionalFiles = null, CSharpParseOptions? parseOptions = null) => CSharpGeneratorDriver.Create(
         new[] { new ConvNetGenerator().AsSourceGenerator() },
@@ -67,9 +73,12 @@ public static class GeneratorHarness
         driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     public static GeneratorRun Run(string source, ImmutableArray<MetadataReference>? references = null, OptimizationLevel optimization = OptimizationLevel.Release,
-        IEnumerable<AdditionalText>? additionalFiles = null)
+        IEnumerable<AdditionalText>? additionalFiles = null, bool allowUnsafe = false)
+        => Run(CreateCompilation(source, references, optimization, allowUnsafe), references, additionalFiles);
+
+    /// <summary>The generator over a compilation made here; <paramref name="references"/>, the ones it was made with, choose the parse options.</summary>
+    public static GeneratorRun Run(CSharpCompilation input, ImmutableArray<MetadataReference>? references = null, IEnumerable<AdditionalText>? additionalFiles = null)
     {
-        CSharpCompilation input = CreateCompilation(source, references, optimization);
         GeneratorDriver driver = CreateDriver(additionalFiles, ParseOptionsFor(references)).RunGeneratorsAndUpdateCompilation(input, out Compilation output, out var diagnostics);
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
         if (result.Exception is not null)

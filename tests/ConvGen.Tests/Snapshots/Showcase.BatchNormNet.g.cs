@@ -23,7 +23,7 @@ namespace Showcase
     /// Input: (2, 6, 6), channels first
     /// Total params: 116 (464 B)
     /// Total MACs: 1,064
-    /// Scratch: 112 floats (448 B); peak alive at once 112 floats, during Conv2D 'conv2'; all activations 182 floats
+    /// Scratch: 128 floats (512 B); peak alive at once 128 floats, during Conv2D 'conv1'; all activations 182 floats
     /// </code>
     /// </summary>
     static partial class BatchNormNet
@@ -33,33 +33,50 @@ namespace Showcase
         /// <summary>The number of floats Run writes to its output.</summary>
         public const int OutputLength = 2;
         /// <summary>The number of floats of working memory Run needs, planned at build time.</summary>
-        public const int ScratchLength = 112;
+        public const int ScratchLength = 128;
         /// <summary>The input shape in memory order (channels first).</summary>
         public static global::System.ReadOnlySpan<int> InputShape => ConvGenKernels.InputShape;
         /// <summary>The output shape in memory order.</summary>
         public static global::System.ReadOnlySpan<int> OutputShape => ConvGenKernels.OutputShape;
         /// <summary>A Keras-style table of the layers: output shapes, parameters and multiply-accumulates.</summary>
-        public static string Summary => "Model: BatchNormNet\n=================================================================\nLayer (type)                         Output shape   Params   MACs\n-----------------------------------------------------------------\nconv1 (Conv2D)                       (3, 4, 4)          54    864\nbn1 (BatchNorm, folded into conv1)   (3, 4, 4)          12      0\nactivation (Activation: ReLU)        (3, 4, 4)           0      0\nconv2 (Conv2D, Tanh)                 (4, 4, 4)          16    192\nbn2 (BatchNorm)                      (4, 4, 4)          16      0\nglobalavgpool (GlobalAvgPool)        (4)                 0      0\nfc (Dense)                           (2)                10      8\nbn3 (BatchNorm, folded into fc)      (2)                 8      0\n=================================================================\nInput: (2, 6, 6), channels first\nTotal params: 116 (464 B)\nTotal MACs: 1,064\nScratch: 112 floats (448 B); peak alive at once 112 floats, during Conv2D 'conv2'; all activations 182 floats\n";
+        public static string Summary => "Model: BatchNormNet\n=================================================================\nLayer (type)                         Output shape   Params   MACs\n-----------------------------------------------------------------\nconv1 (Conv2D)                       (3, 4, 4)          54    864\nbn1 (BatchNorm, folded into conv1)   (3, 4, 4)          12      0\nactivation (Activation: ReLU)        (3, 4, 4)           0      0\nconv2 (Conv2D, Tanh)                 (4, 4, 4)          16    192\nbn2 (BatchNorm)                      (4, 4, 4)          16      0\nglobalavgpool (GlobalAvgPool)        (4)                 0      0\nfc (Dense)                           (2)                10      8\nbn3 (BatchNorm, folded into fc)      (2)                 8      0\n=================================================================\nInput: (2, 6, 6), channels first\nTotal params: 116 (464 B)\nTotal MACs: 1,064\nScratch: 128 floats (512 B); peak alive at once 128 floats, during Conv2D 'conv1'; all activations 182 floats\n";
 
-        /// <summary>Runs the network on <paramref name="input"/> and writes the result to <paramref name="output"/>, using <paramref name="scratch"/> as working memory. Allocates nothing.</summary>
-        /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs.</exception>
+        /// <summary>
+        /// Runs the network on <paramref name="input"/> and writes the result to <paramref name="output"/>, using the first
+        /// <see cref="ScratchLength"/> floats of <paramref name="scratch"/> as working memory (what they hold before does not matter).
+        /// Allocates nothing, and keeps its kernels' buffers in scratch rather than on the stack.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs, or two of them overlap (input, output and the scratch Run uses must be apart).</exception>
         public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> scratch)
         {
             if (input.Length != InputLength) ConvGenKernels.ThrowLength(nameof(input), "exactly", InputLength, input.Length);
             if (output.Length != OutputLength) ConvGenKernels.ThrowLength(nameof(output), "exactly", OutputLength, output.Length);
             if (scratch.Length < ScratchLength) ConvGenKernels.ThrowLength(nameof(scratch), "at least", ScratchLength, scratch.Length);
-            ConvGenKernels.Conv_conv1(input, scratch.Slice(64, 48));
-            ConvGenKernels.Conv_conv2(scratch.Slice(64, 48), scratch.Slice(0, 64));
+            if (global::System.MemoryExtensions.Overlaps(input, output)) ConvGenKernels.ThrowOverlap(nameof(input), nameof(output));
+            global::System.Span<float> used = scratch.Slice(0, ScratchLength);
+            if (global::System.MemoryExtensions.Overlaps(input, used)) ConvGenKernels.ThrowOverlap(nameof(input), nameof(scratch));
+            if (global::System.MemoryExtensions.Overlaps(output, used)) ConvGenKernels.ThrowOverlap(nameof(output), nameof(scratch));
+            ConvGenKernels.Conv_conv1(input, scratch.Slice(80, 48), scratch.Slice(0, 80));
+            ConvGenKernels.Conv_conv2(scratch.Slice(80, 48), scratch.Slice(0, 64));
             ConvGenKernels.BatchNorm_bn2(scratch.Slice(0, 64), scratch.Slice(0, 64));
             ConvGenKernels.GlobalAvgPool_globalavgpool(scratch.Slice(0, 64), scratch.Slice(64, 4));
             ConvGenKernels.Dense_fc(scratch.Slice(64, 4), output);
         }
 
-        /// <summary>Runs the network with its working memory on the stack. Allocates nothing.</summary>
-        /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs.</exception>
+        /// <summary>Runs the network with its working memory on the stack (at most 16 KiB). Allocates nothing.</summary>
+        /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs, or input and output overlap.</exception>
         public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             Run(input, output, stackalloc float[ScratchLength]);
+        }
+
+        /// <summary>
+        /// Does nothing here: <see cref="Run(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> keeps its working memory on the stack.
+        /// (Above 16 KiB of it, Run keeps an array per thread, which this drops for the GC to reclaim.)
+        /// Other threads keep theirs: with many threads, pass scratch of your own to the three-argument Run.
+        /// </summary>
+        public static void ReleaseScratch()
+        {
         }
 
         /// <summary>The network's weights and one method per step of Run.</summary>
@@ -71,6 +88,11 @@ namespace Showcase
             public static void ThrowLength(string name, string rule, int expected, int actual)
             {
                 throw new global::System.ArgumentException($"{name} must hold {rule} {expected} floats but holds {actual}.", name);
+            }
+
+            public static void ThrowOverlap(string first, string second)
+            {
+                throw new global::System.ArgumentException($"{first} and {second} overlap, so one step could overwrite what another still reads: give each its own memory (Run does not work in place).", second);
             }
 
             /// <summary>a * b + c, fused (one rounding) where the hardware has it.</summary>
@@ -121,7 +143,7 @@ namespace Showcase
             private static global::System.ReadOnlySpan<char> Weights_Conv_conv1 => "\u30da\u3db0\udbb6\ubd47\u012a\ubd0e\ub77e\u3bb0\u5e25\u3d95\ud697\ubd99\ufd89\ubda1\u608a\ubb52\u4d3b\ubaa8\ud951\u3d8a\ub260\u3e02\ub177\u3d07\udf57\ubcb3\u6b19\u3de2\ua08e\ubd9a\ub090\u3d8c\ub090\u3d8c\u9e6b\u3df0\u90fb\ube83\u4a3d\ubdfc\u5758\ube46\u6a07\ubd75\u78d4\u3e76\ue31e\u3db4\u404b\u3aa9\u19f4\u3e4b\u1137\ube6f\u1a72\u3d8b\u7951\u3e36\uedcb\ube27\u5758\u3e46\u5f98\ube62\udebf\u3cc6\u06c9\ubcdc\u13e4\u3da6\u2b6e\u3c03\uc670\u3d6e\u9a21\u3db0\u9a76\ubd8b\u286a\u3d4a\ufb72\ubd55\u5fa9\u3d5e\ue402\ubdb2\u488d\ubd96\u877f\ubd42\ua1d6\ubd48\u2aa7\ubc77\u7531\ubd2f\ufd64\u3d8f\u6aec\u3b8f\u7487\ubd79\u1859\u3d64\u584a\ubda1\ucdda\ubd93";
             /// <summary>conv1: 3 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_conv1 => "\uedc1\ubeb2\ub086\u3f47\udf44\ube3e";
-            public static void Conv_conv1(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
+            public static void Conv_conv1(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.Span<float> work)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv1);
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv1);
@@ -131,7 +153,7 @@ namespace Showcase
                 ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
                 _ = w[53];
                 ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
-                global::System.Span<float> t = stackalloc float[66];
+                global::System.Span<float> t = work.Slice(0, 66);
                 ref float tr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(t);
                 for (int g = 0; g < 1; g++)
                 {

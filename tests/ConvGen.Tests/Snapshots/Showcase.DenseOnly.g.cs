@@ -36,22 +36,39 @@ namespace Showcase
         /// <summary>A Keras-style table of the layers: output shapes, parameters and multiply-accumulates.</summary>
         public static string Summary => "Model: DenseOnly\n==================================================\nLayer (type)          Output shape   Params   MACs\n--------------------------------------------------\ndense (Dense, Tanh)   (3)                15     12\ndropout (Dropout)     (3)                 0      0\ndense_1 (Dense)       (2)                 6      6\n==================================================\nInput: (4), channels first\nTotal params: 21 (84 B)\nTotal MACs: 18\nScratch: 3 floats (12 B); peak alive at once 3 floats, during Dense 'dense'; all activations 5 floats\n";
 
-        /// <summary>Runs the network on <paramref name="input"/> and writes the result to <paramref name="output"/>, using <paramref name="scratch"/> as working memory. Allocates nothing.</summary>
-        /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs.</exception>
+        /// <summary>
+        /// Runs the network on <paramref name="input"/> and writes the result to <paramref name="output"/>, using the first
+        /// <see cref="ScratchLength"/> floats of <paramref name="scratch"/> as working memory (what they hold before does not matter).
+        /// Allocates nothing, and keeps its kernels' buffers in scratch rather than on the stack.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs, or two of them overlap (input, output and the scratch Run uses must be apart).</exception>
         public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> scratch)
         {
             if (input.Length != InputLength) ConvGenKernels.ThrowLength(nameof(input), "exactly", InputLength, input.Length);
             if (output.Length != OutputLength) ConvGenKernels.ThrowLength(nameof(output), "exactly", OutputLength, output.Length);
             if (scratch.Length < ScratchLength) ConvGenKernels.ThrowLength(nameof(scratch), "at least", ScratchLength, scratch.Length);
+            if (global::System.MemoryExtensions.Overlaps(input, output)) ConvGenKernels.ThrowOverlap(nameof(input), nameof(output));
+            global::System.Span<float> used = scratch.Slice(0, ScratchLength);
+            if (global::System.MemoryExtensions.Overlaps(input, used)) ConvGenKernels.ThrowOverlap(nameof(input), nameof(scratch));
+            if (global::System.MemoryExtensions.Overlaps(output, used)) ConvGenKernels.ThrowOverlap(nameof(output), nameof(scratch));
             ConvGenKernels.Dense_dense(input, scratch.Slice(0, 3));
             ConvGenKernels.Dense_dense_1(scratch.Slice(0, 3), output);
         }
 
-        /// <summary>Runs the network with its working memory on the stack. Allocates nothing.</summary>
-        /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs.</exception>
+        /// <summary>Runs the network with its working memory on the stack (at most 16 KiB). Allocates nothing.</summary>
+        /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs, or input and output overlap.</exception>
         public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             Run(input, output, stackalloc float[ScratchLength]);
+        }
+
+        /// <summary>
+        /// Does nothing here: <see cref="Run(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> keeps its working memory on the stack.
+        /// (Above 16 KiB of it, Run keeps an array per thread, which this drops for the GC to reclaim.)
+        /// Other threads keep theirs: with many threads, pass scratch of your own to the three-argument Run.
+        /// </summary>
+        public static void ReleaseScratch()
+        {
         }
 
         /// <summary>The network's weights and one method per step of Run.</summary>
@@ -63,6 +80,11 @@ namespace Showcase
             public static void ThrowLength(string name, string rule, int expected, int actual)
             {
                 throw new global::System.ArgumentException($"{name} must hold {rule} {expected} floats but holds {actual}.", name);
+            }
+
+            public static void ThrowOverlap(string first, string second)
+            {
+                throw new global::System.ArgumentException($"{first} and {second} overlap, so one step could overwrite what another still reads: give each its own memory (Run does not work in place).", second);
             }
 
             /// <summary>a * b + c, fused (one rounding) where the hardware has it.</summary>

@@ -26,7 +26,7 @@ namespace Showcase
     /// Input: (2, 6, 6), channels first
     /// Total params: 407 (1.59 KiB)
     /// Total MACs: 7,980
-    /// Scratch: 688 floats (2.69 KiB); peak alive at once 688 floats, during DepthwiseConv2D 'dw'; all activations 1,585 floats
+    /// Scratch: 784 floats (3.06 KiB); peak alive at once 784 floats, during DepthwiseConv2D 'dw'; all activations 1,585 floats
     /// </code>
     /// </summary>
     static partial class GraphNet
@@ -36,25 +36,33 @@ namespace Showcase
         /// <summary>The number of floats Run writes to its output.</summary>
         public const int OutputLength = 3;
         /// <summary>The number of floats of working memory Run needs, planned at build time.</summary>
-        public const int ScratchLength = 688;
+        public const int ScratchLength = 784;
         /// <summary>The input shape in memory order (channels first).</summary>
         public static global::System.ReadOnlySpan<int> InputShape => ConvGenKernels.InputShape;
         /// <summary>The output shape in memory order.</summary>
         public static global::System.ReadOnlySpan<int> OutputShape => ConvGenKernels.OutputShape;
         /// <summary>A Keras-style table of the layers: output shapes, parameters and multiply-accumulates.</summary>
-        public static string Summary => "Model: GraphNet\n================================================================================\nLayer (type)                      Output shape   Params    MACs   Connected to\n--------------------------------------------------------------------------------\nstem (Conv2D, ReLU)               (4, 6, 6)          76   2,592   input\ndw (DepthwiseConv2D)              (8, 6, 6)          80   2,592   stem\npw (Conv2D)                       (4, 6, 6)          36   1,152   dw\nresidual (Add)                    (4, 6, 6)           0       0   pw, stem\npad (ZeroPad2D)                   (2, 7, 7)           0       0   input\ndown (Conv2D, ReLU6)              (4, 3, 3)          40     324   pad\nup (Conv2DTranspose)              (4, 6, 6)         148   1,296   down\nmerge (Concat)                    (8, 6, 6)           0       0   residual, up\nchannelshuffle (ChannelShuffle)   (8, 6, 6)           0       0   merge\nglobalavgpool (GlobalAvgPool)     (8)                 0       0   channelshuffle\nfc (Dense)                        (3)                27      24   globalavgpool\n================================================================================\nInput: (2, 6, 6), channels first\nTotal params: 407 (1.59 KiB)\nTotal MACs: 7,980\nScratch: 688 floats (2.69 KiB); peak alive at once 688 floats, during DepthwiseConv2D 'dw'; all activations 1,585 floats\n";
+        public static string Summary => "Model: GraphNet\n================================================================================\nLayer (type)                      Output shape   Params    MACs   Connected to\n--------------------------------------------------------------------------------\nstem (Conv2D, ReLU)               (4, 6, 6)          76   2,592   input\ndw (DepthwiseConv2D)              (8, 6, 6)          80   2,592   stem\npw (Conv2D)                       (4, 6, 6)          36   1,152   dw\nresidual (Add)                    (4, 6, 6)           0       0   pw, stem\npad (ZeroPad2D)                   (2, 7, 7)           0       0   input\ndown (Conv2D, ReLU6)              (4, 3, 3)          40     324   pad\nup (Conv2DTranspose)              (4, 6, 6)         148   1,296   down\nmerge (Concat)                    (8, 6, 6)           0       0   residual, up\nchannelshuffle (ChannelShuffle)   (8, 6, 6)           0       0   merge\nglobalavgpool (GlobalAvgPool)     (8)                 0       0   channelshuffle\nfc (Dense)                        (3)                27      24   globalavgpool\n================================================================================\nInput: (2, 6, 6), channels first\nTotal params: 407 (1.59 KiB)\nTotal MACs: 7,980\nScratch: 784 floats (3.06 KiB); peak alive at once 784 floats, during DepthwiseConv2D 'dw'; all activations 1,585 floats\n";
 
-        /// <summary>Runs the network on <paramref name="input"/> and writes the result to <paramref name="output"/>, using <paramref name="scratch"/> as working memory. Allocates nothing.</summary>
-        /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs.</exception>
+        /// <summary>
+        /// Runs the network on <paramref name="input"/> and writes the result to <paramref name="output"/>, using the first
+        /// <see cref="ScratchLength"/> floats of <paramref name="scratch"/> as working memory (what they hold before does not matter).
+        /// Allocates nothing, and keeps its kernels' buffers in scratch rather than on the stack.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs, or two of them overlap (input, output and the scratch Run uses must be apart).</exception>
         public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> scratch)
         {
             if (input.Length != InputLength) ConvGenKernels.ThrowLength(nameof(input), "exactly", InputLength, input.Length);
             if (output.Length != OutputLength) ConvGenKernels.ThrowLength(nameof(output), "exactly", OutputLength, output.Length);
             if (scratch.Length < ScratchLength) ConvGenKernels.ThrowLength(nameof(scratch), "at least", ScratchLength, scratch.Length);
+            if (global::System.MemoryExtensions.Overlaps(input, output)) ConvGenKernels.ThrowOverlap(nameof(input), nameof(output));
+            global::System.Span<float> used = scratch.Slice(0, ScratchLength);
+            if (global::System.MemoryExtensions.Overlaps(input, used)) ConvGenKernels.ThrowOverlap(nameof(input), nameof(scratch));
+            if (global::System.MemoryExtensions.Overlaps(output, used)) ConvGenKernels.ThrowOverlap(nameof(output), nameof(scratch));
             ConvGenKernels.Pad_stem(input, scratch.Slice(0, 128));
             ConvGenKernels.Conv_stem(scratch.Slice(0, 128), scratch.Slice(544, 144));
             ConvGenKernels.Pad_dw(scratch.Slice(544, 144), scratch.Slice(288, 256));
-            ConvGenKernels.Conv_dw(scratch.Slice(288, 256), scratch.Slice(0, 288));
+            ConvGenKernels.Conv_dw(scratch.Slice(288, 256), scratch.Slice(0, 288), scratch.Slice(688, 96));
             ConvGenKernels.Conv_pw(scratch.Slice(0, 288), scratch.Slice(288, 144));
             ConvGenKernels.Add_residual(scratch.Slice(288, 144), scratch.Slice(544, 144), scratch.Slice(288, 144));
             ConvGenKernels.Pad_pad(input, scratch.Slice(0, 98));
@@ -67,11 +75,20 @@ namespace Showcase
             ConvGenKernels.Dense_fc(scratch.Slice(0, 8), output);
         }
 
-        /// <summary>Runs the network with its working memory on the stack. Allocates nothing.</summary>
-        /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs.</exception>
+        /// <summary>Runs the network with its working memory on the stack (at most 16 KiB). Allocates nothing.</summary>
+        /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs, or input and output overlap.</exception>
         public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             Run(input, output, stackalloc float[ScratchLength]);
+        }
+
+        /// <summary>
+        /// Does nothing here: <see cref="Run(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> keeps its working memory on the stack.
+        /// (Above 16 KiB of it, Run keeps an array per thread, which this drops for the GC to reclaim.)
+        /// Other threads keep theirs: with many threads, pass scratch of your own to the three-argument Run.
+        /// </summary>
+        public static void ReleaseScratch()
+        {
         }
 
         /// <summary>The network's weights and one method per step of Run.</summary>
@@ -83,6 +100,11 @@ namespace Showcase
             public static void ThrowLength(string name, string rule, int expected, int actual)
             {
                 throw new global::System.ArgumentException($"{name} must hold {rule} {expected} floats but holds {actual}.", name);
+            }
+
+            public static void ThrowOverlap(string first, string second)
+            {
+                throw new global::System.ArgumentException($"{first} and {second} overlap, so one step could overwrite what another still reads: give each its own memory (Run does not work in place).", second);
             }
 
             /// <summary>a * b + c, fused (one rounding) where the hardware has it.</summary>
@@ -905,7 +927,7 @@ namespace Showcase
             private static global::System.ReadOnlySpan<char> Weights_Conv_dw => "\ub439\u3d48\u0e56\u3f0d\ub439\ubf48\u76c9\u3efe\u1062\u3f18\u1062\u3f38\u4fdf\ubf6d\u5a1d\u3f64\u6873\ubf51\u53f8\ubea3\u53f8\u3e63\u0419\u3f56\ud70a\ubea3\u1687\u3f59\u51ec\u3db8\u0000\ubec0\u645a\ubebb\u1eb8\ubf25\u1062\ubf58\ub646\ubf33\u8937\u3ec1\u353f\u3f7e\u4fdf\ubf2d\u2b02\ubf67\u1687\u3f79\u374c\u3d89\u8312\ube40\u6666\ubf06\u8312\u3e40\u2b02\u3f27\u45a2\ubdb6\ube77\ube1f\u9581\ubf63\ufdf4\u3f54\u5c29\ubf6f\ufdf4\ubc54\u4fdf\u3f2d\u2f1b\ubf3d\u0e56\u3eed\u6666\u3f66\ua1cb\u3e85\u74bc\u3f13\u78d5\ubf49\u24dd\ube06\ub646\ubf33\u624e\u3f30\ueb85\ubed1\u8312\ubdc0\ube77\u3f7f\u7ae1\u3f34\ub646\u3f73\u76c9\ubdbe\u9ba6\ubcc4\u020c\u3eeb\u0831\ubd2c\u0419\ubed6\u9ba6\ube44\ufdf4\ubf34\ue76d\ube7b\u1cac\u3f7a\u851f\u3f6b\u0c4a\u3e82\u126f\uba83\u6042\ubea5\u6e98\ubf52\uf5c3\ubee8\u624e\u3f10\u28f6\u3f3c\ud2f2\ube8d\u6e98\u3f12\ucccd\u3f0c\u2b02\u3ec7";
             /// <summary>dw: 8 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_dw => "\uef9e\u3ea7\udd2f\u3f04\uc6a8\ube8b\u6873\u3ed1\u4189\ubee0\u9168\ubced\ufbe7\u3f09\u9581\u3ec3";
-            public static void Conv_dw(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
+            public static void Conv_dw(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.Span<float> work)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_dw);
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_dw);
@@ -915,7 +937,7 @@ namespace Showcase
                 ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
                 _ = w[71];
                 ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
-                global::System.Span<float> t = stackalloc float[92];
+                global::System.Span<float> t = work.Slice(0, 92);
                 ref float tr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(t);
                 for (int g = 0; g < 4; g++)
                 {

@@ -20,7 +20,7 @@ namespace Showcase
     /// Input: (8, 8, 8), channels first
     /// Total params: 754 (2.95 KiB)
     /// Total MACs: 45,584
-    /// Scratch: 1,824 floats (7.13 KiB); peak alive at once 1,312 floats, during Conv2D 'conv'; all activations 1,546 floats
+    /// Scratch: 4,384 floats (17.13 KiB); peak alive at once 4,384 floats, during Conv2D 'conv'; all activations 1,546 floats
     /// </code>
     /// </summary>
     static partial class SeparableNet
@@ -30,47 +30,81 @@ namespace Showcase
         /// <summary>The number of floats Run writes to its output.</summary>
         public const int OutputLength = 2;
         /// <summary>The number of floats of working memory Run needs, planned at build time.</summary>
-        public const int ScratchLength = 1824;
+        public const int ScratchLength = 4384;
         /// <summary>The input shape in memory order (channels first).</summary>
         public static global::System.ReadOnlySpan<int> InputShape => ConvGenKernels.InputShape;
         /// <summary>The output shape in memory order.</summary>
         public static global::System.ReadOnlySpan<int> OutputShape => ConvGenKernels.OutputShape;
         /// <summary>A Keras-style table of the layers: output shapes, parameters and multiply-accumulates.</summary>
-        public static string Summary => "Model: SeparableNet\n==============================================================\nLayer (type)                    Output shape   Params     MACs\n--------------------------------------------------------------\nconv (Conv2D, ReLU)             (8, 8, 8)         584   36,864\ndw (DepthwiseConv2D, ReLU6)     (8, 8, 8)          80    4,608\npw (Conv2D, HardSwish)          (8, 8, 8)          72    4,096\nglobalavgpool (GlobalAvgPool)   (8)                 0        0\nfc (Dense)                      (2)                18       16\n==============================================================\nInput: (8, 8, 8), channels first\nTotal params: 754 (2.95 KiB)\nTotal MACs: 45,584\nScratch: 1,824 floats (7.13 KiB); peak alive at once 1,312 floats, during Conv2D 'conv'; all activations 1,546 floats\n";
+        public static string Summary => "Model: SeparableNet\n==============================================================\nLayer (type)                    Output shape   Params     MACs\n--------------------------------------------------------------\nconv (Conv2D, ReLU)             (8, 8, 8)         584   36,864\ndw (DepthwiseConv2D, ReLU6)     (8, 8, 8)          80    4,608\npw (Conv2D, HardSwish)          (8, 8, 8)          72    4,096\nglobalavgpool (GlobalAvgPool)   (8)                 0        0\nfc (Dense)                      (2)                18       16\n==============================================================\nInput: (8, 8, 8), channels first\nTotal params: 754 (2.95 KiB)\nTotal MACs: 45,584\nScratch: 4,384 floats (17.13 KiB); peak alive at once 4,384 floats, during Conv2D 'conv'; all activations 1,546 floats\n";
 
-        /// <summary>Runs the network on <paramref name="input"/> and writes the result to <paramref name="output"/>, using <paramref name="scratch"/> as working memory. Allocates nothing.</summary>
-        /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs.</exception>
+        /// <summary>
+        /// Runs the network on <paramref name="input"/> and writes the result to <paramref name="output"/>, using the first
+        /// <see cref="ScratchLength"/> floats of <paramref name="scratch"/> as working memory (what they hold before does not matter).
+        /// Allocates nothing, and keeps its kernels' buffers in scratch rather than on the stack.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs, or two of them overlap (input, output and the scratch Run uses must be apart).</exception>
         public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> scratch)
         {
             if (input.Length != InputLength) ConvGenKernels.ThrowLength(nameof(input), "exactly", InputLength, input.Length);
             if (output.Length != OutputLength) ConvGenKernels.ThrowLength(nameof(output), "exactly", OutputLength, output.Length);
             if (scratch.Length < ScratchLength) ConvGenKernels.ThrowLength(nameof(scratch), "at least", ScratchLength, scratch.Length);
-            ConvGenKernels.Pad_conv(input, scratch.Slice(0, 800));
-            ConvGenKernels.Conv_conv(scratch.Slice(0, 800), scratch.Slice(800, 512));
-            ConvGenKernels.ToChannelBlocks(scratch.Slice(800, 512), scratch.Slice(1312, 512));
-            ConvGenKernels.Pad_dw(scratch.Slice(1312, 512), scratch.Slice(0, 800));
+            if (global::System.MemoryExtensions.Overlaps(input, output)) ConvGenKernels.ThrowOverlap(nameof(input), nameof(output));
+            global::System.Span<float> used = scratch.Slice(0, ScratchLength);
+            if (global::System.MemoryExtensions.Overlaps(input, used)) ConvGenKernels.ThrowOverlap(nameof(input), nameof(scratch));
+            if (global::System.MemoryExtensions.Overlaps(output, used)) ConvGenKernels.ThrowOverlap(nameof(output), nameof(scratch));
+            ConvGenKernels.Pad_conv(input, scratch.Slice(3072, 800));
+            ConvGenKernels.Conv_conv(scratch.Slice(3072, 800), scratch.Slice(3872, 512), scratch.Slice(0, 3072));
+            ConvGenKernels.ToChannelBlocks(scratch.Slice(3872, 512), scratch.Slice(800, 512));
+            ConvGenKernels.Pad_dw(scratch.Slice(800, 512), scratch.Slice(0, 800));
             ConvGenKernels.Conv_dw(scratch.Slice(0, 800), scratch.Slice(800, 512));
             ConvGenKernels.Conv_pw(scratch.Slice(800, 512), scratch.Slice(0, 512));
             ConvGenKernels.GlobalAvgPool_globalavgpool(scratch.Slice(0, 512), scratch.Slice(512, 8));
             ConvGenKernels.Dense_fc(scratch.Slice(512, 8), output);
         }
 
-        /// <summary>Runs the network with its working memory on the stack. Allocates nothing.</summary>
-        /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs.</exception>
+        /// <summary>Runs the network with working memory kept per thread (allocated once, on a thread's first call; see <see cref="ReleaseScratch"/>).</summary>
+        /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs, or input and output overlap.</exception>
         public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            Run(input, output, stackalloc float[ScratchLength]);
+            Run(input, output, ConvGenKernels.AlignedScratch(ScratchLength));
+        }
+
+        /// <summary>
+        /// Drops the calling thread's working memory of <see cref="Run(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>, an array
+        /// of ScratchLength floats made on the thread's first call, for the GC to reclaim; the thread's next call makes it again.
+        /// Other threads keep theirs: with many threads, pass scratch of your own to the three-argument Run.
+        /// </summary>
+        public static void ReleaseScratch()
+        {
+            ConvGenKernels.Scratch = null;
         }
 
         /// <summary>The network's weights and one method per step of Run.</summary>
         private static class ConvGenKernels
         {
+            [global::System.ThreadStatic]
+            public static float[]? Scratch;
+
+            /// <summary>This thread's working memory, from its first 64-byte-aligned float.</summary>
+            public static global::System.Span<float> AlignedScratch(int length)
+            {
+                float[] scratch = Scratch ??= global::System.GC.AllocateArray<float>(length + 16, pinned: true);
+                long misalignment = global::System.Runtime.InteropServices.Marshal.UnsafeAddrOfPinnedArrayElement(scratch, 0).ToInt64() & 63;
+                return new global::System.Span<float>(scratch, (int)((64 - misalignment) & 63) / sizeof(float), length);
+            }
+
             public static readonly int[] InputShape = { 8, 8, 8 };
             public static readonly int[] OutputShape = { 2 };
 
             public static void ThrowLength(string name, string rule, int expected, int actual)
             {
                 throw new global::System.ArgumentException($"{name} must hold {rule} {expected} floats but holds {actual}.", name);
+            }
+
+            public static void ThrowOverlap(string first, string second)
+            {
+                throw new global::System.ArgumentException($"{first} and {second} overlap, so one step could overwrite what another still reads: give each its own memory (Run does not work in place).", second);
             }
 
             /// <summary>a * b + c, fused (one rounding) where the hardware has it.</summary>
@@ -216,11 +250,11 @@ namespace Showcase
             private static global::System.ReadOnlySpan<char> Transformed_Conv_conv => "\u0831\u3dac\u6c8b\u3e67\u6a7f\ubd3c\u2b02\u3d07\u624e\ube90\u6873\ube11\u3958\u3c34\ue560\u3d50\u76c9\u3e3e\u9db2\ube6f\ue979\ube26\ud0e5\ube22\uced9\ube77\u2f1b\u3e5d\u20c5\u3d30\ua1cb\u3e85\uc083\u3e4a\u6042\ubce5\u49ba\u3e0c\u126f\ube83\ud70a\ube23\ufbe7\u3da9\uf3b6\ubcfd\u78d5\u3e69\u45a2\u3db6\u74bc\ube93\u999a\u3e99\u8f5c\u3e42\u53f8\u3de3\u126f\ubc03\uae14\ube87\u0625\u3d81\u0831\ube2c\ufdf4\u3dd4\uae14\ubdc7\u20c6\ubcb0\u6042\ube65\u8d4f\u3d97\u126f\ube43\uae14\u3e07\u8106\u3d15\u4394\u3c0b\u8d50\u3e17\uac08\ubd9c\u6044\u3c65\u47ac\u3ce1\uc083\u3dca\u22d1\u3ddb\ud4fe\u3e78\ua3d7\u3e70\uef9e\u3e87\u74b3\u3c13\u3127\ube88\uc292\ubcf5\u1062\ubdd8\u47ae\ubce1\u20c4\ubcb0\ub43a\u3dc8\u72b0\u3ec8\u0831\u3dac\u4bc6\u3e77\u47ac\ubd61\u830c\ubcc0\u126c\u3c03\u9db2\u3def\u28f6\u3e5c\u9fbe\u3d9a\u28f6\ube1c\u47af\ubd61\u6a7c\u3cbc\u8105\u3d15\ua1cb\u3e05\u3d71\u3eaa\u3d70\ubd8a\u8f5c\ubdc2\u22d1\u3e1b\ua7f0\ube46\u1894\u3ea4\u851f\u3deb\u6873\u3e91\u20c4\u3e30\u8d52\ubd17\u6041\u3e25\u4393\u3d0b\u2f1c\ubcdd\u8f5c\ubdc2\u9db2\ubd6f\ud917\u3d4e\u26e9\ubdb1\ud0e5\ube22\u0c4a\u3e42\ue560\u3e50\u6872\u3d11\udf3b\u3e4f\uc086\u3d4a\ue76c\ubdfb\u3d71\ube0a\u76c9\u3dbe\u9ba6\u3cc4\uf7cf\ube53\u9ba6\u3b44\ubc6a\u3e74\uf5c3\ube28\u1687\u3e59\u645a\u3e3b\u3333\u3e33\u2f1b\u3e5d\u9db2\u3e6f\uf3b6\u3d7d\u2b02\u3e07\u1aa0\u3e2f\u1eb8\u3e05\u353f\u3e5e\u6c8b\u3e67\u7ae1\u3e94\u1687\u3e99\u3127\ube08\ufdf4\ube54\u3127\ube08\ueb85\ube51\uba5e\ube49\u72b0\u3e68\udf3b\u3e8f\ub439\u3dc8\ufbe7\u3e29\ube77\u3e1f\ufdf4\u3e94\u45a2\ube36\uac08\u3d9c\u3954\u3c34\u2b02\u3e47\u126f\ubd03\ufbe8\ube89\ub43a\ubdc8\u0c4a\ube02\u20c4\ube30\u3958\u3e94\u439c\u3c0b\u4bc7\ube97\uced9\ube37\u6c8c\u3de7\ueb85\u3e51\u76c9\u3dbe\u126c\ubc03\ue354\u3d25\ube76\u3d1f\u6c8a\u3d67\uc084\ubd4a\u8937\ube01\u9ba6\u3e04\u74b9\u3c93\u51ec\u3eb8\u1eb8\u3e85\u4fe0\u3d8d\u0832\u3e8c\u3540\u3dde\u9581\ubdc3\u5e35\u3dba\u6c8b\ube67\u24dd\u3e46\uc49b\ubda0\u6c8b\u3ce7\u1240\u3983\u74ba\u3c93\uf5c3\ube68\u8107\ubd95\ud917\ube6e\u603e\u3c65\u4bc8\ubd37\ua3d7\u3d70\u8d50\ubd17\ud70a\ubd23\u2f1b\u3e1d\u624e\ubd10\uac08\ubd1c\u74b8\u3b93\ud0e6\ubd22\uced9\u3df7\u1268\u3b83\ua9f9\u3d71\u78d5\ube29\uc086\ubcca\uef9f\ubd27\u9375\u3dd8\u9168\u3d6d\ua1cc\u3d85\ud917\u3e4e\u51eb\ubdb8\ua9fa\ubcf1\ua5e2\ubc9b\uc28f\u3df5\ub22c\u3d1d\u9db2\u3def\u624d\u3d10\u6666\u3e06\u6666\ube86\u0624\u3d01\u2f1a\u3ddd\u6874\ubc91\u2f1b\ube1d\u0e56\u3e4d\ub021\u3e12\udb25\u3cf9\uef9e\u3ca7\u4396\u3c8b\uf3b6\u3e5d\u9db3\u3daf\uced9\u3e37\u0a3e\ubd97\u0625\ube01\u6c89\u3d67\u5604\u3d8e\u1893\u3d84\u6042\u3da5\u53f8\ube23\u9fc0\u3d1a\u0e56\u3dad\u1a9f\ube0f\uf5c3\u3da8\u0c4a\u3d82\u8936\u3dc1\u8106\u3e95\u24dd\ubd86\uc290\ubd75\ua5e4\ubd1b\u0a3e\u3d57\u0625\ubd81\u999a\ube59\u872b\u3d96\u3126\u3e08\uf3b6\ubdfd\u1eb7\u3d05\u374c\ube09\u24dd\u3e46\uf7cf\u3e93\ud70a\u3e23\u851e\u3d6b\u8313\ubcc0\u5e34\ubd3a\u9ba6\u3e44\ub22e\ube1d\u3959\ubd34\u1260\u3b83\u45a2\u3e36\ue55e\u3cd0\u872c\ubd96\ube77\ube5f\ub22c\ube5d\ua3d6\ubdf0\uf1aa\ube12\u3950\u3c34\u3d71\ube0a\u5a1c\u3e24\u5e36\u3e3a\u9db2\u3e8f\u28f6\ube5c\u51eb\u3e78\u8d50\u3d97\u6c8a\u3d67\u51ec\u3db8\u916b\u3c6d\ua5e4\ubd1b\uc28e\ubcf5\u4396\u3d0b\u978d\u3e2e\u53f9\u3d63\ub22e\ubd1d\u47ae\ubce1\u6872\ubd91\u9ba6\u3dc4\u5e35\ubdba\u9375\u3e18\u395c\ubbb4\u5810\u3e39\u51eb\u3e98\ueb86\ubeb1\u7ae1\ube54\u78d8\ubce9\u0831\u3e2c\ud70a\u3e23\ue76d\u3dfb\u1eb8\ube05\u5c29\u3c8f\u3540\ube1e\u3d71\u3d8a\u4fdf\ubd8d\u147a\ubdae\u6666\u3de6\ubc6b\ubdf4\u0418\ubd56\u3540\u3d9e\u1a9f\ubdaf\ud70a\ubd23\u3541\ubdde\u6041\ube05\u0a3e\u3dd7\u8936\u3d41\ub852\u3e7e\ubc6b\u3df4\u78d5\ubce9\u8d4e\ubc97\ue76c\ubcfb\u851f\u3dab\u0625\u3d81\ub435\u3c48\ub646\u3e93\u5604\u3e4e\uf3b6\u3dfd\u8937\ube01\u0832\ube4c\ua5e4\ubd9b\uc28f\ubdb5\u8938\u3e01\u7cee\u3e1f\u5604\u3d8e\u603c\u3b65\uf3b6\u3e7d\ud70e\u3ca3\ub646\u3df3\u7ae1\u3d94\u3b64\u3e5f\ua3d7\u3e50\u9daf\u3cef\u147b\ubdae\ua5e4\u3d1b\u9582\ubdc3\u9168\u3e0d\u9fbe\u3e5a\uf5c2\u3e48\ueb85\u3d91\uc28f\u3cf5\u45a2\u3db6\u4396\ubc8b\u1687\u3e79\u2d0e\u3cb2\u3333\u3e33\u5c29\u3dcf\ufbe6\u3d29\ub439\u3e48\ud4ff\ubdf8\u51eb\u3cb8\ud916\ubd8e\ub645\u3d73\u5604\ubd0e\ub439\ubd48\u3127\ube28\ud0e5\u3e22\uf3b7\ubd7d\u5e36\u3dba\u2f1a\u3ddd\uf7d0\u3dd3\u0831\ube2c\u74bc\ube13\ub852\u3d9e\ucccc\u3d4c\u6042\ube85\u2b03\ubc87\ufbe8\ube29\ua5e3\u3d1b\ua9fc\u3e91\u8106\u3d95\u6c8b\u3e87\u8313\u3e40\u3958\u3db4\u6872\u3d11\u978d\u3dee\u374c\u3e49\u45a1\u3db6\ub645\u3df3\u9375\u3e18\ucccc\u3dcc\u3333\u3eb3\uf7ce\u3dd3\u45a2\ube76\ued92\ube3c\u26e9\ube91\u5e35\ubd3a\ud4fd\u3df8\u1062\u3e58\u9ba6\u3dc4\u020c\u3e8b\uba5e\u3e49\u70a4\u3e9d\ufdf4\ube54\ua3d7\u3e70\u624e\ube10\u1062\u3e98\ucccd\u3ccc\u2f1b\u3cdd\u9ba6\u3bc4\u0831\ube2c\u8937\ube41\u49ba\u3e8c\u9375\u3e98\u1aa0\ube2f\u9ba6\ubd44\u6873\u3e91\u147b\u3dae\uef9e\ubd27\uc28f\ubdf5\ue979\ube26\uf3b6\u3e7d\u353f\u3e5e\u624e\ube10\u2d0e\ube32\u74bc\u3c93\u353f\u3e5e\u8106\u3e95\u872b\u3e96\u72b0\u3e68\u74bc\ubc13\ua9fc\ube71\u5604\ube0e\uc28f\u3cf5\u6a7f\ubd3c\ud4fe\u3e78\uc28e\ubcf5\u126e\ube03\u3333\u3e33\u6a7f\ubd3c\u2d0e\ubd32\ud0e6\ube82\u26e9\ube31\u2f1a\ubc5d\u4397\ubd0b\u1687\u3e99\u24dd\ubd86\u126f\u3c03\uceda\u3df7\u7ced\ubdbf\u22d1\ubd5b\ucac1\ubd21\u7efa\ube8a\ub021\u3e32\uc290\ubd75\u2d0e\u3e32\ufdf4\ubcd4\ua7f0\ube46\u6a89\ubc3c\u45a3\u3d36\uf1aa\u3e52\ue76d\u3dfb\uc290\ubdf5\u978d\ube2e\u6a7c\ubcbc\u6042\u3d65\u6666\u3e86\uf1aa\u3dd2\u3b64\u3e5f\u9ba4\u3cc4\u147a\u3dae\uae15\ube47\uf9db\u3dfe\u0836\ubc2c\u0832\u3dac\u624e\ubd90\u126e\u3d83\u624e\u3e90\u3b64\u3e1f\u0831\ubd2c\ua7f0\u3e46\ud916\u3e0e\uc290\ubbf5\u624e\u3d90\uf7cf\ube13\u8f5d\ubd42\u5e34\u3dba\u20c4\ubdb0\u78d5\u3de9\u1688\u3dd9\ufbea\ubd29\u8f5b\ubd42\udb23\u3df9\u7ae2\ube14\ufdf4\u3d54\u5c29\ube4f\u999a\u3e19\uba5e\u3e49\u6a7e\ubc3c\u0a3e\ubdd7\u8312\ubd40\u8d50\u3d17\u8d50\ubd17\u3127\ube88\u2f1b\u3d5d\u4396\ube8b\ucac1\u3da1\u0a3d\u3dd7\udb23\ube79\ue560\u3e90\ua1cb\u3e85\u6042\u3c65\uf3b6\u3cfd\ube77\ubd1f\ud70a\ubca3\u9fbe\u3e1a\u0625\ube81\uced9\ubdf7\u76c9\ube3e\u7efa\u3e6a\u24dd\u3e86\u1687\ubdd9\u3d71\ube8a\u0a3d\ube97\u4396\u3d0b\uf9db\ube7e\ua9fc\ubd71\u49ba\ube0c\u3127\u3e88\u5a1d\u3e64\u1062\u3e98\ue148\ube7a\u6a7f\ubd3c\u49ba\u3e0c\ua7f0\ube46\u6873\ube91\u872b\ube96\u8f5c\u3e82\u0419\u3e96\u8106\ubd95\u851f\ubdeb\u6042\ubde5\ub646\u3e73\u51ec\u3db8\u851f\u3e6b\u9ba6\ubd44\u3d71\ube0a\ue560\u3dd0\ueb85\ube91\u0831\ubd2c\uf3b6\u3dfd\u9ba6\u3e44\ua3d7\ube70\uc083\ube4a\u9db2\u3def\u0c4a\ube82\u6e98\ube92\u5810\ube39\ub439\ubd48\u147b\u3e2e\u3958\u3cb4\ua9fc\u3df1\u22d1\u3ddb\u4fdf\u3e8d\ubc6b\ube74\u45a1\u3d36\u6a7f\u3d3c\u8106\ube55\u53f8\ube23\ueb85\u3e51\ub852\u3e9e\ud2f2\u3e0d\u9fbe\u3e1a\u7efa\u3dea\ued92\u3e3c\u3333\u3e33\ue76c\u3dfb\udd2f\u3e24\u9ba6\ube84\u916a\ubc6d\udb22\ubdf9\uc084\u3d4a\u9ba6\ubdc4\ua9fd\u3df1\udf3c\u3dcf\u4189\ube60\ue148\u3e7a\u1270\ubd03\ub021\ube92\u76c8\ube9e\u126f\u3d83\u5c29\u3c8f\u47ac\u3ce1\ube76\ubc9f\u9fbf\ubd9a\ud2f2\u3e8d\u0a3e\ubdd7\u4189\u3e20\u7efa\ube6a\uc8b4\ube96\u9581\u3dc3\u5e35\u3e3a\u8938\u3e81\uccc8\ubc4c\u3958\ubdb4\u8938\ubdc1\ub22e\u3d1d\u9ba8\u3bc4\u4bc7\u3e37\uf1aa\ubdd2\ud700\ubba3\u0a3e\ubd57\u2b02\ube87\u9bb0\u3ac4\uf5c3\u3e28\udd30\ube24\ud4fe\ubdf8\uc28f\u3cf5\uf3b4\u3cfd\u8106\ube15\ueb86\ubdd1\ub438\ubcc8\u147b\ubdae\u4189\u3de0\u2d0e\ube72\u2b02\ubc87\u8d51\ubc97\ub439\u3e48\u9375\ube98\u126f\u3d83\u3958\u3c34\u4189\ube60\u851f\u3e6b\u2b02\u3e07\u3d71\u3e8a\uc6a8\u3e4b\u45a2\u3e36\u2b02\u3e07\uc28f\ubc75\u5e35\u3dba\u74bc\u3d93\u1687\u3dd9\u1893\ube04\u0e56\ube2d\ud917\ubdce\u76c9\u3dbe\u47ae\ubd61\ua3d7\ube70\u28f6\u3e5c\u74bc\u3c13\ud0e5\u3e22\ua5e3\u3d9b\uf1aa\ubdd2\uac08\ube1c\u6042\u3ce5\u20c5\ubd30\u8b44\ube6c\ub22d\ube1d\ud2f2\ube4d\uba5e\u3e49\u24dd\u3e06\u9bbc\ubac4\ue148\ube7a\uc28f\ube75\u1270\uba83\u6873\u3d91\uef9e\u3e87\uc083\ubdca\ub43a\ubcc8\ufdf4\ube14\u8938\u3e01\u51e8\ubcb8\u3540\u3e1e\u5a1c\u3de4\u5e35\ube7a\u6e98\u3e12\ud0e5\u3da2\ucac0\ubd21\ue560\u3d50\u5e36\u3dba\udd2f\ube84\u2b00\u3c87\uba5e\u3dc9\ub22d\ube5d\u74b4\u3c13\ued91\ubdfc\ucccc\ubc4c\u9fbe\u3e1a\ue979\u3da6\u7cee\u3e3f\uba5f\ubdc9\ud2f2\u3ead\ud4ff\ubd78\uf3b6\ubd7d\u49ba\u3d0c\u2b02\ube67\u9db1\ubd6f\u47ae\u3da1\u7ae1\u3ea4\u3f7b\ubd35\udb22\u3db9\u978e\ubdee\ud917\u3dce\u126e\ubd03\uc6a8\u3e9b\u851b\u3ceb\u20c5\ube80\u4393\u3c0b\u8937\u3e21\u49ba\u3d8c\u8d50\ubd17\u6e98\u3d92\uc084\u3cca\u3959\ubd34\u4396\u3e2b\ua1ca\u3d45\u22d0\u3cdb\u0419\ube56\ua3d7\ube10\u126d\u3c03\u6028\u3ae5\u0a3e\ubd57\u47ae\ube21\u70a4\u3e8d\ud2f3\ubd4d\u4395\ubd0b\u3333\ubdf3\u6c8b\ubda7\udd2f\u3e24\u3126\ubd08\u9581\u3e23\ub646\ube13\u9daf\ubcef\ueb86\ubdd1\uae14\u3dc7\u872b\ube16\ucac1\u3de1\ub43a\u3c48\u51f1\u3c38\uf5c3\ube28\uae14\u3d87\u9db2\ubd6f\ud704\ubb23\ube75\u3c9f\u5e35\ube8a\ube76\u3d9f\u6873\u3dd1\u76c6\u3cbe\u5c25\u3c0f\u8d50\ube57\ube75\u3c1f\u45a3\ubd36\u851f\u3dab\uac08\u3e5c\u9167\u3c6d\u0419\u3ea6\uceda\ube77\u8937\ubdc1\u5a1d\u3e24\u3d70\ubd8a\uf7cf\u3dd3\ue560\ubcd0\uac08\u3e5c\u4bc6\ubdb7\u20c5\u3db0\u872c\ubd96\u74bc\u3d93\u418a\ube20\u1eb8\u3e85\u624e\ubd90\u395c\u3bb4\u5810\ube99\uf7cf\u3e13\uc083\u3d4a\u5810\ubdb9\u0000\ub180\u6042\u3c65\u5c27\u3c8f\u1aa0\u3e2f\u74bc\u3e93\u1688\u3cd9\u8d50\ube97\ub645\ubdf3\u0000\ube40\u1264\u3b83\u9ba8\ubcc4\u45a2\ubd36\ua1cb\u3e85\u1270\ubd03\u4398\ubc0b\uccce\u3ccc\u3540\ube5e\ud4fe\ube78\u8d4f\ubd97\udb26\u3cf9\uccce\u3d4c\u45a2\ube76\ue562\ubcd0\u7efa\u3e8a\ub645\ube33\u1688\u3eb9\ua1cb\ube05\u28f6\ubddc\u6a80\u3cbc\uc8b4\ube36\u8d50\ubc97\ucccc\u3ccc\u8312\u3ec0\u70a4\ubdbd\u0c4a\ubd82\u978d\u3e2e\u51e7\u3cb8\u0a3e\ube57\u353f\ubdde\u9374\ubd98\u7efa\u3e6a\u4fe0\ube4d\u76c9\u3dbe\uc49c\ubda0\uac08\u3e5c\udd30\ubde4\u2f1b\ubd5d\u1aa0\u3e0f\u1a9f\ubd2f\u45a2\ube96\u438d\ubb8b\u7ae2\u3dd4\u78d5\u3e99\uc6aa\ubd4b\u6040\u3ce5\u7ae1\u3e54\u2f1b\ube1d\u4fe0\u3e2d\uba5f\ubd89\u1aa0\ube0f\u126e\ubd03\ud916\ube2e\ue148\u3e3a\u0c49\u3d82\ub852\u3e5e\ud918\u3cce\u1eb8\ube05\u9fbe\u3eca\u999c\ubc99\u0000\ube20\uc8b4\ube36\u438e\ubb8b\u70a4\u3dbd\u1cac\ube3a\u1687\ubcd9\u7ae2\ubd94\uae15\u3e27\ub22e\ubc9d\u8f5c\ubdc2\u2b02\ube27\ucccd\ube2c\u8313\ubd40\u78d2\ubc69\uefa5\u3c27\ueb85\ubd51\ud2f1\u3d8d\u74bd\ubd93\ufdf4\u3d54\u9bf0\u3ac4\ud917\u3e6e\ua9fa\ubc71\u47af\u3c61\u5e36\ubd3a\u6666\ubda6\uefa0\u3ca7\u8313\u3d40\u0a3c\u3d57\u53f8\ubda3\u22d1\ubddb\u5604\u3d0e\u3957\u3df4\u9375\u3dd8\uc291\u3cf5\u147c\ubcae\u3957\u3d34\ue354\ube95\u53f6\ubd63\ued92\ubdfc\ue560\u3e30\uc083\ubdca\udf3b\ube0f\ua7f0\ubd46\u3960\u3bb4\uae15\ubdc7\u53f8\u3d63\u020d\u3dab\u4395\u3e4b\u1eb8\u3e85\u8d52\ubc97\u3958\ubc34\u8312\u3cc0\uef9e\u3d27\ua7ef\u3d46\u8d4f\ubc97\ud2f2\ubdcd\u872a\ubd96\ud0e6\u3e62\u1aa0\u3daf\u1688\ubdd9\ua5e4\u3d1b\ua9fc\ube31\u1eb8\u3e85\ube76\u3d9f\u53f8\u3e23\ud708\ubd23\ub43a\u3d48\u70a4\ubdbd\u49ba\ube8c\u3333\ube33\ua3d7\ubdf0\uced9\u3df7\u7ae1\u3e14\u872b\ube16\ufdf4\ubcd4\u26e9\ube31\ucccd\u3d4c\u1893\ube84\u9ba6\u3b44\u9ba6\u3cc4\u999a\ube19\ua9fc\ubd71\ud0e5\u3e22\u74bc\ube93\u6e98\u3e92\u9168\u3ced\u353f\ube5e\u126f\u3d83\u76c9\u3e3e\u126f\ubc83\u9ba6\ubd44\ucccd\u3e8c\u9db2\ubdef\u9fbe\u3e1a\ua5e3\u3e1b\uc28f\u3d75\u147b\u3dae\ue560\ubd50\ua5e3\ubd1b\u0a3d\u3e57\u624e\ube10\ue354\u3e25\u6873\ube91\ud917\u3e8e\u3126\u3d88\u5a1c\ube24\u126e\u3e03\uc28e\ubd75\u1eb8\ube45\ua1ca\ube05\u851f\u3deb\u9db3\u3def\u47af\ubde1\udf3c\ube4f\uf3b6\u3dfd\u9375\ubeb8\u74bd\u3eb3\u49bb\ube4c\u24dd\ube06\u74bc\ubc13\u3b65\u3ddf\u5604\u3e4e\ue148\u3dfa\u1aa0\u3e2f\uf1aa\ubd52\u51ea\u3d38\ud0e6\u3ea2\ue76c\u3d7b\uc49c\u3e20\ube76\ubd9f\u872b\ube56\ufbe7\u3da9\u7ae1\ube54\ub646\ubd73\u3540\ube1e\ue97a\u3e26\u6872\u3d11\u2d0e\ube92\u1686\ubd59\u395a\u3d34\u8d4d\u3c97\u020c\ube6b\ufbe7\ubda9\u645b\ube3b\u126e\u3e03\ud70a\ubda3\u53f7\u3de3\u22d0\ube1b\u72b0\u3e28\ud2f2\u3dcd\uc290\u3cf5\ucac1\ube21\uf9dc\u3e7e\ucac0\ubd21\uc8b4\ubdf6\u978d\u3e6e\ufbe8\ube69\ua9fe\ubd71\u1688\u3dd9\ub645\u3e93\u3540\u3e5e\ube77\ube1f\u872b\u3d96\u47af\ubde1\u47ad\u3ce1\ubc6a\u3e34\u5811\ubdb9\u1cac\u3e9a\u20c5\ubd30\u1687\ube99\ud917\u3dce\uc49c\u3e20\u6042\ube65\ue560\ubdd0\u9168\u3ced\u51ec\ubdb8\u0831\u3e2c\u6042\ube65\ua5e3\u3d9b\u6042\ube65\u7efa\u3e6a\u126f\ube03\u9168\u3ded\u8b44\ube6c\u20c5\u3e30\u45a2\u3e36\ucccd\u3d4c\u1893\u3e04\ue979\ube26\uf5c3\ube28\u4396\u3e8b\u7ae1\u3e94\uf7cf\u3e93\u645a\ube3b\ub439\ubdc8\ub021\ube72\ube77\ubd1f\u51ec\ubd38\ube77\u3d1f\u70a4\u3e3d";
             /// <summary>conv: 8 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_conv => "\u6a7f\u3cbc\ud70a\ubc23\ube77\ubd1f\u5604\u3e0e\u5604\ube0e\u1062\u3e58\uc083\u3e4a\uf3b6\ube7d";
-            public static void Conv_conv(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
+            public static void Conv_conv(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.Span<float> work)
             {
                 if (!global::System.Runtime.Intrinsics.X86.Avx2.IsSupported || !global::System.Runtime.Intrinsics.X86.Fma.IsSupported)
                 {
-                    Conv_convDirect(x, y);
+                    Conv_convDirect(x, y, work);
                     return;
                 }
                 global::System.ReadOnlySpan<float> u = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Transformed_Conv_conv);
@@ -231,10 +265,9 @@ namespace Showcase
                 ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
                 _ = u[1023];
                 ref float ur = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(u);
-                global::System.Span<float> v = stackalloc float[2048];
-                ref float vr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v);
-                global::System.Span<float> m = stackalloc float[1024];
-                ref float mr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m);
+                _ = work[3071];
+                ref float vr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(work);
+                ref float mr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref vr, 2048);
                 for (int block = 0; block < 1; block++)
                 {
                     int ty0 = block * 4; const int tx0 = 0;
@@ -326,7 +359,7 @@ namespace Showcase
                 }
             }
 
-            public static void Conv_convDirect(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
+            public static void Conv_convDirect(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.Span<float> work)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv);
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv);

@@ -16,7 +16,7 @@ namespace Showcase
     /// Input: (1, 8, 8), channels first
     /// Total params: 10 (40 B)
     /// Total MACs: 324
-    /// Scratch: 0 floats (0 B); all activations 36 floats
+    /// Scratch: 48 floats (192 B); peak alive at once 48 floats, during Conv2D 'conv2d'; all activations 36 floats
     /// </code>
     /// </summary>
     static partial class VerticalLineDetector
@@ -26,29 +26,46 @@ namespace Showcase
         /// <summary>The number of floats Run writes to its output.</summary>
         public const int OutputLength = 36;
         /// <summary>The number of floats of working memory Run needs, planned at build time.</summary>
-        public const int ScratchLength = 0;
+        public const int ScratchLength = 48;
         /// <summary>The input shape in memory order (channels first).</summary>
         public static global::System.ReadOnlySpan<int> InputShape => ConvGenKernels.InputShape;
         /// <summary>The output shape in memory order.</summary>
         public static global::System.ReadOnlySpan<int> OutputShape => ConvGenKernels.OutputShape;
         /// <summary>A Keras-style table of the layers: output shapes, parameters and multiply-accumulates.</summary>
-        public static string Summary => "Model: VerticalLineDetector\n==============================================\nLayer (type)      Output shape   Params   MACs\n----------------------------------------------\nconv2d (Conv2D)   (1, 6, 6)          10    324\n==============================================\nInput: (1, 8, 8), channels first\nTotal params: 10 (40 B)\nTotal MACs: 324\nScratch: 0 floats (0 B); all activations 36 floats\n";
+        public static string Summary => "Model: VerticalLineDetector\n==============================================\nLayer (type)      Output shape   Params   MACs\n----------------------------------------------\nconv2d (Conv2D)   (1, 6, 6)          10    324\n==============================================\nInput: (1, 8, 8), channels first\nTotal params: 10 (40 B)\nTotal MACs: 324\nScratch: 48 floats (192 B); peak alive at once 48 floats, during Conv2D 'conv2d'; all activations 36 floats\n";
 
-        /// <summary>Runs the network on <paramref name="input"/> and writes the result to <paramref name="output"/>, using <paramref name="scratch"/> as working memory. Allocates nothing.</summary>
-        /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs.</exception>
+        /// <summary>
+        /// Runs the network on <paramref name="input"/> and writes the result to <paramref name="output"/>, using the first
+        /// <see cref="ScratchLength"/> floats of <paramref name="scratch"/> as working memory (what they hold before does not matter).
+        /// Allocates nothing, and keeps its kernels' buffers in scratch rather than on the stack.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs, or two of them overlap (input, output and the scratch Run uses must be apart).</exception>
         public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> scratch)
         {
             if (input.Length != InputLength) ConvGenKernels.ThrowLength(nameof(input), "exactly", InputLength, input.Length);
             if (output.Length != OutputLength) ConvGenKernels.ThrowLength(nameof(output), "exactly", OutputLength, output.Length);
             if (scratch.Length < ScratchLength) ConvGenKernels.ThrowLength(nameof(scratch), "at least", ScratchLength, scratch.Length);
-            ConvGenKernels.Conv_conv2d(input, output);
+            if (global::System.MemoryExtensions.Overlaps(input, output)) ConvGenKernels.ThrowOverlap(nameof(input), nameof(output));
+            global::System.Span<float> used = scratch.Slice(0, ScratchLength);
+            if (global::System.MemoryExtensions.Overlaps(input, used)) ConvGenKernels.ThrowOverlap(nameof(input), nameof(scratch));
+            if (global::System.MemoryExtensions.Overlaps(output, used)) ConvGenKernels.ThrowOverlap(nameof(output), nameof(scratch));
+            ConvGenKernels.Conv_conv2d(input, output, scratch.Slice(0, 48));
         }
 
-        /// <summary>Runs the network with its working memory on the stack. Allocates nothing.</summary>
-        /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs.</exception>
+        /// <summary>Runs the network with its working memory on the stack (at most 16 KiB). Allocates nothing.</summary>
+        /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs, or input and output overlap.</exception>
         public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            Run(input, output, global::System.Span<float>.Empty);
+            Run(input, output, stackalloc float[ScratchLength]);
+        }
+
+        /// <summary>
+        /// Does nothing here: <see cref="Run(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> keeps its working memory on the stack.
+        /// (Above 16 KiB of it, Run keeps an array per thread, which this drops for the GC to reclaim.)
+        /// Other threads keep theirs: with many threads, pass scratch of your own to the three-argument Run.
+        /// </summary>
+        public static void ReleaseScratch()
+        {
         }
 
         /// <summary>The network's weights and one method per step of Run.</summary>
@@ -60,6 +77,11 @@ namespace Showcase
             public static void ThrowLength(string name, string rule, int expected, int actual)
             {
                 throw new global::System.ArgumentException($"{name} must hold {rule} {expected} floats but holds {actual}.", name);
+            }
+
+            public static void ThrowOverlap(string first, string second)
+            {
+                throw new global::System.ArgumentException($"{first} and {second} overlap, so one step could overwrite what another still reads: give each its own memory (Run does not work in place).", second);
             }
 
             /// <summary>a * b + c, fused (one rounding) where the hardware has it.</summary>
@@ -77,7 +99,7 @@ namespace Showcase
             private static global::System.ReadOnlySpan<char> Weights_Conv_conv2d => "\u0000\u0000\u0000\u3f80\u0000\u0000\u0000\u0000\u0000\u3f80\u0000\u0000\u0000\u0000\u0000\u3f80\u0000\u0000";
             /// <summary>conv2d: 1 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_conv2d => "\u0000\u0000";
-            public static void Conv_conv2d(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
+            public static void Conv_conv2d(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.Span<float> work)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv2d);
                 global::System.ReadOnlySpan<float> b = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Bias_Conv_conv2d);
@@ -87,7 +109,7 @@ namespace Showcase
                 ref float yr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
                 _ = w[8];
                 ref float wr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w);
-                global::System.Span<float> t = stackalloc float[46];
+                global::System.Span<float> t = work.Slice(0, 46);
                 ref float tr = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(t);
                 for (int g = 0; g < 1; g++)
                 {

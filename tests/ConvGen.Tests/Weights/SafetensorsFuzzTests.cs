@@ -282,7 +282,7 @@ public class SafetensorsFuzzTests
             Assert.Equal(analysis.Plan is null, analysis.Problems.Any(p => p.IsError));
             Assert.All(analysis.Problems.Where(p => p.IsError), p => Assert.Contains(p.Id,
                 new[] { "CG0016", "CG0031", "CG0032", "CG0033", "CG0034", "CG0036" }));
-            GeneratedSource? source = ConvNetGenerator.Build(parsed, ImmutableArray.Create(file.File with { FileName = "digits.safetensors" }), file.Parts, default);
+            GeneratedSource? source = ConvNetGenerator.Build(parsed, ImmutableArray.Create(file.File with { FileName = "digits.safetensors" }), file.Parts, allowsUnsafe: false, default);
             Assert.True(source is null || source.InternalError is null, source?.InternalError);
             lock (Digits)
             {
