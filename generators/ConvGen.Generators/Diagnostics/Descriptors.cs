@@ -9,9 +9,14 @@ internal static class Descriptors
 {
     private const string Category = "ConvGen";
 
+    /// <summary>
+    /// A descriptor whose description points at its page. There is no help link: the project has no public home
+    /// yet, and a link to an address it does not control could lead anywhere; the pages ship in the package
+    /// (docs/diagnostics/) and the repository.
+    /// </summary>
     private static DiagnosticDescriptor Make(string id, string title, string message, DiagnosticSeverity severity)
         => new(id, title, message, Category, severity, isEnabledByDefault: true,
-            helpLinkUri: $"https://github.com/convgen/convgen/blob/main/docs/diagnostics/{id}.md");
+            description: $"What triggers {id}, an example and the fix: docs/diagnostics/{id}.md in the ConvGen package and repository.");
 
     public static readonly DiagnosticDescriptor WindowTooLarge = Make("CG0001",
         "Window larger than its input",
