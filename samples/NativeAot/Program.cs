@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Numerics;
 using System.Reflection;
 using System.Runtime.InteropServices;
@@ -122,11 +123,4 @@ static double LargestError(ReadOnlySpan<float> actual, ReadOnlySpan<float> expec
 
 static float[] ReadFloats(string path) => MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(path)).ToArray();
 
-static int ArgMax(ReadOnlySpan<float> values)
-{
-    int best = 0;
-    for (int i = 1; i < values.Length; i++)
-        if (values[i] > values[best])
-            best = i;
-    return best;
-}
+static int ArgMax(ReadOnlySpan<float> values) => values.IndexOf(values.ToArray().Max());

@@ -91,7 +91,7 @@ public class GeneratedSourceTests
     public void Run_and_every_kernel_are_compiled_fully_optimized_from_the_first_call()
     {
         // Under tiered compilation, kernels without AggressiveOptimization ran unoptimized for their first hundreds of
-        // calls (MobileNetV1-0.25: calls 2-100 at 16x the steady-state time). Checked on the compiled methods' flags:
+        // calls (MobileNetV1-0.25: calls 2-100 at 22x the steady-state time). Checked on the compiled methods' flags:
         // the networks compiled into this assembly (reference networks, Digits, the padded plane) and the showcases.
         Assembly showcases = GeneratorHarness.Load(GeneratorHarness.Run(ShowcaseNetworks.Source));
         var networks = typeof(GeneratedSourceTests).Assembly.GetTypes().Concat(showcases.GetTypes())

@@ -70,11 +70,8 @@ internal static class FirstCall
 
         string Median(string network, string side, string metric)
         {
-            var values = results[(network, side)].Where(r => r.ContainsKey(metric)).Select(r => r[metric]).OrderBy(v => v).ToList();
-            if (values.Count == 0)
-                return "–";
-            double median = values.Count % 2 == 1 ? values[values.Count / 2] : (values[values.Count / 2 - 1] + values[values.Count / 2]) / 2;
-            return Format(metric, median);
+            var values = results[(network, side)].Where(r => r.ContainsKey(metric)).Select(r => r[metric]).ToList();
+            return values.Count == 0 ? "–" : Format(metric, MedianOf(values));
         }
 
         Console.WriteLine();
