@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Reflection;
 using System.Runtime.InteropServices;
 
 // Classify the held-out test split with the generated code and compare with PyTorch.
@@ -12,6 +13,8 @@ float[] torchLogits = ReadFloats(Path.Combine(data, "torch_logits.f32"));
 int count = labels.Length;
 
 Console.WriteLine(DigitsNet.Summary);
+if (typeof(DigitsNet).Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled == true)
+    Console.WriteLine("Warning: a Debug build (JIT optimizations off): ConvGen's kernels run 25-45x slower than in Release. Time with -c Release.\n");
 
 var logits = new float[DigitsNet.OutputLength];
 int correct = 0, agree = 0;

@@ -151,7 +151,7 @@ public class RunContractStackTests
     public void The_three_argument_Run_uses_under_32_KiB_of_stack_and_the_two_argument_one_16_KiB_more(string name)
     {
         // This assembly is a Debug build, whose unoptimized frames are the largest Run has: up to 21 KiB here, against
-        // 12 KiB at the JIT's first tier and under 1 KiB optimized (README). Kernel buffers on the stack took up to 68 KiB.
+        // under 1 KiB optimized (README), as Release builds are from the first call. Kernel buffers on the stack took up to 68 KiB.
         RunnableNetwork network = RunnableNetwork.Get(name);
         float[] input = RunnableNetwork.RandomFloats(network.InputLength), output = new float[network.OutputLength];
         float[] scratch = new float[network.ScratchLength];

@@ -21,6 +21,14 @@ internal static class NetworkEmitter
     /// <summary>Run(input, output) puts scratch on the stack up to this size, else in a per-thread array made once.</summary>
     public const int MaxStackallocBytes = 16 * 1024;
 
+    /// <summary>
+    /// On Run and every kernel: compiled fully optimized on the first call, rather than run unoptimized (tier 0, then
+    /// on-stack replacement) until tiered compilation promotes them. Without it MobileNetV1-0.25's calls 2-100 took
+    /// 22x the steady-state time, for about 1 s; with it 1.0x, the same steady state, and a first call that compiles
+    /// more (docs/design-decisions.md, "Fast from the first call").
+    /// </summary>
+    public const string FirstCallOptimized = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
+
     /// <param name="plan">The network's steps and buffers.</param>
     /// <param name="allowsUnsafe">The project allows unsafe code, so the stack scratch can skip its zeroing (<c>[SkipLocalsInit]</c>).</param>
     public static string Emit(ExecutionPlan plan, bool allowsUnsafe = false)
@@ -83,6 +91,7 @@ internal static class NetworkEmitter
         w.Line("/// Allocates nothing, and keeps its kernels' buffers in scratch rather than on the stack.");
         w.Line("/// </summary>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span does not have the length the network needs, or two of them overlap (input, output and the scratch Run uses must be apart).</exception>");
+        w.Line(FirstCallOptimized);
         using (w.Open("public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> scratch)"))
         {
             w.Line("if (input.Length != InputLength) ConvGenKernels.ThrowLength(nameof(input), \"exactly\", InputLength, input.Length);");
@@ -109,6 +118,7 @@ internal static class NetworkEmitter
         // Run writes scratch before reading it, so zeroing it on every call is waste: 130-190 ns per 16 KiB, 9% of the Digits net's call.
         if (allowsUnsafe && plan.ScratchLength > 0 && scratchBytes <= MaxStackallocBytes)
             w.Line("[global::System.Runtime.CompilerServices.SkipLocalsInit]");
+        w.Line(FirstCallOptimized);
         using (w.Open("public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)"))
         {
             if (plan.ScratchLength == 0)
@@ -239,6 +249,8 @@ internal static class NetworkEmitter
                                 : $"{layer.Name}: {layer.Bias.Count} biases");
                     }
                 }
+                // Every emitter below writes the step's method first, with no doc comment: the attribute is its first line.
+                w.Line(FirstCallOptimized);
                 switch (step.Kind)
                 {
                     case StepKind.Conv or StepKind.Pad or StepKind.GlobalAvgPool or StepKind.MaxPool or StepKind.AvgPool when BlockedEmitter.Takes(step):
@@ -249,6 +261,7 @@ internal static class NetworkEmitter
                         string direct = step.MethodName + "Direct";
                         WinogradEmitter.Emit(w, step, WinogradEmitter.WeightsName(step), bias, direct);
                         w.Line();
+                        w.Line(FirstCallOptimized);
                         ConvEmitter.Emit(w, step with { MethodName = direct }, weights!, bias);
                         break;
                     case StepKind.Conv: ConvEmitter.Emit(w, step, weights!, bias); break;

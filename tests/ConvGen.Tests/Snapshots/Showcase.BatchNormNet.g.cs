@@ -47,6 +47,7 @@ namespace Showcase
         /// Allocates nothing, and keeps its kernels' buffers in scratch rather than on the stack.
         /// </summary>
         /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs, or two of them overlap (input, output and the scratch Run uses must be apart).</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> scratch)
         {
             if (input.Length != InputLength) ConvGenKernels.ThrowLength(nameof(input), "exactly", InputLength, input.Length);
@@ -65,6 +66,7 @@ namespace Showcase
 
         /// <summary>Runs the network with its working memory on the stack (at most 16 KiB). Allocates nothing.</summary>
         /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs, or input and output overlap.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             Run(input, output, stackalloc float[ScratchLength]);
@@ -143,6 +145,7 @@ namespace Showcase
             private static global::System.ReadOnlySpan<char> Weights_Conv_conv1 => "\u30da\u3db0\udbb6\ubd47\u012a\ubd0e\ub77e\u3bb0\u5e25\u3d95\ud697\ubd99\ufd89\ubda1\u608a\ubb52\u4d3b\ubaa8\ud951\u3d8a\ub260\u3e02\ub177\u3d07\udf57\ubcb3\u6b19\u3de2\ua08e\ubd9a\ub090\u3d8c\ub090\u3d8c\u9e6b\u3df0\u90fb\ube83\u4a3d\ubdfc\u5758\ube46\u6a07\ubd75\u78d4\u3e76\ue31e\u3db4\u404b\u3aa9\u19f4\u3e4b\u1137\ube6f\u1a72\u3d8b\u7951\u3e36\uedcb\ube27\u5758\u3e46\u5f98\ube62\udebf\u3cc6\u06c9\ubcdc\u13e4\u3da6\u2b6e\u3c03\uc670\u3d6e\u9a21\u3db0\u9a76\ubd8b\u286a\u3d4a\ufb72\ubd55\u5fa9\u3d5e\ue402\ubdb2\u488d\ubd96\u877f\ubd42\ua1d6\ubd48\u2aa7\ubc77\u7531\ubd2f\ufd64\u3d8f\u6aec\u3b8f\u7487\ubd79\u1859\u3d64\u584a\ubda1\ucdda\ubd93";
             /// <summary>conv1: 3 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_conv1 => "\uedc1\ubeb2\ub086\u3f47\udf44\ube3e";
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Conv_conv1(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.Span<float> work)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv1);
@@ -598,6 +601,7 @@ namespace Showcase
             private static global::System.ReadOnlySpan<char> Weights_Conv_conv2 => "\ud917\u3dce\uf3b6\u3efd\u5604\ubf0e\u3b64\u3e5f\u6c8b\u3de7\ue148\u3e7a\u9581\ubf23\uf5c3\ubf28\ua5e3\ube9b\u9fbe\u3f5a\u2f1b\ube9d\ua7f0\u3e46";
             /// <summary>conv2: 4 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_conv2 => "\u24dd\ubec6\u020c\ubf4b\u76c9\ubf5e\u8312\u3f20";
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Conv_conv2(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv2);
@@ -862,6 +866,7 @@ namespace Showcase
             private static global::System.ReadOnlySpan<char> Weights_BatchNorm_bn2 => "\u717a\u3f17\u4157\ube9f\ueb51\u3e8c\u56d3\u3f00";
             /// <summary>bn2: shift per channel, beta - mean * scale, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_BatchNorm_bn2 => "\u7fef\u3e80\u2a23\u3f79\u2d15\ubecb\uad98\u3f7c";
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void BatchNorm_bn2(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> scale = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_BatchNorm_bn2);
@@ -875,6 +880,7 @@ namespace Showcase
                 }
             }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void GlobalAvgPool_globalavgpool(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 for (int c = 0; c < 4; c++)
@@ -903,6 +909,7 @@ namespace Showcase
             private static global::System.ReadOnlySpan<char> Weights_Dense_fc => "\uab0a\u3f6a\u87a6\ubf26\u5be9\ubf15\u44d2\u3d14\u2134\ube21\u33bd\u3e56\u6a2e\u3de7\ud080\u3dc8";
             /// <summary>fc: 2 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Dense_fc => "\u21ee\u3fbf\u36c1\u3f8e";
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Dense_fc(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Dense_fc);

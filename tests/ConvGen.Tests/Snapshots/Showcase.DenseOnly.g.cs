@@ -42,6 +42,7 @@ namespace Showcase
         /// Allocates nothing, and keeps its kernels' buffers in scratch rather than on the stack.
         /// </summary>
         /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs, or two of them overlap (input, output and the scratch Run uses must be apart).</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> scratch)
         {
             if (input.Length != InputLength) ConvGenKernels.ThrowLength(nameof(input), "exactly", InputLength, input.Length);
@@ -57,6 +58,7 @@ namespace Showcase
 
         /// <summary>Runs the network with its working memory on the stack (at most 16 KiB). Allocates nothing.</summary>
         /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs, or input and output overlap.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             Run(input, output, stackalloc float[ScratchLength]);
@@ -102,6 +104,7 @@ namespace Showcase
             private static global::System.ReadOnlySpan<char> Weights_Dense_dense => "\u624e\u3f70\u126f\u3d03\uc6a8\ube4b\u1cac\u3f1a\u0625\u3e01\u74bc\ubc93\u9581\u3ec3\u353f\ubf5e\ub22d\u3d9d\u20c5\ube30\ufbe7\u3f69\ud4fe\u3f58";
             /// <summary>dense: 3 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Dense_dense => "\u8b44\ubeec\u2f1b\ubd5d\uf9db\ubf3e";
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Dense_dense(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Dense_dense);
@@ -134,6 +137,7 @@ namespace Showcase
 
             /// <summary>dense_1: 6 weights, [out, in], as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Weights_Dense_dense_1 => "\u3127\ube08\u8937\u3f21\u0e56\u3f4d\u8312\ubd40\u645a\ubebb\uf3b6\ubf1d";
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Dense_dense_1(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Dense_dense_1);

@@ -50,6 +50,7 @@ namespace Showcase
         /// Allocates nothing, and keeps its kernels' buffers in scratch rather than on the stack.
         /// </summary>
         /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs, or two of them overlap (input, output and the scratch Run uses must be apart).</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> scratch)
         {
             if (input.Length != InputLength) ConvGenKernels.ThrowLength(nameof(input), "exactly", InputLength, input.Length);
@@ -77,6 +78,7 @@ namespace Showcase
 
         /// <summary>Runs the network with its working memory on the stack (at most 16 KiB). Allocates nothing.</summary>
         /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs, or input and output overlap.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             Run(input, output, stackalloc float[ScratchLength]);
@@ -187,6 +189,7 @@ namespace Showcase
                 return global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(v, global::System.Runtime.Intrinsics.Vector128.Create(6f)), global::System.Runtime.Intrinsics.Vector128.Create(6f), v);
             }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Pad_stem(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 static int Source(int i, int n) => i < 0 ? -i : i >= n ? 2 * n - 2 - i : i;
@@ -207,6 +210,7 @@ namespace Showcase
             private static global::System.ReadOnlySpan<char> Weights_Conv_stem => "\ue76d\u3e7b\ucac1\ubee1\u0a3d\ubf17\u6a7f\ubebc\uced9\u3ef7\u3f7d\u3f55\ucac1\u3f61\ua5e3\ubd1b\u0a3d\u3f17\uef9e\u3f07\u126f\u3ec3\u6873\u3ed1\u8f5c\u3f62\u5604\ubf2e\ud917\u3f6e\ud0e5\ubf62\uc28f\u3ef5\u1062\u3f18\u78d5\u3f49\u3333\u3f73\u51ec\u3f58\ud4fe\ubf38\ud2f2\ubecd\u3958\ubf74\u26e9\ubf71\ua3d7\u3e70\u5604\ube8e\u0000\u3f00\u4fdf\ubd8d\u3b64\ubf3f\u020c\ubf2b\ua3d7\u3f30\u126f\u3f63\uf9db\ubf7e\u8106\ubf35\uc8b4\ubf76\u9375\u3e98\u353f\u3f3e\ub852\ubf5e\u3333\u3f13\u4fdf\u3f4d\ubc6a\ubf14\u4396\ubecb\u374c\ube89\u24dd\ubf46\ua9fc\ubf11\uf1aa\u3e52\uc49c\u3e20\uf3b6\ubd7d\u0a3d\u3f77\u353f\ubf7e\u645a\ubf7b\ucac1\ubf01\ub852\u3f3e\u45a2\u3eb6\u3127\ubf68\u3958\u3db4\u8d50\ubed7\ue354\ubea5\u53f8\ubf23\u8d50\u3e17\u49ba\u3f6c\u8f5c\ubec2\uf5c3\u3f68\u5810\ubf79\ube77\u3d9f\u126f\u3f23\u645a\ubf1b\u26e9\ubf11\u45a2\u3eb6\ube77\ubd1f\ud0e5\u3f02";
             /// <summary>stem: 4 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_stem => "\ue76d\u3f5b\u4dd3\u3f62\u3b64\ube9f\u7ae1\ube94";
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Conv_stem(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_stem);
@@ -901,6 +905,7 @@ namespace Showcase
                 }
             }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Pad_dw(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 y.Slice(0, 256).Clear();
@@ -927,6 +932,7 @@ namespace Showcase
             private static global::System.ReadOnlySpan<char> Weights_Conv_dw => "\ub439\u3d48\u0e56\u3f0d\ub439\ubf48\u76c9\u3efe\u1062\u3f18\u1062\u3f38\u4fdf\ubf6d\u5a1d\u3f64\u6873\ubf51\u53f8\ubea3\u53f8\u3e63\u0419\u3f56\ud70a\ubea3\u1687\u3f59\u51ec\u3db8\u0000\ubec0\u645a\ubebb\u1eb8\ubf25\u1062\ubf58\ub646\ubf33\u8937\u3ec1\u353f\u3f7e\u4fdf\ubf2d\u2b02\ubf67\u1687\u3f79\u374c\u3d89\u8312\ube40\u6666\ubf06\u8312\u3e40\u2b02\u3f27\u45a2\ubdb6\ube77\ube1f\u9581\ubf63\ufdf4\u3f54\u5c29\ubf6f\ufdf4\ubc54\u4fdf\u3f2d\u2f1b\ubf3d\u0e56\u3eed\u6666\u3f66\ua1cb\u3e85\u74bc\u3f13\u78d5\ubf49\u24dd\ube06\ub646\ubf33\u624e\u3f30\ueb85\ubed1\u8312\ubdc0\ube77\u3f7f\u7ae1\u3f34\ub646\u3f73\u76c9\ubdbe\u9ba6\ubcc4\u020c\u3eeb\u0831\ubd2c\u0419\ubed6\u9ba6\ube44\ufdf4\ubf34\ue76d\ube7b\u1cac\u3f7a\u851f\u3f6b\u0c4a\u3e82\u126f\uba83\u6042\ubea5\u6e98\ubf52\uf5c3\ubee8\u624e\u3f10\u28f6\u3f3c\ud2f2\ube8d\u6e98\u3f12\ucccd\u3f0c\u2b02\u3ec7";
             /// <summary>dw: 8 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_dw => "\uef9e\u3ea7\udd2f\u3f04\uc6a8\ube8b\u6873\u3ed1\u4189\ubee0\u9168\ubced\ufbe7\u3f09\u9581\u3ec3";
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Conv_dw(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.Span<float> work)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_dw);
@@ -1282,6 +1288,7 @@ namespace Showcase
             private static global::System.ReadOnlySpan<char> Weights_Conv_pw => "\uf1aa\ubed2\u1893\u3f64\u1687\u3e99\udd2f\u3e24\u1cac\ubf7a\u8312\u3dc0\u7cee\ubeff\u9db2\u3eaf\u8d50\ubd97\u0c4a\u3f22\u0a3d\u3e97\u51ec\u3f18\ua5e3\ube9b\u74bc\u3e93\ub646\u3ef3\uef9e\u3f27\u999a\ube99\u9db2\u3f2f\u70a4\u3f3d\u0625\u3ec1\ub646\u3f73\uba5e\u3f69\u74bc\u3d13\ua9fc\u3d71\u020c\ubf2b\u49ba\u3f2c\u0000\u3f60\u6a7f\ubd3c\u1893\u3ec4\uc49c\u3ee0\u0831\u3eec\uef9e\ubf27";
             /// <summary>pw: 4 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_pw => "\u9db2\u3f0f\ue354\u3e25\u78d5\u3ea9\ucac1\ube21";
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Conv_pw(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_pw);
@@ -1446,6 +1453,7 @@ namespace Showcase
                 }
             }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Add_residual(global::System.ReadOnlySpan<float> x0, global::System.ReadOnlySpan<float> x1, global::System.Span<float> y)
             {
                 int i = 0;
@@ -1461,6 +1469,7 @@ namespace Showcase
                 }
             }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Pad_pad(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 y.Slice(0, 98).Clear();
@@ -1487,6 +1496,7 @@ namespace Showcase
             private static global::System.ReadOnlySpan<char> Weights_Conv_down => "\ued91\u3e7c\u76c9\u3ebe\u8b44\u3f0c\u24dd\u3e86\u49ba\u3e8c\u7efa\ubf6a\ucac1\u3ee1\u78d5\ubd69\ueb85\ubf71\u49ba\ubf0c\u147b\ubf2e\u5a1d\ubf64\ua9fc\ubdf1\ua5e3\ubf3b\u999a\u3e99\ue148\ubeba\udf3b\ubf0f\u126f\ubf23\ued91\ubf1c\u8937\ube41\ud2f2\ubf6d\ud0e5\ubee2\u4fdf\ubd8d\u51ec\ube38\ubc6a\ube74\u1eb8\ubf45\u6042\u3e65\uba5e\u3f29\u51ec\u3e38\u0625\ube81\u24dd\ubf06\u9168\ubf6d\u5604\u3f4e\u72b0\u3e68\ube77\ubf7f\u5c29\ubf4f";
             /// <summary>down: 4 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_down => "\u51ec\u3db8\u5a1d\ubea4\ue354\u3e25\uc083\u3f6a";
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Conv_down(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_down);
@@ -1517,6 +1527,7 @@ namespace Showcase
                 }
             }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Pad_up(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 y.Slice(0, 256).Clear();
@@ -1541,6 +1552,7 @@ namespace Showcase
             private static global::System.ReadOnlySpan<char> Weights_Conv_up => "\ufbe7\u3f69\u1062\ubf38\u0831\u3f6c\u126f\ubc83\u126f\u3e03\u851f\u3e6b\uc28f\ube75\u1062\u3f78\u9ba6\u3e44\u2b02\u3e07\ueb85\u3f71\u5810\ubeb9\u4bc7\ubf37\ub439\ubf48\u8106\ubed5\u0e56\ube2d\ua1cb\ube85\u7cee\ubf7f\u0831\ubf0c\u6042\ubbe5\ueb85\u3e91\u78d5\u3f49\u49ba\ube0c\u45a2\u3f76\u4189\u3f20\u9375\ube98\uf3b6\ube7d\uc28f\ubef5\ue354\ube25\u353f\u3e5e\u72b0\u3f48\u9ba6\u3e44\u126f\u3f23\u9db2\u3f6f\u9ba6\u3e84\ub646\u3f53\u5810\ubf79\uf7cf\ubed3\u374c\u3d89\u70a4\ubefd\u6c8b\u3f27\u5e35\u3f7a\u49ba\ubecc\u4fdf\ubf6d\u20c5\u3f10\ua3d7\ubf30\u6042\u3f05\u5e35\u3e3a\uf7cf\ubed3\u147b\ubeee\u9581\ubf43\ue148\u3efa\u6c8b\ubde7\u4dd3\ubf02\u5810\u3ef9\u5604\ube8e\ud4fe\u3e78\u624e\u3f10\ufdf4\u3e54\u6873\ubd91\u8937\ubf41\uf9db\u3f5e\u7ae1\u3e94\uc28f\u3d75\u6a7f\ubd3c\u6c8b\ubee7\ue560\ubd50\udf3b\ubecf\u9fbe\ubeda\u1eb8\u3d85\u2f1b\u3e5d\uef9e\ubea7\ufdf4\u3ed4\uf5c3\u3f28\u20c5\ubd30\u9581\u3f23\u9fbe\u3e1a\u624e\ubed0\u0a3d\ubf37\u3d71\ubf0a\u7ae1\ube14\u645a\ubf1b\u2d0e\u3f52\ued91\ubf5c\u978d\u3f0e\u3958\u3f34\u9db2\u3f0f\ube77\u3f1f\u9375\ubf78\u2f1b\ube5d\u9fbe\ubeda\u20c5\u3e30\u5e35\u3dba\u7efa\ube6a\u374c\ube09\u6873\ubf31\ua7f0\u3f46\ub021\u3f52\u2b02\u3ec7\u9168\ubead\u3f7d\u3f55\u74bc\ubd13\u49ba\u3f2c\ud70a\ubba3\u45a2\ubdb6\u2b02\u3e87\u353f\ubf5e\ub439\u3dc8\u1aa0\u3f2f\u4dd3\u3e62\u9fbe\u3e1a\u0625\ube81\ue979\ubf66\u74bc\ubf33\u8f5c\ubf62\u8312\u3f60\ud2f2\u3ecd\u0419\u3f56\u22d1\ubf5b\u0831\ubcac\u3b64\u3f7f\u7ae1\ubed4\uced9\ube77\ucccd\u3e4c\ufdf4\u3f74\u22d1\ubf3b\ub439\ubf48\uf3b6\ubebd\ud70a\u3ee3\u999a\u3ed9\uba5e\ubf69\u49ba\ube0c\uf1aa\ubf72\u6c8b\u3f67\ue148\u3e7a\u22d1\ubf3b\u6c8b\u3ea7\ufdf4\u3e94\u9168\ubf2d\ucac1\u3f41\u8106\u3f15\udf3b\ubf0f\u20c5\ube30\u51ec\u3ef8";
             /// <summary>up: 4 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_up => "\u53f8\ubf63\u3d71\u3eca\ub021\ubf32\ua7f0\u3e86";
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Conv_up(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_up);
@@ -2235,12 +2247,14 @@ namespace Showcase
                 }
             }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Concat_merge(global::System.ReadOnlySpan<float> x0, global::System.ReadOnlySpan<float> x1, global::System.Span<float> y)
             {
                 x0.Slice(0, 144).CopyTo(y.Slice(0));
                 x1.Slice(0, 144).CopyTo(y.Slice(144));
             }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void ChannelShuffle_channelshuffle(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 for (int g = 0; g < 2; g++)
@@ -2252,6 +2266,7 @@ namespace Showcase
                 }
             }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void GlobalAvgPool_globalavgpool(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 for (int c = 0; c < 8; c++)
@@ -2280,6 +2295,7 @@ namespace Showcase
             private static global::System.ReadOnlySpan<char> Weights_Dense_fc => "\u9ba6\u3c44\u2d0e\u3f52\u47ae\u3de1\uced9\u3e77\ub021\ubef2\uf1aa\u3dd2\ue76d\ubefb\u4189\u3f00\u4396\u3d0b\u645a\ubf3b\uef9e\ubf07\u1893\ube84\ub021\u3ef2\u1893\ubf24\u9fbe\u3eda\ub852\u3e9e\u7ae1\ubf54\u0831\u3eac\u6873\ubf51\u0000\ubf40\u8312\u3e40\ue354\ubf05\u0625\u3f41\ube77\ubd1f";
             /// <summary>fc: 3 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Dense_fc => "\ubc6a\ubeb4\uced9\u3f17\ue560\ubf70";
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Dense_fc(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Dense_fc);

@@ -43,6 +43,7 @@ namespace Showcase
         /// Allocates nothing, and keeps its kernels' buffers in scratch rather than on the stack.
         /// </summary>
         /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs, or two of them overlap (input, output and the scratch Run uses must be apart).</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> scratch)
         {
             if (input.Length != InputLength) ConvGenKernels.ThrowLength(nameof(input), "exactly", InputLength, input.Length);
@@ -62,6 +63,7 @@ namespace Showcase
 
         /// <summary>Runs the network with its working memory on the stack (at most 16 KiB). Allocates nothing.</summary>
         /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs, or input and output overlap.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             Run(input, output, stackalloc float[ScratchLength]);
@@ -103,6 +105,7 @@ namespace Showcase
                 return a * b + c;
             }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void ToChannelsFirst(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 for (int s = 0; s < 36; s++)
@@ -114,6 +117,7 @@ namespace Showcase
                 }
             }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Pad_conv2d(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 y.Slice(0, 147).Clear();
@@ -140,6 +144,7 @@ namespace Showcase
             private static global::System.ReadOnlySpan<char> Weights_Conv_conv2d => "\u6873\u3ed1\ud4fe\ubef8\ua1cb\u3f25\ua1cb\u3e45\u47ae\ubee1\uc28f\u3f55\u8d50\ubf17\u8d50\ubf77\u3127\u3f48\u0419\u3f76\uc49c\u3ea0\u9581\u3ec3\u4396\u3e8b\u74bc\ubd13\u0831\u3eec\u5810\ubeb9\u7ae1\u3f54\u8d50\ube97\u70a4\u3ebd\u4fdf\u3f4d\u3b64\u3e5f\u0a3d\ubf57\ud917\u3e8e\uac08\u3f7c\u0000\u3f00\ua3d7\ubf70\udf3b\u3e4f\ua5e3\ubd1b\u45a2\u3eb6\u51ec\ubf18\u374c\ubf29\u9db2\u3f4f\uf7cf\u3f53\ud0e5\u3f42\u8b44\ube6c\ufbe7\u3e29\u74bc\ubed3\u24dd\ubf26\ucac1\u3ee1\uac08\ubf5c\u8b44\ubeec\u3b64\ubddf\u0625\ubf61\ua1cb\ubf25\u0e56\u3e2d\u1062\ubf38\u147b\ubf6e\uc8b4\ubf76\ube77\u3f7f\u5810\ubf59\u6a7f\u3dbc\ub021\u3ef2\uf3b6\u3f3d\ufbe7\ube29\ubc6a\u3f14\u1cac\u3f3a\u8f5c\u3f42\u78d5\u3ee9\u5a1d\ube64\ua3d7\u3ef0\u3d71\ubf0a\u4396\u3ecb\ud70a\ubba3\u7efa\u3e6a\ud70a\u3ea3\u9168\ubded\u72b0\u3f48\u26e9\ubeb1\ue76d\ubebb\u5e35\ubf3a\u6042\ubbe5\u8b44\u3f2c\u020c\ubf0b\ub646\u3df3\u7ae1\u3f34\u7efa\u3e6a\u24dd\ube86\u74bc\u3e13\uac08\ubf3c\u4fdf\ube8d\ueb85\u3f51\ud2f2\u3ecd\u0e56\u3f6d\ufdf4\ubf74\ucccd\u3f4c\ub021\u3ef2\u624e\u3ed0\u45a2\u3f16\u8106\u3e15\u0000\u3e80\ua3d7\ube70\uf5c3\u3e28\ue354\u3e25\ub646\ubdf3\u4fdf\u3f2d\ufdf4\ubf54\u4bc7\u3f57\udb23\ubef9\u1cac\ubf7a\uc6a8\ubecb\ufbe7\u3ea9\u5e35\ubf1a\u4fdf\ube0d\uac08\u3f1c\u6e98\u3f32\u1062\u3ed8\u6666\u3f66\u5a1d\ubee4";
             /// <summary>conv2d: 4 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_conv2d => "\u78d5\ubf29\uc083\ubdca\u6666\ubee6\u6e98\ubf12";
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Conv_conv2d(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv2d);
@@ -698,6 +703,7 @@ namespace Showcase
 
             /// <summary>conv2d_1: 4 weights, [out, in/groups, kh, kw], as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Weights_Conv_conv2d_1 => "\u20c5\ube30\u8312\u3e80\u9ba6\ubc44\ued91\ubebc";
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Conv_conv2d_1(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv2d_1);
@@ -811,6 +817,7 @@ namespace Showcase
                 }
             }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void ToChannelsLast_flatten(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 for (int c = 0; c < 4; c++)
@@ -826,6 +833,7 @@ namespace Showcase
             private static global::System.ReadOnlySpan<char> Weights_Dense_dense => "\u9168\u3f2d\u8f5c\ubdc2\udf3b\ubf6f\uc083\ubf6a\u624e\u3e10\u3f7d\u3f15\u5e35\ubf3a\u74bc\ubf73\u6666\ubf06\uef9e\ubf67\u22d1\ubddb\ub852\u3e9e\uc083\u3f6a\udb23\ubf19\u9ba6\ubf24\u6042\ubd65\u5a1d\ubf24\u353f\ube9e\uef9e\u3d27\u126f\u3f03\u8106\u3f15\u74bc\ubf53\ud70a\u3ee3\u76c9\ubdbe\ueb85\u3f51\u4fdf\u3e0d\u1062\u3f18\u8106\ubd95\u0a3d\ubf17\u126f\u3f23\ub852\u3ede\ucccd\u3f4c\u7ae1\u3f74\ufdf4\u3f14\ueb85\u3f51\u22d1\ube9b\uc8b4\u3f76\udb23\ubf59\uf9db\u3f3e\u8106\u3ed5\u9581\ubec3\u45a2\ubf76\u51ec\ubdb8\ub439\u3f28\uced9\ubf37\u1893\u3e84\u1eb8\u3e85\u70a4\u3f1d\ued91\u3ebc\ucccd\ubd4c\u5e35\ubf7a\u22d1\u3edb\uf5c3\ubee8\u3d71\u3eca\u7efa\u3e6a\u1cac\ube5a\udf3b\u3f4f\u70a4\u3f5d\u70a4\ubf3d\u8312\u3e80\ue76d\ube7b\u4dd3\u3f42\u9581\u3f63\u22d1\u3e9b\u53f8\u3ee3\ue560\u3e90\ub021\ubf12\u0419\u3f76\u8d50\u3d97\uced9\ubeb7\u45a2\u3f36\u8106\ubf55";
             /// <summary>dense: 2 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Dense_dense => "\ua9fc\ubdf1\ud917\u3dce";
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Dense_dense(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Dense_dense);

@@ -46,6 +46,7 @@ namespace Showcase
         /// Allocates nothing, and keeps its kernels' buffers in scratch rather than on the stack.
         /// </summary>
         /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs, or two of them overlap (input, output and the scratch Run uses must be apart).</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> scratch)
         {
             if (input.Length != InputLength) ConvGenKernels.ThrowLength(nameof(input), "exactly", InputLength, input.Length);
@@ -66,6 +67,7 @@ namespace Showcase
 
         /// <summary>Runs the network with its working memory on the stack (at most 16 KiB). Allocates nothing.</summary>
         /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs, or input and output overlap.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             Run(input, output, stackalloc float[ScratchLength]);
@@ -176,6 +178,7 @@ namespace Showcase
                 return global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(v, global::System.Runtime.Intrinsics.Vector128.Create(6f)), global::System.Runtime.Intrinsics.Vector128.Create(6f), v);
             }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Pad_conv1d(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 _ = x[31];
@@ -219,6 +222,7 @@ namespace Showcase
             private static global::System.ReadOnlySpan<char> Weights_Conv_conv1d => "\u374c\u3f09\ucccd\ubccc\u6873\ubf71\u353f\u3f1e\u3b64\ubf5f\u999a\u3f19\u6c8b\ubf27\uf5c3\ubea8\u74bc\u3f13\u1062\ubf38\uf7cf\ubf33\u2b02\u3d07\udd2f\u3ee4\u147b\u3f2e\u0c4a\u3ec2\u1893\u3f64\uc28f\ubc75\ue354\u3f65\uf7cf\ubf53\u978d\ubf0e\u1687\u3d59\u0a3d\ubed7\u7efa\u3eea\u5604\u3e8e\u6a7f\u3d3c\udf3b\u3f2f\uc28f\u3df5\u0625\ubec1\ub646\ube73\ue560\u3f30";
             /// <summary>conv1d: 3 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_conv1d => "\u0e56\u3f4d\u8106\ubf15\ub646\u3f33";
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Conv_conv1d(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv1d);
@@ -516,6 +520,7 @@ namespace Showcase
                 }
             }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void MaxPool_maxpool1d(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 for (int c = 0; c < 3; c++)
@@ -555,6 +560,7 @@ namespace Showcase
                 }
             }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Activation_activation(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 for (int i = 0; i < 24; i++)
@@ -564,6 +570,7 @@ namespace Showcase
                 }
             }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void GlobalMaxPool_globalmaxpool(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 for (int c = 0; c < 3; c++)
@@ -583,6 +590,7 @@ namespace Showcase
             private static global::System.ReadOnlySpan<char> Weights_Dense_dense => "\udf3b\u3f6f\u9ba6\u3d44\u8106\u3e15\u1687\ubf19\u74bc\u3d93\u9ba6\u3bc4";
             /// <summary>dense: 2 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Dense_dense => "\u0a3d\u3e57\ua9fc\ubf71";
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Dense_dense(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Dense_dense);
@@ -613,6 +621,7 @@ namespace Showcase
                 }
             }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Softmax_softmax(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 for (int s = 0; s < 1; s++)

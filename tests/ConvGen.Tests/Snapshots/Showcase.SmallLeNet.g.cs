@@ -45,6 +45,7 @@ namespace Showcase
         /// Allocates nothing, and keeps its kernels' buffers in scratch rather than on the stack.
         /// </summary>
         /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs, or two of them overlap (input, output and the scratch Run uses must be apart).</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> scratch)
         {
             if (input.Length != InputLength) ConvGenKernels.ThrowLength(nameof(input), "exactly", InputLength, input.Length);
@@ -65,6 +66,7 @@ namespace Showcase
 
         /// <summary>Runs the network with its working memory on the stack (at most 16 KiB). Allocates nothing.</summary>
         /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs, or input and output overlap.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             Run(input, output, stackalloc float[ScratchLength]);
@@ -139,6 +141,7 @@ namespace Showcase
                 return global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.LessThan(v, global::System.Runtime.Intrinsics.Vector128<float>.Zero), global::System.Runtime.Intrinsics.Vector128<float>.Zero, v);
             }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Pad_conv1(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 _ = x[143];
@@ -178,6 +181,7 @@ namespace Showcase
             private static global::System.ReadOnlySpan<char> Weights_Conv_conv1 => "\u8f5c\ubdc2\uc28f\u3df5\u1687\u3f59\u4fdf\ubd8d\u126f\u3c83\u3333\u3e33\u8937\ubf21\u9ba6\u3cc4\u1eb8\u3e85\u0419\u3f16\udf3b\ubf4f\u374c\ubec9\ua9fc\ubf51\u76c9\u3f1e\u24dd\u3ec6\u7efa\ubf6a\uc8b4\u3f76\u147b\u3f6e";
             /// <summary>conv1: 2 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_conv1 => "\ub22d\u3e9d\u8b44\u3e6c";
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Conv_conv1(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv1);
@@ -341,6 +345,7 @@ namespace Showcase
                 }
             }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void MaxPool_pool1(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 #if NET9_0_OR_GREATER
@@ -394,6 +399,7 @@ namespace Showcase
             private static global::System.ReadOnlySpan<char> Weights_Conv_conv2 => "\u5c29\ubf2f\ua3d7\ubf70\u51ec\ubf78\u74bc\ubd93\u78d5\u3d69\ub646\ubdf3\u8937\ubf61\u5c29\u3f2f\ub852\ubf1e\ua5e3\u3d1b\u1893\ubf04\udf3b\u3e8f\u0000\u8000\u147b\u3f2e\u6666\u3ea6\ufdf4\u3ed4\u147b\ubdae\ued91\ubebc\u53f8\ubee3\u7efa\ubf0a\ub852\u3f7e\u1062\ubed8\ub22d\u3f7d\u28f6\ubf5c";
             /// <summary>conv2: 4 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_conv2 => "\u72b0\u3f08\uc6a8\ube4b\u6873\u3f31\u72b0\ube68";
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Conv_conv2(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv2);
@@ -423,6 +429,7 @@ namespace Showcase
                 }
             }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void AvgPool_pool2(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 for (int c = 0; c < 4; c++)
@@ -467,6 +474,7 @@ namespace Showcase
             private static global::System.ReadOnlySpan<char> Weights_Dense_fc => "\ue76d\u3e7b\uced9\u3ef7\u0a3d\u3f17\u8f5c\u3f62\uc28f\u3ef5\u51ec\u3f58\u26e9\ubf71\u4fdf\ubd8d\u126f\u3f63\u9375\u3e98\u4fdf\u3f4d\u24dd\ubf46\uf3b6\ubd7d\ucac1\ubf01\u3958\u3db4\u8d50\u3e17\u5810\ubf79\u26e9\ubf11\ucac1\ubee1\u3f7d\u3f55\uef9e\u3f07\u5604\ubf2e\u1062\u3f18\ud4fe\ubf38\ua3d7\u3e70\u3b64\ubf3f\uf9db\ubf7e\u353f\u3f3e\ubc6a\ubf14\ua9fc\ubf11\u0a3d\u3f77\ub852\u3f3e\u8d50\ubed7\u49ba\u3f6c\ube77\u3d9f\u45a2\u3eb6";
             /// <summary>fc: 3 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Dense_fc => "\u49ba\ubf6c\ucccd\u3f6c\ue354\ubf05";
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Dense_fc(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Dense_fc);
@@ -497,6 +505,7 @@ namespace Showcase
                 }
             }
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Softmax_fc(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
             {
                 for (int s = 0; s < 1; s++)

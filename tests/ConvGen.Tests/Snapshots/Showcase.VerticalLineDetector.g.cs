@@ -40,6 +40,7 @@ namespace Showcase
         /// Allocates nothing, and keeps its kernels' buffers in scratch rather than on the stack.
         /// </summary>
         /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs, or two of them overlap (input, output and the scratch Run uses must be apart).</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> scratch)
         {
             if (input.Length != InputLength) ConvGenKernels.ThrowLength(nameof(input), "exactly", InputLength, input.Length);
@@ -54,6 +55,7 @@ namespace Showcase
 
         /// <summary>Runs the network with its working memory on the stack (at most 16 KiB). Allocates nothing.</summary>
         /// <exception cref="global::System.ArgumentException">A span does not have the length the network needs, or input and output overlap.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             Run(input, output, stackalloc float[ScratchLength]);
@@ -99,6 +101,7 @@ namespace Showcase
             private static global::System.ReadOnlySpan<char> Weights_Conv_conv2d => "\u0000\u0000\u0000\u3f80\u0000\u0000\u0000\u0000\u0000\u3f80\u0000\u0000\u0000\u0000\u0000\u3f80\u0000\u0000";
             /// <summary>conv2d: 1 biases, as IEEE 754 bits in UTF-16 code units.</summary>
             private static global::System.ReadOnlySpan<char> Bias_Conv_conv2d => "\u0000\u0000";
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Conv_conv2d(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.Span<float> work)
             {
                 global::System.ReadOnlySpan<float> w = global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(Weights_Conv_conv2d);
